@@ -1,0 +1,54 @@
+package engine
+
+// Op names one kind of Engine operation; the gate keeps counters and
+// latencies per Op and decides from it whether a call mutates the daemon.
+type Op string
+
+// The operations of [Engine].
+const (
+	OpPing              Op = "ping"
+	OpInfo              Op = "info"
+	OpVersion           Op = "version"
+	OpDiskUsage         Op = "disk_usage"
+	OpEvents            Op = "events"
+	OpContainerCreate   Op = "container_create"
+	OpContainerStart    Op = "container_start"
+	OpContainerStop     Op = "container_stop"
+	OpContainerKill     Op = "container_kill"
+	OpContainerInspect  Op = "container_inspect"
+	OpContainerList     Op = "container_list"
+	OpContainerRemove   Op = "container_remove"
+	OpContainerLogs     Op = "container_logs"
+	OpContainerStats    Op = "container_stats"
+	OpContainerExec     Op = "container_exec"
+	OpNetworkCreate     Op = "network_create"
+	OpNetworkInspect    Op = "network_inspect"
+	OpNetworkList       Op = "network_list"
+	OpNetworkConnect    Op = "network_connect"
+	OpNetworkDisconnect Op = "network_disconnect"
+	OpNetworkRemove     Op = "network_remove"
+	OpVolumeCreate      Op = "volume_create"
+	OpVolumeList        Op = "volume_list"
+	OpVolumeRemove      Op = "volume_remove"
+	OpImageInspect      Op = "image_inspect"
+	OpImageList         Op = "image_list"
+	OpImageRemove       Op = "image_remove"
+	OpImageImport       Op = "image_import"
+	OpImagePrune        Op = "image_prune"
+	OpBuildCachePrune   Op = "build_cache_prune"
+)
+
+// Mutating reports whether op changes daemon state. Mutating operations
+// take a concurrency slot and spend the rate budget; reads do neither.
+// Exec counts as mutating: it starts a process in a container.
+func (op Op) Mutating() bool {
+	switch op {
+	case OpContainerCreate, OpContainerStart, OpContainerStop, OpContainerKill,
+		OpContainerRemove, OpContainerExec,
+		OpNetworkCreate, OpNetworkConnect, OpNetworkDisconnect, OpNetworkRemove,
+		OpVolumeCreate, OpVolumeRemove,
+		OpImageRemove, OpImageImport, OpImagePrune, OpBuildCachePrune:
+		return true
+	}
+	return false
+}

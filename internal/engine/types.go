@@ -1,0 +1,297 @@
+package engine
+
+import "time"
+
+// Ping is the daemon's answer to a ping.
+type Ping struct {
+	APIVersion string // the daemon's maximum API version
+	OSType     string
+}
+
+// Version describes the daemon and the API version in use.
+type Version struct {
+	ServerVersion string
+	APIVersion    string // the API version negotiated for this client
+	MinAPIVersion string
+	MaxAPIVersion string // the daemon's own API version
+	OS            string
+	Arch          string
+	KernelVersion string
+}
+
+// Info is the subset of the daemon's system information berth uses.
+type Info struct {
+	ID                string // stable daemon ID: keys berth's state directory
+	Name              string
+	ServerVersion     string
+	OperatingSystem   string
+	OSType            string
+	Architecture      string
+	NCPU              int
+	MemTotal          int64
+	Containers        int
+	ContainersRunning int
+	ContainersStopped int
+	Images            int
+}
+
+// UsageCategory is one line of the daemon's disk usage.
+type UsageCategory struct {
+	Count       int   // objects in the category
+	Active      int   // objects in use
+	Size        int64 // bytes
+	Reclaimable int64 // bytes that removing unused objects would free
+}
+
+// DiskUsage is the daemon's disk usage by category.
+type DiskUsage struct {
+	Images     UsageCategory
+	Containers UsageCategory
+	Volumes    UsageCategory
+	BuildCache UsageCategory
+}
+
+// EventFilter selects events. Empty fields match everything.
+type EventFilter struct {
+	Types  []string          // "container", "network", "volume", "image"
+	Labels map[string]string // label key -> value ("" matches any value)
+	Since  time.Time
+}
+
+// Event is one daemon event.
+type Event struct {
+	Type       string // "container", "network", ...
+	Action     string // "start", "die", "health_status: healthy", "oom", ...
+	ActorID    string
+	Attributes map[string]string // includes labels and, for die, "exitCode"
+	Time       time.Time
+}
+
+// ListFilter selects objects for the list operations.
+type ListFilter struct {
+	All    bool              // containers: include stopped ones
+	Labels map[string]string // label key -> value ("" matches any value)
+	Name   string            // networks, containers: name filter (substring, as the daemon does)
+	// Dangling selects dangling images only (ImageList).
+	Dangling bool
+}
+
+// PortBinding publishes a container port on the host. HostPort "" or "0"
+// asks the daemon for an ephemeral port.
+type PortBinding struct {
+	ContainerPort int
+	Protocol      string // "tcp" (default) or "udp"
+	HostIP        string
+	HostPort      string
+}
+
+// Mount is a volume, bind or tmpfs mount.
+type Mount struct {
+	Type     string // "volume", "bind", "tmpfs"
+	Source   string // volume name or host path; "" for anonymous volumes and tmpfs
+	Target   string
+	ReadOnly bool
+}
+
+// Healthcheck is a container health check. Zero durations mean the
+// daemon's defaults.
+type Healthcheck struct {
+	Test          []string // e.g. ["CMD", "/testsvc", "probe"]; ["NONE"] disables
+	Interval      time.Duration
+	Timeout       time.Duration
+	StartPeriod   time.Duration
+	StartInterval time.Duration // needs API 1.44
+	Retries       int
+}
+
+// Ulimit is one resource limit.
+type Ulimit struct {
+	Name string
+	Soft int64
+	Hard int64
+}
+
+// RestartPolicy is the engine's restart policy for a container.
+type RestartPolicy struct {
+	Name              string // "", "no", "on-failure", "always", "unless-stopped"
+	MaximumRetryCount int
+}
+
+// EndpointSpec attaches a new container to a network.
+type EndpointSpec struct {
+	Network string // network name or ID
+	Aliases []string
+}
+
+// ContainerSpec is everything berth sets when it creates a container.
+type ContainerSpec struct {
+	Name          string
+	Image         string
+	Cmd           []string
+	Entrypoint    []string
+	Env           []string // KEY=VALUE
+	Labels        map[string]string
+	Ports         []PortBinding
+	Expose        []int
+	Mounts        []Mount
+	Networks      []EndpointSpec
+	Healthcheck   *Healthcheck
+	MemoryLimit   int64 // bytes; 0 = none
+	MemoryReserve int64 // bytes; 0 = none
+	NanoCPUs      int64
+	Restart       RestartPolicy
+	StopSignal    string
+	StopTimeout   *time.Duration // the grace period the daemon uses on stop
+	WorkingDir    string
+	User          string
+	Hostname      string
+	ExtraHosts    []string // "host:ip"
+	Init          *bool
+	ShmSize       int64
+	Ulimits       []Ulimit
+}
+
+// StopOptions control a stop. Signal "" uses the container's stop signal;
+// a nil Timeout uses the container's grace period.
+type StopOptions struct {
+	Signal  string
+	Timeout *time.Duration
+}
+
+// RemoveOptions control a container removal. There is no force option.
+type RemoveOptions struct {
+	Volumes bool // also remove the container's anonymous volumes
+}
+
+// LogOptions select log lines.
+type LogOptions struct {
+	Tail int // last N lines; 0 = all
+}
+
+// Health is a container's health state.
+type Health struct {
+	Status        string // "starting", "healthy", "unhealthy"; "" when no healthcheck
+	FailingStreak int
+	LastOutput    string
+}
+
+// ContainerState is a container's runtime state.
+type ContainerState struct {
+	Status     string // "created", "running", "restarting", "exited", "dead", ...
+	Running    bool
+	Restarting bool
+	OOMKilled  bool
+	Pid        int
+	ExitCode   int
+	StartedAt  time.Time
+	FinishedAt time.Time
+	Health     *Health
+}
+
+// PublishedPort is a container port bound on the host.
+type PublishedPort struct {
+	ContainerPort int
+	Protocol      string
+	HostIP        string
+	HostPort      int
+}
+
+// Container is the inspected state of one container.
+type Container struct {
+	ID           string
+	Name         string // without the leading slash
+	Image        string // image reference the container was created from
+	Created      time.Time
+	Labels       map[string]string
+	Env          []string
+	State        ContainerState
+	StopSignal   string
+	StopTimeout  *time.Duration
+	RestartCount int
+	Restart      RestartPolicy
+	MemoryLimit  int64
+	Ports        []PublishedPort
+	Networks     map[string][]string // network name -> aliases
+	Mounts       []Mount
+}
+
+// ContainerSummary is one row of a container list.
+type ContainerSummary struct {
+	ID      string
+	Name    string
+	Image   string
+	State   string // "created", "running", "exited", ...
+	Status  string // human status, e.g. "Up 2 seconds (healthy)"
+	Created time.Time
+	Labels  map[string]string
+}
+
+// Stats is a one-shot resource sample of a container.
+type Stats struct {
+	MemoryUsage int64 // bytes, excluding page cache where the daemon reports it
+	MemoryLimit int64 // bytes; the host's memory when the container has no limit
+	CPUPercent  float64
+}
+
+// ExecResult is the outcome of a finished exec.
+type ExecResult struct {
+	ExitCode int
+	Output   []byte // stdout and stderr, demultiplexed and concatenated
+}
+
+// NetworkSpec describes a network to create.
+type NetworkSpec struct {
+	Name     string
+	Driver   string // "" = bridge
+	Internal bool
+	Labels   map[string]string
+	// CheckDuplicate asks the daemon to refuse a second network of the same
+	// name (best effort on old daemons; always on from API 1.44).
+	CheckDuplicate bool
+}
+
+// Network is the inspected state of a network.
+type Network struct {
+	ID         string
+	Name       string
+	Driver     string
+	Created    time.Time
+	Labels     map[string]string
+	Containers []string // IDs of attached containers (filled by NetworkInspect)
+}
+
+// VolumeSpec describes a volume to create.
+type VolumeSpec struct {
+	Name   string // "" lets the daemon choose
+	Driver string
+	Labels map[string]string
+}
+
+// Volume is one volume.
+type Volume struct {
+	Name      string
+	Driver    string
+	CreatedAt time.Time
+	Labels    map[string]string
+}
+
+// Image is one image.
+type Image struct {
+	ID       string
+	RepoTags []string
+	Created  time.Time
+	Size     int64
+	Labels   map[string]string
+}
+
+// PruneOptions select what a prune removes.
+type PruneOptions struct {
+	All    bool              // images: unused too, not only dangling; build cache: everything
+	Labels map[string]string // only objects with these labels
+}
+
+// PruneReport says what a prune removed.
+type PruneReport struct {
+	Deleted        []string
+	SpaceReclaimed int64
+}

@@ -1,0 +1,99 @@
+// Package labels holds every label key berth writes or reads, and builds the
+// label set every berth-created resource carries. Labels are the truth of
+// what exists (DESIGN.md invariant 5): berth mutates only resources that
+// carry [Env].
+package labels
+
+import (
+	"os"
+	"os/user"
+	"strconv"
+	"time"
+)
+
+// berth's own labels.
+const (
+	// Env is the environment ID; its presence marks a resource as berth's.
+	Env = "dev.berth.env"
+	// Mode is "shared" or "dedicated".
+	Mode = "dev.berth.mode"
+	// ConfigHash is the hash of the environment's effective configuration.
+	ConfigHash = "dev.berth.config-hash"
+	// Creator is "user@host:pid" of the process that created the resource.
+	Creator = "dev.berth.creator"
+	// Created is the creation time, RFC 3339 in UTC.
+	Created = "dev.berth.created"
+	// Version is the berth version that created the resource.
+	Version = "dev.berth.version"
+)
+
+// Docker Compose's labels, set so Docker Desktop and `docker compose ls/ps`
+// group berth's resources like any compose project.
+const (
+	ComposeProject         = "com.docker.compose.project"
+	ComposeService         = "com.docker.compose.service"
+	ComposeContainerNumber = "com.docker.compose.container-number"
+	ComposeOneoff          = "com.docker.compose.oneoff"
+	ComposeNetwork         = "com.docker.compose.network"
+	ComposeVolume          = "com.docker.compose.volume"
+)
+
+// Owner identifies the resource's environment for [ForResource].
+type Owner struct {
+	EnvID      string
+	Mode       string
+	ConfigHash string
+	Project    string // compose project name
+	Version    string // berth version
+}
+
+// ForResource returns the labels for a new resource of owner, created at
+// now by this process. Callers add the per-kind compose labels (service,
+// container number, network, volume) with [Service].
+func ForResource(o Owner, now time.Time) map[string]string {
+	m := map[string]string{
+		Env:     o.EnvID,
+		Creator: CreatorID(),
+		Created: now.UTC().Format(time.RFC3339),
+	}
+	set := func(k, v string) {
+		if v != "" {
+			m[k] = v
+		}
+	}
+	set(Mode, o.Mode)
+	set(ConfigHash, o.ConfigHash)
+	set(ComposeProject, o.Project)
+	set(Version, o.Version)
+	return m
+}
+
+// Service adds the compose labels of a service container to m and returns m.
+func Service(m map[string]string, service string, number int) map[string]string {
+	m[ComposeService] = service
+	m[ComposeContainerNumber] = strconv.Itoa(number)
+	m[ComposeOneoff] = "False"
+	return m
+}
+
+// CreatorID returns "user@host:pid" for this process.
+func CreatorID() string {
+	host, _ := os.Hostname()
+	name := "unknown"
+	if u, err := user.Current(); err == nil {
+		name = u.Username
+	}
+	return name + "@" + host + ":" + strconv.Itoa(os.Getpid())
+}
+
+// CreatedAt parses the Created label; ok is false when absent or malformed.
+func CreatedAt(m map[string]string) (time.Time, bool) {
+	t, err := time.Parse(time.RFC3339, m[Created])
+	return t, err == nil
+}
+
+// Owned reports whether labels m mark a berth resource.
+func Owned(m map[string]string) bool {
+	_, ok := m[Env]
+	return ok
+}
