@@ -1,0 +1,65 @@
+package config
+
+import "time"
+
+// Gate is the configuration of the gate every Engine call passes through.
+type Gate struct {
+	// MaxConcurrentOps is the number of mutating calls in flight at once
+	// across all berth processes of a daemon (BERTH_MAX_CONCURRENT_OPS).
+	MaxConcurrentOps int
+	// OpsPerSecond and Burst make the shared rate budget for mutating calls
+	// (BERTH_OPS_PER_SECOND, BERTH_OPS_BURST).
+	OpsPerSecond float64
+	Burst        int
+	// Cooldown, when set, is the minimum spacing between mutating calls and
+	// replaces the rate budget (DOCKER_OPERATION_COOLDOWN, seconds).
+	Cooldown time.Duration
+	// BreakerThreshold consecutive daemon-unavailable calls open the circuit
+	// for BreakerOpenFor (BERTH_BREAKER_THRESHOLD, BERTH_BREAKER_OPEN_FOR).
+	BreakerThreshold int
+	BreakerOpenFor   time.Duration
+	// RetryAttempts is how many times a transient failure is tried in all
+	// (BERTH_RETRY_ATTEMPTS); RetryInitial is the first backoff pause.
+	RetryAttempts int
+	RetryInitial  time.Duration
+	// StateDir overrides the state directory (BERTH_STATE_DIR).
+	StateDir string
+}
+
+// DefaultGate returns the defaults of DESIGN.md and the foundation issue.
+func DefaultGate() Gate {
+	return Gate{
+		MaxConcurrentOps: 4,
+		OpsPerSecond:     20,
+		Burst:            10,
+		BreakerThreshold: 5,
+		BreakerOpenFor:   30 * time.Second,
+		RetryAttempts:    4,
+		RetryInitial:     100 * time.Millisecond,
+	}
+}
+
+// GateFromEnv reads the gate's settings; getenv is os.Getenv in production.
+func GateFromEnv(getenv func(string) string) (Gate, error) {
+	d := DefaultGate()
+	l := &lookup{getenv: getenv}
+	g := Gate{
+		MaxConcurrentOps: l.positiveInt(d.MaxConcurrentOps, "BERTH_MAX_CONCURRENT_OPS"),
+		OpsPerSecond:     l.positiveFloat(d.OpsPerSecond, "BERTH_OPS_PER_SECOND"),
+		Burst:            l.positiveInt(d.Burst, "BERTH_OPS_BURST"),
+		Cooldown:         l.duration(0, "DOCKER_OPERATION_COOLDOWN", "BERTH_OPERATION_COOLDOWN"),
+		BreakerThreshold: l.positiveInt(d.BreakerThreshold, "BERTH_BREAKER_THRESHOLD"),
+		BreakerOpenFor:   l.positiveDuration(d.BreakerOpenFor, "BERTH_BREAKER_OPEN_FOR"),
+		RetryAttempts:    l.positiveInt(d.RetryAttempts, "BERTH_RETRY_ATTEMPTS"),
+		RetryInitial:     l.positiveDuration(d.RetryInitial, "BERTH_RETRY_INITIAL"),
+		StateDir:         getenv("BERTH_STATE_DIR"),
+	}
+	return g, l.err
+}
+
+// Names lists every variable GateFromEnv reads, for documentation and tests.
+func (Gate) Names() []string {
+	return []string{"BERTH_MAX_CONCURRENT_OPS", "BERTH_OPS_PER_SECOND", "BERTH_OPS_BURST",
+		"DOCKER_OPERATION_COOLDOWN", "BERTH_OPERATION_COOLDOWN", "BERTH_BREAKER_THRESHOLD",
+		"BERTH_BREAKER_OPEN_FOR", "BERTH_RETRY_ATTEMPTS", "BERTH_RETRY_INITIAL"}
+}

@@ -1,0 +1,209 @@
+package gate
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/cenkalti/backoff/v5"
+
+	"github.com/berth-dev/berth/internal/config"
+	"github.com/berth-dev/berth/internal/engine"
+	"github.com/berth-dev/berth/internal/lock"
+	"github.com/berth-dev/berth/internal/policy"
+	"github.com/berth-dev/berth/internal/statedir"
+)
+
+// probeTimeout bounds the ping a caller sends to probe a half-open breaker.
+const probeTimeout = 2 * time.Second
+
+// Options configure a [Gate].
+type Options struct {
+	Config config.Gate
+	Layout statedir.Layout
+	Logger *slog.Logger     // nil discards
+	Now    func() time.Time // nil is time.Now
+}
+
+// Gate is an engine.Engine that passes every call of the wrapped engine
+// through the shared breaker, budget, slots and retries. Safe for
+// concurrent use.
+type Gate struct {
+	inner   engine.Engine
+	cfg     config.Gate
+	layout  statedir.Layout
+	log     *slog.Logger
+	now     func() time.Time
+	breaker *sharedBreaker
+	stats   stats
+
+	mu       sync.Mutex // guards the lazily resolved daemon state below
+	stateDir string
+	slots    lock.Slots
+	budget   *sharedBudget
+}
+
+var _ engine.Engine = (*Gate)(nil)
+
+// New wraps inner. It prepares the breaker's directory but does not call
+// the daemon; the daemon's own state directory is resolved (one Info call)
+// before the first mutating call.
+func New(inner engine.Engine, opts Options) (*Gate, error) {
+	g := &Gate{inner: inner, cfg: opts.Config, layout: opts.Layout, log: opts.Logger, now: opts.Now}
+	if g.log == nil {
+		g.log = slog.New(slog.DiscardHandler)
+	}
+	if g.now == nil {
+		g.now = time.Now
+	}
+	dir := opts.Layout.Endpoint(inner.Endpoint())
+	if err := lock.EnsureDir(dir); err != nil {
+		return nil, err
+	}
+	g.breaker = &sharedBreaker{
+		policy: policy.Breaker{Threshold: g.cfg.BreakerThreshold, OpenFor: g.cfg.BreakerOpenFor, ProbeTimeout: probeTimeout},
+		file:   sharedFile{locks: lock.Dir{Path: dir}, name: "breaker"},
+	}
+	return g, nil
+}
+
+// Endpoint names the daemon.
+func (g *Gate) Endpoint() string { return g.inner.Endpoint() }
+
+// Stats returns this process's counters per operation kind.
+func (g *Gate) Stats() map[engine.Op]OpStats { return g.stats.snapshot() }
+
+// Breaker returns the shared breaker's state as every process sees it.
+func (g *Gate) Breaker(ctx context.Context) (policy.BreakerState, error) {
+	return g.breaker.state(ctx)
+}
+
+// StateDir returns the daemon's state directory, creating it (mode 0700)
+// and, without BERTH_STATE_DIR, asking the daemon its ID the first time.
+func (g *Gate) StateDir(ctx context.Context) (string, error) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.stateDir != "" {
+		return g.stateDir, nil
+	}
+	id := ""
+	if g.layout.Override == "" {
+		info, err := g.Info(ctx)
+		if err != nil {
+			return "", fmt.Errorf("identify daemon for its state directory: %w", err)
+		}
+		id = info.ID
+	}
+	dir := g.layout.Daemon(id)
+	if err := lock.EnsureDir(dir); err != nil {
+		return "", err
+	}
+	locks := lock.Dir{Path: dir}
+	g.slots = lock.Slots{Dir: locks, N: g.cfg.MaxConcurrentOps}
+	g.budget = &sharedBudget{policy: budgetPolicy(g.cfg), file: sharedFile{locks: locks, name: "budget"}}
+	g.stateDir = dir
+	return dir, nil
+}
+
+func budgetPolicy(c config.Gate) policy.Budget {
+	if c.Cooldown > 0 {
+		return policy.Budget{Interval: c.Cooldown, Burst: 1}
+	}
+	return policy.Budget{Interval: time.Duration(float64(time.Second) / c.OpsPerSecond), Burst: c.Burst}
+}
+
+// admit consults the breaker, probing the daemon when it is half-open.
+func (g *Gate) admit(ctx context.Context) error {
+	v, until, err := g.breaker.decide(ctx, g.now())
+	if err != nil {
+		return err
+	}
+	switch v {
+	case policy.Refuse:
+		return &CircuitOpenError{Endpoint: g.Endpoint(), Until: until, Now: g.now()}
+	case policy.Probe:
+		pctx, cancel := context.WithTimeout(ctx, probeTimeout)
+		_, perr := g.inner.Ping(pctx)
+		cancel()
+		unavailable := errors.Is(perr, engine.ErrUnavailable)
+		if err := g.breaker.record(ctx, unavailable, g.now()); err != nil {
+			return err
+		}
+		if unavailable {
+			g.log.Warn("daemon probe failed; circuit stays open", "endpoint", g.Endpoint(), "err", perr)
+			return &CircuitOpenError{Endpoint: g.Endpoint(), Until: g.now().Add(g.cfg.BreakerOpenFor), Now: g.now()}
+		}
+		g.log.Info("daemon probe succeeded; circuit closed", "endpoint", g.Endpoint())
+	}
+	return nil
+}
+
+// reserve spends the rate budget and takes a slot for a mutating call.
+func (g *Gate) reserve(ctx context.Context) (release func() error, err error) {
+	if _, err := g.StateDir(ctx); err != nil {
+		return nil, err
+	}
+	if err := g.budget.wait(ctx, g.now()); err != nil {
+		return nil, fmt.Errorf("wait for operation budget: %w", err)
+	}
+	return g.slots.Acquire(ctx)
+}
+
+// run makes one gated call of op.
+func run[T any](ctx context.Context, g *Gate, op engine.Op, fn func(context.Context) (T, error)) (T, error) {
+	start := time.Now()
+	attempts := 0
+	refused := false
+	attempt := func() (T, error) {
+		var zero T
+		attempts++
+		if err := g.admit(ctx); err != nil {
+			refused = errors.As(err, new(*CircuitOpenError))
+			return zero, backoff.Permanent(err)
+		}
+		if op.Mutating() {
+			release, err := g.reserve(ctx)
+			if err != nil {
+				return zero, backoff.Permanent(err)
+			}
+			defer release()
+		}
+		v, err := fn(ctx)
+		if err != nil && !engine.Retryable(err) {
+			return v, backoff.Permanent(err)
+		}
+		return v, err
+	}
+	expo := backoff.NewExponentialBackOff()
+	expo.InitialInterval = g.cfg.RetryInitial
+	v, err := backoff.Retry(ctx, attempt,
+		backoff.WithBackOff(expo), backoff.WithMaxTries(uint(max(g.cfg.RetryAttempts, 1))))
+	var perm *backoff.PermanentError
+	if errors.As(err, &perm) {
+		err = perm.Unwrap()
+	}
+	if !refused && ctx.Err() == nil {
+		if rerr := g.breaker.record(ctx, errors.Is(err, engine.ErrUnavailable), g.now()); rerr != nil {
+			g.log.Warn("record breaker outcome", "err", rerr)
+		}
+	}
+	g.stats.observe(op, time.Since(start), err, attempts-1, refused)
+	return v, err
+}
+
+// run0 is run for calls without a result.
+func run0(ctx context.Context, g *Gate, op engine.Op, fn func(context.Context) error) error {
+	_, err := run(ctx, g, op, func(ctx context.Context) (struct{}, error) { return struct{}{}, fn(ctx) })
+	return err
+}
+
+// permanent marks err as not worth a retry while keeping its kind.
+func permanent(err error) error {
+	if err == nil {
+		return nil
+	}
+	return backoff.Permanent(err)
+}

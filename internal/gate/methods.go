@@ -1,0 +1,196 @@
+package gate
+
+import (
+	"context"
+	"io"
+	"time"
+
+	"github.com/berth-dev/berth/internal/engine"
+)
+
+// The engine.Engine methods: each is one gated call of the wrapped engine.
+
+func (g *Gate) Ping(ctx context.Context) (engine.Ping, error) {
+	return run(ctx, g, engine.OpPing, g.inner.Ping)
+}
+
+func (g *Gate) Info(ctx context.Context) (engine.Info, error) {
+	return run(ctx, g, engine.OpInfo, g.inner.Info)
+}
+
+func (g *Gate) Version(ctx context.Context) (engine.Version, error) {
+	return run(ctx, g, engine.OpVersion, g.inner.Version)
+}
+
+func (g *Gate) DiskUsage(ctx context.Context) (engine.DiskUsage, error) {
+	return run(ctx, g, engine.OpDiskUsage, g.inner.DiskUsage)
+}
+
+// Events passes the breaker once and is not retried: a stream that breaks
+// is the caller's to reopen.
+func (g *Gate) Events(ctx context.Context, f engine.EventFilter) (<-chan engine.Event, <-chan error) {
+	start := time.Now()
+	if err := g.admit(ctx); err != nil {
+		g.stats.observe(engine.OpEvents, time.Since(start), err, 0, true)
+		errs := make(chan error, 1)
+		errs <- err
+		close(errs)
+		events := make(chan engine.Event)
+		close(events)
+		return events, errs
+	}
+	g.stats.observe(engine.OpEvents, time.Since(start), nil, 0, false)
+	return g.inner.Events(ctx, f)
+}
+
+func (g *Gate) ContainerCreate(ctx context.Context, spec engine.ContainerSpec) (string, error) {
+	return run(ctx, g, engine.OpContainerCreate, func(ctx context.Context) (string, error) {
+		return g.inner.ContainerCreate(ctx, spec)
+	})
+}
+
+func (g *Gate) ContainerStart(ctx context.Context, id string) error {
+	return run0(ctx, g, engine.OpContainerStart, func(ctx context.Context) error {
+		return g.inner.ContainerStart(ctx, id)
+	})
+}
+
+func (g *Gate) ContainerStop(ctx context.Context, id string, opts engine.StopOptions) error {
+	return run0(ctx, g, engine.OpContainerStop, func(ctx context.Context) error {
+		return g.inner.ContainerStop(ctx, id, opts)
+	})
+}
+
+func (g *Gate) ContainerKill(ctx context.Context, id, signal string) error {
+	return run0(ctx, g, engine.OpContainerKill, func(ctx context.Context) error {
+		return g.inner.ContainerKill(ctx, id, signal)
+	})
+}
+
+func (g *Gate) ContainerInspect(ctx context.Context, id string) (engine.Container, error) {
+	return run(ctx, g, engine.OpContainerInspect, func(ctx context.Context) (engine.Container, error) {
+		return g.inner.ContainerInspect(ctx, id)
+	})
+}
+
+func (g *Gate) ContainerList(ctx context.Context, f engine.ListFilter) ([]engine.ContainerSummary, error) {
+	return run(ctx, g, engine.OpContainerList, func(ctx context.Context) ([]engine.ContainerSummary, error) {
+		return g.inner.ContainerList(ctx, f)
+	})
+}
+
+func (g *Gate) ContainerRemove(ctx context.Context, id string, opts engine.RemoveOptions) error {
+	return run0(ctx, g, engine.OpContainerRemove, func(ctx context.Context) error {
+		return g.inner.ContainerRemove(ctx, id, opts)
+	})
+}
+
+func (g *Gate) ContainerLogs(ctx context.Context, id string, opts engine.LogOptions) ([]byte, error) {
+	return run(ctx, g, engine.OpContainerLogs, func(ctx context.Context) ([]byte, error) {
+		return g.inner.ContainerLogs(ctx, id, opts)
+	})
+}
+
+func (g *Gate) ContainerStats(ctx context.Context, id string) (engine.Stats, error) {
+	return run(ctx, g, engine.OpContainerStats, func(ctx context.Context) (engine.Stats, error) {
+		return g.inner.ContainerStats(ctx, id)
+	})
+}
+
+func (g *Gate) ContainerExec(ctx context.Context, id string, cmd []string) (engine.ExecResult, error) {
+	return run(ctx, g, engine.OpContainerExec, func(ctx context.Context) (engine.ExecResult, error) {
+		return g.inner.ContainerExec(ctx, id, cmd)
+	})
+}
+
+func (g *Gate) NetworkCreate(ctx context.Context, spec engine.NetworkSpec) (string, error) {
+	return run(ctx, g, engine.OpNetworkCreate, func(ctx context.Context) (string, error) {
+		return g.inner.NetworkCreate(ctx, spec)
+	})
+}
+
+func (g *Gate) NetworkInspect(ctx context.Context, id string) (engine.Network, error) {
+	return run(ctx, g, engine.OpNetworkInspect, func(ctx context.Context) (engine.Network, error) {
+		return g.inner.NetworkInspect(ctx, id)
+	})
+}
+
+func (g *Gate) NetworkList(ctx context.Context, f engine.ListFilter) ([]engine.Network, error) {
+	return run(ctx, g, engine.OpNetworkList, func(ctx context.Context) ([]engine.Network, error) {
+		return g.inner.NetworkList(ctx, f)
+	})
+}
+
+func (g *Gate) NetworkConnect(ctx context.Context, network, container string, aliases []string) error {
+	return run0(ctx, g, engine.OpNetworkConnect, func(ctx context.Context) error {
+		return g.inner.NetworkConnect(ctx, network, container, aliases)
+	})
+}
+
+func (g *Gate) NetworkDisconnect(ctx context.Context, network, container string) error {
+	return run0(ctx, g, engine.OpNetworkDisconnect, func(ctx context.Context) error {
+		return g.inner.NetworkDisconnect(ctx, network, container)
+	})
+}
+
+func (g *Gate) NetworkRemove(ctx context.Context, id string) error {
+	return run0(ctx, g, engine.OpNetworkRemove, func(ctx context.Context) error {
+		return g.inner.NetworkRemove(ctx, id)
+	})
+}
+
+func (g *Gate) VolumeCreate(ctx context.Context, spec engine.VolumeSpec) (engine.Volume, error) {
+	return run(ctx, g, engine.OpVolumeCreate, func(ctx context.Context) (engine.Volume, error) {
+		return g.inner.VolumeCreate(ctx, spec)
+	})
+}
+
+func (g *Gate) VolumeList(ctx context.Context, f engine.ListFilter) ([]engine.Volume, error) {
+	return run(ctx, g, engine.OpVolumeList, func(ctx context.Context) ([]engine.Volume, error) {
+		return g.inner.VolumeList(ctx, f)
+	})
+}
+
+func (g *Gate) VolumeRemove(ctx context.Context, name string) error {
+	return run0(ctx, g, engine.OpVolumeRemove, func(ctx context.Context) error {
+		return g.inner.VolumeRemove(ctx, name)
+	})
+}
+
+func (g *Gate) ImageInspect(ctx context.Context, ref string) (engine.Image, error) {
+	return run(ctx, g, engine.OpImageInspect, func(ctx context.Context) (engine.Image, error) {
+		return g.inner.ImageInspect(ctx, ref)
+	})
+}
+
+func (g *Gate) ImageList(ctx context.Context, f engine.ListFilter) ([]engine.Image, error) {
+	return run(ctx, g, engine.OpImageList, func(ctx context.Context) ([]engine.Image, error) {
+		return g.inner.ImageList(ctx, f)
+	})
+}
+
+func (g *Gate) ImageRemove(ctx context.Context, ref string) error {
+	return run0(ctx, g, engine.OpImageRemove, func(ctx context.Context) error {
+		return g.inner.ImageRemove(ctx, ref)
+	})
+}
+
+// ImageImport is not retried: the tarball reader is consumed by the first
+// attempt. It still passes the breaker, the budget and a slot.
+func (g *Gate) ImageImport(ctx context.Context, rootfs io.Reader, ref string, changes []string) error {
+	return run0(ctx, g, engine.OpImageImport, func(ctx context.Context) error {
+		return permanent(g.inner.ImageImport(ctx, rootfs, ref, changes))
+	})
+}
+
+func (g *Gate) ImagePrune(ctx context.Context, opts engine.PruneOptions) (engine.PruneReport, error) {
+	return run(ctx, g, engine.OpImagePrune, func(ctx context.Context) (engine.PruneReport, error) {
+		return g.inner.ImagePrune(ctx, opts)
+	})
+}
+
+func (g *Gate) BuildCachePrune(ctx context.Context, opts engine.PruneOptions) (engine.PruneReport, error) {
+	return run(ctx, g, engine.OpBuildCachePrune, func(ctx context.Context) (engine.PruneReport, error) {
+		return g.inner.BuildCachePrune(ctx, opts)
+	})
+}
