@@ -164,7 +164,9 @@ func TestHalfOpenProbeClosesTheBreaker(t *testing.T) {
 }
 
 func TestOrdinaryErrorsDoNotOpenTheBreaker(t *testing.T) {
-	s := &stub{start: func() error { return engine.Wrap(engine.OpContainerStart, engine.ErrNotFound, fmt.Errorf("no such container")) }}
+	s := &stub{start: func() error {
+		return engine.Wrap(engine.OpContainerStart, engine.ErrNotFound, fmt.Errorf("no such container"))
+	}}
 	g := newGate(t, t.TempDir(), s, nil)
 	for range 10 {
 		require.ErrorIs(t, g.ContainerStart(context.Background(), "x"), engine.ErrNotFound)

@@ -1,0 +1,56 @@
+// Package connect opens berth's one gated path to the Docker daemon from
+// the environment: settings are validated first (a bad one is a
+// *config.SettingError, before any Docker call), then the SDK engine is
+// built and wrapped in the gate.
+package connect
+
+import (
+	"fmt"
+	"log/slog"
+
+	"github.com/berth-dev/berth/internal/config"
+	"github.com/berth-dev/berth/internal/engine/docker"
+	"github.com/berth-dev/berth/internal/gate"
+	"github.com/berth-dev/berth/internal/statedir"
+)
+
+// Conn is a gated connection to one daemon.
+type Conn struct {
+	*gate.Gate
+	Settings config.Gate
+	close    func() error
+}
+
+// Close releases the SDK client.
+func (c *Conn) Close() error { return c.close() }
+
+// ClientError is a client configuration berth cannot use (a malformed
+// DOCKER_HOST, an unknown DOCKER_CONTEXT, missing TLS files). It is bad
+// input: nothing was sent to a daemon.
+type ClientError struct{ Err error }
+
+func (e *ClientError) Error() string { return fmt.Sprintf("configure docker client: %v", e.Err) }
+func (e *ClientError) Unwrap() error { return e.Err }
+
+// FromEnv reads the settings through getenv and opens the connection. No
+// call reaches the daemon here.
+func FromEnv(getenv func(string) string, log *slog.Logger) (*Conn, error) {
+	settings, err := config.GateFromEnv(getenv)
+	if err != nil {
+		return nil, err
+	}
+	layout, err := statedir.New(settings.StateDir)
+	if err != nil {
+		return nil, err
+	}
+	eng, err := docker.New(docker.Options{})
+	if err != nil {
+		return nil, &ClientError{Err: err}
+	}
+	g, err := gate.New(eng, gate.Options{Config: settings, Layout: layout, Logger: log})
+	if err != nil {
+		_ = eng.Close()
+		return nil, err
+	}
+	return &Conn{Gate: g, Settings: settings, close: eng.Close}, nil
+}
