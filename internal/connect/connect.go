@@ -7,6 +7,7 @@ package connect
 import (
 	"fmt"
 	"log/slog"
+	"net/url"
 
 	"github.com/berth-dev/berth/internal/config"
 	"github.com/berth-dev/berth/internal/engine/docker"
@@ -47,10 +48,30 @@ func FromEnv(getenv func(string) string, log *slog.Logger) (*Conn, error) {
 	if err != nil {
 		return nil, &ClientError{Err: err}
 	}
+	if err := checkHost(eng.Endpoint()); err != nil {
+		_ = eng.Close()
+		return nil, &ClientError{Err: err}
+	}
 	g, err := gate.New(eng, gate.Options{Config: settings, Layout: layout, Logger: log})
 	if err != nil {
 		_ = eng.Close()
 		return nil, err
 	}
 	return &Conn{Gate: g, Settings: settings, close: eng.Close}, nil
+}
+
+// checkHost refuses daemon addresses the Engine SDK cannot dial, so a
+// typo in DOCKER_HOST is bad input rather than a network lookup.
+func checkHost(host string) error {
+	u, err := url.Parse(host)
+	if err != nil {
+		return fmt.Errorf("DOCKER_HOST %q: %w", host, err)
+	}
+	switch u.Scheme {
+	case "unix", "npipe", "tcp", "http", "https":
+		return nil
+	case "ssh":
+		return fmt.Errorf("DOCKER_HOST %q: ssh:// daemons are not supported; forward the socket (ssh -L) and use unix:// or tcp://", host)
+	}
+	return fmt.Errorf("DOCKER_HOST %q: unknown scheme %q (want unix://, npipe://, tcp:// or https://)", host, u.Scheme)
 }
