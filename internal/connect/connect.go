@@ -5,6 +5,7 @@
 package connect
 
 import (
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/url"
@@ -57,7 +58,7 @@ func FromEnv(getenv func(string) string, log *slog.Logger) (*Conn, error) {
 		_ = eng.Close()
 		return nil, err
 	}
-	return &Conn{Gate: g, Settings: settings, close: eng.Close}, nil
+	return &Conn{Gate: g, Settings: settings, close: func() error { return errors.Join(g.Close(), eng.Close()) }}, nil
 }
 
 // checkHost refuses daemon addresses the Engine SDK cannot dial, so a

@@ -29,7 +29,7 @@ func (e *CircuitOpenError) Unwrap() error { return engine.ErrUnavailable }
 // sharedBreaker is policy.Breaker with its state in a shared file.
 type sharedBreaker struct {
 	policy policy.Breaker
-	file   sharedFile
+	file   *sharedFile
 }
 
 func decodeBreaker(b []byte) policy.BreakerState {

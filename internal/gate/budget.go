@@ -12,7 +12,7 @@ import (
 // arrival time, in Unix nanoseconds) in a shared file.
 type sharedBudget struct {
 	policy policy.Budget
-	file   sharedFile
+	file   *sharedFile
 }
 
 // wait reserves one mutating call and sleeps until it may go ahead.

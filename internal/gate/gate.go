@@ -65,7 +65,7 @@ func New(inner engine.Engine, opts Options) (*Gate, error) {
 	}
 	g.breaker = &sharedBreaker{
 		policy: policy.Breaker{Threshold: g.cfg.BreakerThreshold, OpenFor: g.cfg.BreakerOpenFor, ProbeTimeout: probeTimeout},
-		file:   sharedFile{locks: lock.Dir{Path: dir}, name: "breaker"},
+		file:   newSharedFile(lock.Dir{Path: dir}, "breaker"),
 	}
 	return g, nil
 }
@@ -103,7 +103,7 @@ func (g *Gate) StateDir(ctx context.Context) (string, error) {
 	}
 	locks := lock.Dir{Path: dir}
 	g.slots = lock.Slots{Dir: locks, N: g.cfg.MaxConcurrentOps}
-	g.budget = &sharedBudget{policy: budgetPolicy(g.cfg), file: sharedFile{locks: locks, name: "budget"}}
+	g.budget = &sharedBudget{policy: budgetPolicy(g.cfg), file: newSharedFile(locks, "budget")}
 	g.stateDir = dir
 	return dir, nil
 }
@@ -206,4 +206,17 @@ func permanent(err error) error {
 		return nil
 	}
 	return backoff.Permanent(err)
+}
+
+// Close releases the gate's open state files. It does not close the
+// wrapped engine.
+func (g *Gate) Close() error {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	var errs []error
+	errs = append(errs, g.breaker.file.close())
+	if g.budget != nil {
+		errs = append(errs, g.budget.file.close())
+	}
+	return errors.Join(errs...)
 }
