@@ -8,7 +8,8 @@
 //     with a ping;
 //   - for mutating calls, the shared rate budget (a GCRA schedule in a file)
 //     and one of N cross-process concurrency slots (flock on slot files, so
-//     a killed holder frees its slot at once);
+//     a killed holder frees its slot at once; a container stop, which mostly
+//     waits out a grace period, holds no slot);
 //   - retries with jittered exponential backoff, for transient errors only;
 //   - counters and latencies per operation kind ([Gate.Stats]).
 //

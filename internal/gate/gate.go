@@ -141,15 +141,28 @@ func (g *Gate) admit(ctx context.Context) error {
 	return nil
 }
 
-// reserve spends the rate budget and takes a slot for a mutating call.
-func (g *Gate) reserve(ctx context.Context) (release func() error, err error) {
+// reserve spends the rate budget and, when slot is true, takes a slot for
+// a mutating call.
+func (g *Gate) reserve(ctx context.Context, slot bool) (release func() error, err error) {
 	if _, err := g.StateDir(ctx); err != nil {
 		return nil, err
 	}
 	if err := g.budget.wait(ctx, g.now()); err != nil {
 		return nil, fmt.Errorf("wait for operation budget: %w", err)
 	}
+	if !slot {
+		return func() error { return nil }, nil
+	}
 	return g.slots.Acquire(ctx)
+}
+
+// holdsSlot reports whether a mutating op holds a concurrency slot while it
+// runs. A container stop is charged to the rate budget but holds no slot:
+// the daemon spends it waiting out the container's grace period (up to
+// minutes), and holding a slot for that would serialise teardown of a
+// stack behind its slowest services while adding no load to the daemon.
+func holdsSlot(op engine.Op) bool {
+	return op != engine.OpContainerStop
 }
 
 // run makes one gated call of op.
@@ -165,7 +178,7 @@ func run[T any](ctx context.Context, g *Gate, op engine.Op, fn func(context.Cont
 			return zero, backoff.Permanent(err)
 		}
 		if op.Mutating() {
-			release, err := g.reserve(ctx)
+			release, err := g.reserve(ctx, holdsSlot(op))
 			if err != nil {
 				return zero, backoff.Permanent(err)
 			}
