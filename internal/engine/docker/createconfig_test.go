@@ -1,0 +1,173 @@
+package docker
+
+import (
+	"net/netip"
+	"testing"
+	"time"
+
+	"github.com/moby/moby/api/types/container"
+	"github.com/moby/moby/api/types/mount"
+	"github.com/moby/moby/api/types/network"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/berth-dev/berth/internal/engine"
+)
+
+func fullSpec() engine.ContainerSpec {
+	grace := 2500 * time.Millisecond
+	init := true
+	return engine.ContainerSpec{
+		Name:       "env1-web-1",
+		Image:      "berth-testsvc:dev",
+		Cmd:        []string{"serve", "--port", "8080"},
+		Entrypoint: []string{"/testsvc"},
+		Env:        []string{"A=1", "B=two"},
+		Labels:     map[string]string{"dev.berth.env": "env1"},
+		Ports: []engine.PortBinding{
+			{ContainerPort: 8080}, // ephemeral, tcp
+			{ContainerPort: 8080, HostIP: "127.0.0.1", HostPort: "0"}, // ephemeral on loopback
+			{ContainerPort: 53, Protocol: "UDP", HostPort: "5353"},
+		},
+		Expose: []int{9090},
+		Mounts: []engine.Mount{
+			{Type: "volume", Source: "data", Target: "/data"},
+			{Type: "bind", Source: "/etc/hosts", Target: "/hosts", ReadOnly: true},
+			{Type: "tmpfs", Target: "/tmp"},
+		},
+		Networks: []engine.EndpointSpec{
+			{Network: "env1_default", Aliases: []string{"web"}},
+			{Network: "env1_backend", Aliases: []string{"web-backend"}},
+		},
+		Healthcheck: &engine.Healthcheck{
+			Test: []string{"CMD", "/testsvc", "probe"}, Interval: time.Second, Timeout: 2 * time.Second,
+			StartPeriod: 3 * time.Second, Retries: 4,
+		},
+		MemoryLimit:   64 << 20,
+		MemoryReserve: 32 << 20,
+		NanoCPUs:      500_000_000,
+		Restart:       engine.RestartPolicy{Name: "on-failure", MaximumRetryCount: 3},
+		StopSignal:    "SIGINT",
+		StopTimeout:   &grace,
+		WorkingDir:    "/work",
+		User:          "1000:1000",
+		Hostname:      "web",
+		ExtraHosts:    []string{"db:10.0.0.5"},
+		Init:          &init,
+		ShmSize:       1 << 20,
+		Ulimits:       []engine.Ulimit{{Name: "nofile", Soft: 1024, Hard: 2048}},
+	}
+}
+
+func TestPlanCreateMapsEveryField(t *testing.T) {
+	spec := fullSpec()
+	plan, err := planCreate(spec, "1.44")
+	require.NoError(t, err)
+	cfg, host := plan.opts.Config, plan.opts.HostConfig
+	assert.Equal(t, "env1-web-1", plan.opts.Name)
+
+	assert.Equal(t, spec.Image, cfg.Image)
+	assert.Equal(t, spec.Cmd, cfg.Cmd)
+	assert.Equal(t, spec.Entrypoint, cfg.Entrypoint)
+	assert.Equal(t, spec.Env, cfg.Env)
+	assert.Equal(t, spec.Labels, cfg.Labels)
+	assert.Equal(t, "SIGINT", cfg.StopSignal)
+	require.NotNil(t, cfg.StopTimeout)
+	assert.Equal(t, 3, *cfg.StopTimeout, "2.5s rounds up to 3s")
+	assert.Equal(t, "/work", cfg.WorkingDir)
+	assert.Equal(t, "1000:1000", cfg.User)
+	assert.Equal(t, "web", cfg.Hostname)
+	assert.Equal(t, &container.HealthConfig{
+		Test: []string{"CMD", "/testsvc", "probe"}, Interval: time.Second, Timeout: 2 * time.Second,
+		StartPeriod: 3 * time.Second, Retries: 4,
+	}, cfg.Healthcheck)
+
+	tcp8080, udp53, tcp9090 := network.MustParsePort("8080/tcp"), network.MustParsePort("53/udp"), network.MustParsePort("9090/tcp")
+	assert.Equal(t, network.PortSet{tcp8080: {}, udp53: {}, tcp9090: {}}, cfg.ExposedPorts)
+	assert.Equal(t, network.PortMap{
+		tcp8080: {{HostPort: ""}, {HostIP: netip.MustParseAddr("127.0.0.1"), HostPort: ""}},
+		udp53:   {{HostPort: "5353"}},
+	}, host.PortBindings)
+
+	assert.Equal(t, []mount.Mount{
+		{Type: mount.TypeVolume, Source: "data", Target: "/data"},
+		{Type: mount.TypeBind, Source: "/etc/hosts", Target: "/hosts", ReadOnly: true},
+		{Type: mount.TypeTmpfs, Target: "/tmp"},
+	}, host.Mounts)
+
+	assert.Equal(t, int64(64<<20), host.Memory)
+	assert.Equal(t, int64(32<<20), host.MemoryReservation)
+	assert.Equal(t, int64(500_000_000), host.NanoCPUs)
+	assert.Equal(t, container.RestartPolicy{Name: container.RestartPolicyOnFailure, MaximumRetryCount: 3}, host.RestartPolicy)
+	assert.Equal(t, []string{"db:10.0.0.5"}, host.ExtraHosts)
+	require.NotNil(t, host.Init)
+	assert.True(t, *host.Init)
+	assert.Equal(t, int64(1<<20), host.ShmSize)
+	require.Len(t, host.Ulimits, 1)
+	assert.Equal(t, container.Ulimit{Name: "nofile", Soft: 1024, Hard: 2048}, *host.Ulimits[0])
+	assert.False(t, host.AutoRemove)
+
+	// API 1.44: every network at create, the first one as the network mode.
+	assert.Equal(t, container.NetworkMode("env1_default"), host.NetworkMode)
+	require.NotNil(t, plan.opts.NetworkingConfig)
+	assert.Equal(t, []string{"web"}, plan.opts.NetworkingConfig.EndpointsConfig["env1_default"].Aliases)
+	assert.Equal(t, []string{"web-backend"}, plan.opts.NetworkingConfig.EndpointsConfig["env1_backend"].Aliases)
+	assert.Empty(t, plan.later)
+}
+
+func TestPlanCreateOldAPIConnectsExtraNetworksLater(t *testing.T) {
+	plan, err := planCreate(fullSpec(), "1.41")
+	require.NoError(t, err)
+	assert.Equal(t, container.NetworkMode("env1_default"), plan.opts.HostConfig.NetworkMode)
+	assert.Len(t, plan.opts.NetworkingConfig.EndpointsConfig, 1)
+	assert.Contains(t, plan.opts.NetworkingConfig.EndpointsConfig, "env1_default")
+	assert.Equal(t, []engine.EndpointSpec{{Network: "env1_backend", Aliases: []string{"web-backend"}}}, plan.later)
+}
+
+func TestPlanCreateMinimal(t *testing.T) {
+	plan, err := planCreate(engine.ContainerSpec{Image: "x"}, "1.41")
+	require.NoError(t, err)
+	assert.Nil(t, plan.opts.NetworkingConfig)
+	assert.Nil(t, plan.opts.Config.Healthcheck)
+	assert.Nil(t, plan.opts.Config.StopTimeout)
+	assert.Empty(t, plan.opts.HostConfig.NetworkMode)
+	assert.Empty(t, plan.later)
+}
+
+func TestPlanCreateStartInterval(t *testing.T) {
+	spec := fullSpec()
+	spec.Healthcheck.StartInterval = 500 * time.Millisecond
+
+	plan, err := planCreate(spec, "1.44")
+	require.NoError(t, err)
+	assert.Equal(t, 500*time.Millisecond, plan.opts.Config.Healthcheck.StartInterval)
+
+	_, err = planCreate(spec, "1.41")
+	require.Error(t, err)
+	assert.ErrorIs(t, err, engine.ErrInvalid)
+	assert.Contains(t, err.Error(), "start_interval")
+	assert.Contains(t, err.Error(), "1.41")
+	assert.Contains(t, err.Error(), "1.44")
+}
+
+func TestPlanCreateRejectsBadInput(t *testing.T) {
+	tests := map[string]func(*engine.ContainerSpec){
+		"port zero":       func(s *engine.ContainerSpec) { s.Ports = []engine.PortBinding{{ContainerPort: 0}} },
+		"port too big":    func(s *engine.ContainerSpec) { s.Ports = []engine.PortBinding{{ContainerPort: 70000}} },
+		"expose negative": func(s *engine.ContainerSpec) { s.Expose = []int{-1} },
+		"bad host IP": func(s *engine.ContainerSpec) {
+			s.Ports = []engine.PortBinding{{ContainerPort: 80, HostIP: "localhost"}}
+		},
+		"bad mount type": func(s *engine.ContainerSpec) { s.Mounts = []engine.Mount{{Type: "npipe", Target: "/x"}} },
+	}
+	for name, mutate := range tests {
+		t.Run(name, func(t *testing.T) {
+			spec := fullSpec()
+			mutate(&spec)
+			_, err := planCreate(spec, "1.44")
+			require.Error(t, err)
+			assert.ErrorIs(t, err, engine.ErrInvalid)
+			assert.Contains(t, err.Error(), spec.Name)
+		})
+	}
+}

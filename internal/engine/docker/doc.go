@@ -1,0 +1,20 @@
+// Package docker is the [engine.Engine] backed by the Docker Engine API and
+// the only package of berth that imports the Docker SDK
+// (github.com/moby/moby/client).
+//
+// [New] finds the daemon the way the docker CLI does (DOCKER_HOST,
+// DOCKER_CONTEXT, the CLI's current context, TLS variables) and negotiates
+// the API version with it, so one binary works from Docker 20.10 (API 1.41)
+// to current daemons. Where a feature depends on the API version the engine
+// adapts (networks connected after create before API 1.44, CheckDuplicate
+// sent for old daemons) or refuses with an error that names the version
+// (healthcheck start_interval before API 1.44).
+//
+// Every error wraps an engine kind sentinel when one applies (see
+// errors.go): callers retry only what is transient. Nothing here removes
+// with force: container, volume and image removals and network disconnects
+// all leave the daemon free to refuse.
+//
+// The Engine does no rate limiting, retrying or circuit breaking: callers
+// reach it through internal/gate.
+package docker

@@ -1,0 +1,146 @@
+package docker
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/containerd/errdefs/pkg/errhttp"
+	"github.com/distribution/reference"
+	"github.com/moby/moby/api/types/jsonstream"
+	"github.com/moby/moby/client"
+
+	"github.com/berth-dev/berth/internal/engine"
+)
+
+// ImageInspect returns one image, by reference or ID.
+func (e *Engine) ImageInspect(ctx context.Context, ref string) (engine.Image, error) {
+	res, err := e.cli.ImageInspect(ctx, ref)
+	if err != nil {
+		return engine.Image{}, wrap(engine.OpImageInspect, err)
+	}
+	img := engine.Image{ID: res.ID, RepoTags: res.RepoTags, Created: parseTime(res.Created), Size: res.Size}
+	if res.Config != nil {
+		img.Labels = res.Config.Labels
+	}
+	return img, nil
+}
+
+// ImageList lists top-level images matching f's labels, f.Name (as a
+// reference pattern, e.g. "berth-testsvc" or "berth-*:*") and f.Dangling.
+func (e *Engine) ImageList(ctx context.Context, f engine.ListFilter) ([]engine.Image, error) {
+	filters := listFilters(engine.ListFilter{Labels: f.Labels, Dangling: f.Dangling})
+	if f.Name != "" {
+		filters.Add("reference", f.Name)
+	}
+	res, err := e.cli.ImageList(ctx, client.ImageListOptions{Filters: filters})
+	if err != nil {
+		return nil, wrap(engine.OpImageList, err)
+	}
+	out := make([]engine.Image, 0, len(res.Items))
+	for _, i := range res.Items {
+		out = append(out, engine.Image{ID: i.ID, RepoTags: i.RepoTags, Created: time.Unix(i.Created, 0), Size: i.Size, Labels: i.Labels})
+	}
+	return out, nil
+}
+
+// ImageRemove removes an image reference (untagging it; the image goes when
+// no reference is left), with its untagged parents as "docker rmi" does. It
+// never forces: an image used by a container is refused with an
+// [engine.ErrConflict] error.
+func (e *Engine) ImageRemove(ctx context.Context, ref string) error {
+	_, err := e.cli.ImageRemove(ctx, ref, client.ImageRemoveOptions{PruneChildren: true})
+	return wrap(engine.OpImageRemove, err)
+}
+
+// ImageImport creates image ref from a tarball of a root filesystem (what
+// "docker import" does), applying Dockerfile-style changes such as
+// `ENTRYPOINT ["/testsvc"]`. It returns once the daemon has finished.
+func (e *Engine) ImageImport(ctx context.Context, rootfs io.Reader, ref string, changes []string) error {
+	const op = engine.OpImageImport
+	if _, err := reference.ParseNormalizedNamed(ref); err != nil {
+		return engine.Wrap(op, engine.ErrInvalid, fmt.Errorf("import image %q: %w", ref, err))
+	}
+	rc, err := e.cli.ImageImport(ctx, client.ImageImportSource{Source: rootfs, SourceName: "-"}, ref,
+		client.ImageImportOptions{Changes: changes})
+	if err != nil {
+		return wrap(op, err)
+	}
+	defer rc.Close()
+	if err := drainProgress(rc); err != nil {
+		return wrap(op, fmt.Errorf("import image %q: %w", ref, err))
+	}
+	return nil
+}
+
+// drainProgress reads a daemon progress stream (JSON messages) to its end
+// and returns the first error it reports.
+func drainProgress(r io.Reader) error {
+	dec := json.NewDecoder(r)
+	for {
+		var m struct {
+			jsonstream.Message
+			ErrorText string `json:"error"`
+		}
+		err := dec.Decode(&m)
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("read progress: %w", err)
+		}
+		switch {
+		case m.Error != nil && m.Error.Code >= 400:
+			return &statusError{msg: m.Error.Message, class: errhttp.ToNative(m.Error.Code)}
+		case m.Error != nil:
+			return errors.New(m.Error.Message)
+		case m.ErrorText != "":
+			return errors.New(m.ErrorText)
+		}
+	}
+}
+
+// ImagePrune removes dangling images, or with opts.All every image no
+// container uses; opts.Labels restricts it to images with those labels.
+func (e *Engine) ImagePrune(ctx context.Context, opts engine.PruneOptions) (engine.PruneReport, error) {
+	filters := labelFilters(opts.Labels)
+	if opts.All {
+		filters.Add("dangling", "false")
+	} else {
+		filters.Add("dangling", "true")
+	}
+	res, err := e.cli.ImagePrune(ctx, client.ImagePruneOptions{Filters: filters})
+	if err != nil {
+		return engine.PruneReport{}, wrap(engine.OpImagePrune, err)
+	}
+	rep := engine.PruneReport{SpaceReclaimed: int64(res.Report.SpaceReclaimed)}
+	for _, d := range res.Report.ImagesDeleted {
+		if d.Deleted != "" {
+			rep.Deleted = append(rep.Deleted, d.Deleted)
+		}
+	}
+	return rep, nil
+}
+
+// BuildCachePrune removes unused build cache: with opts.All everything not
+// in use, else only the daemon's default selection (dangling records).
+//
+// Build cache records carry no labels, and Docker 20.10 (API 1.41) answers a
+// prune with an unknown "label" filter with 200 and ignores it, which would
+// prune cache berth does not own. So a prune restricted by opts.Labels is
+// refused with an [engine.ErrInvalid] error before any Docker call.
+func (e *Engine) BuildCachePrune(ctx context.Context, opts engine.PruneOptions) (engine.PruneReport, error) {
+	const op = engine.OpBuildCachePrune
+	if len(opts.Labels) > 0 {
+		return engine.PruneReport{}, engine.Wrap(op, engine.ErrInvalid,
+			errors.New("prune build cache: build cache records carry no labels, so a label-restricted prune cannot be honoured; prune without labels (a global prune) instead"))
+	}
+	res, err := e.cli.BuildCachePrune(ctx, client.BuildCachePruneOptions{All: opts.All})
+	if err != nil {
+		return engine.PruneReport{}, wrap(op, err)
+	}
+	return engine.PruneReport{Deleted: res.Report.CachesDeleted, SpaceReclaimed: int64(res.Report.SpaceReclaimed)}, nil
+}
