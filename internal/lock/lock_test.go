@@ -1,0 +1,65 @@
+package lock
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestTryAcquireExcludesOtherHoldersEvenInOneProcess(t *testing.T) {
+	d := Dir{Path: t.TempDir()}
+	release, ok, err := d.TryAcquire("a")
+	require.NoError(t, err)
+	require.True(t, ok)
+	_, ok, err = d.TryAcquire("a")
+	require.NoError(t, err)
+	assert.False(t, ok, "a second holder is refused while the first holds it")
+	_, ok, err = d.TryAcquire("b")
+	require.NoError(t, err)
+	assert.True(t, ok, "other names are independent")
+	require.NoError(t, release())
+	r2, ok, err := d.TryAcquire("a")
+	require.NoError(t, err)
+	assert.True(t, ok, "free again after release")
+	require.NoError(t, r2())
+}
+
+func TestAcquireGivesUpWhenTheContextEnds(t *testing.T) {
+	d := Dir{Path: t.TempDir()}
+	release, err := d.Acquire(context.Background(), "a")
+	require.NoError(t, err)
+	defer release()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+	defer cancel()
+	_, err = d.Acquire(ctx, "a")
+	require.ErrorIs(t, err, context.DeadlineExceeded)
+}
+
+func TestSlotsHandOutAtMostN(t *testing.T) {
+	s := Slots{Dir: Dir{Path: t.TempDir()}, N: 2}
+	ctx := context.Background()
+	r1, err := s.Acquire(ctx)
+	require.NoError(t, err)
+	r2, err := s.Acquire(ctx)
+	require.NoError(t, err)
+	short, cancel := context.WithTimeout(ctx, 20*time.Millisecond)
+	defer cancel()
+	_, err = s.Acquire(short)
+	require.ErrorIs(t, err, context.DeadlineExceeded, "a third holder waits")
+	require.NoError(t, r1())
+	r3, err := s.Acquire(ctx)
+	require.NoError(t, err, "a released slot is taken")
+	require.NoError(t, r2())
+	require.NoError(t, r3())
+
+	_, err = Slots{Dir: s.Dir, N: 0}.Acquire(ctx)
+	require.Error(t, err)
+}
+
+func TestSafeName(t *testing.T) {
+	assert.Equal(t, "network-berth_x.y", SafeName("network-berth/x.y"))
+	assert.Equal(t, "LISL_5DIN", SafeName("LISL:5DIN"))
+}
