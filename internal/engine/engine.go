@@ -54,6 +54,10 @@ type Engine interface {
 	// ImageImport creates image ref from a tarball of a root filesystem,
 	// applying Dockerfile-style changes (ENTRYPOINT, CMD, ENV, LABEL...).
 	ImageImport(ctx context.Context, rootfs io.Reader, ref string, changes []string) error
+	// ImageBuild builds an image with the daemon's builder from a tar of the
+	// build context, and returns once the build finished. A failed build
+	// is an error carrying the builder's last output lines.
+	ImageBuild(ctx context.Context, spec BuildSpec) error
 	ImagePrune(ctx context.Context, opts PruneOptions) (PruneReport, error)
 	BuildCachePrune(ctx context.Context, opts PruneOptions) (PruneReport, error)
 }

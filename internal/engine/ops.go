@@ -34,6 +34,7 @@ const (
 	OpImageList         Op = "image_list"
 	OpImageRemove       Op = "image_remove"
 	OpImageImport       Op = "image_import"
+	OpImageBuild        Op = "image_build"
 	OpImagePrune        Op = "image_prune"
 	OpBuildCachePrune   Op = "build_cache_prune"
 )
@@ -47,7 +48,7 @@ func (op Op) Mutating() bool {
 		OpContainerRemove, OpContainerExec,
 		OpNetworkCreate, OpNetworkConnect, OpNetworkDisconnect, OpNetworkRemove,
 		OpVolumeCreate, OpVolumeRemove,
-		OpImageRemove, OpImageImport, OpImagePrune, OpBuildCachePrune:
+		OpImageRemove, OpImageImport, OpImageBuild, OpImagePrune, OpBuildCachePrune:
 		return true
 	}
 	return false

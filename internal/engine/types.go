@@ -1,6 +1,9 @@
 package engine
 
-import "time"
+import (
+	"io"
+	"time"
+)
 
 // Ping is the daemon's answer to a ping.
 type Ping struct {
@@ -282,6 +285,16 @@ type Image struct {
 	Created  time.Time
 	Size     int64
 	Labels   map[string]string
+}
+
+// BuildSpec describes an image build.
+type BuildSpec struct {
+	Context    io.Reader // tar of the build context
+	Dockerfile string    // path inside the context; "" = "Dockerfile"
+	Tags       []string
+	Args       map[string]*string
+	Target     string
+	Labels     map[string]string
 }
 
 // PruneOptions select what a prune removes.

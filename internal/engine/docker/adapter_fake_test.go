@@ -114,6 +114,25 @@ func TestContainerCreateRejectsStartIntervalOnOldAPIBeforeAnyCall(t *testing.T) 
 	assert.Empty(t, rec.all(), "no create request may reach the daemon")
 }
 
+func TestContainerCreateSendsStartIntervalOnNewAPI(t *testing.T) {
+	var rec recorder
+	e := newFakeDaemon(t, "1.44", func(w http.ResponseWriter, r *http.Request) {
+		rec.add(r)
+		writeJSON(w, http.StatusCreated, map[string]any{"Id": "c1"})
+	})
+	spec := fullSpec()
+	spec.Networks = nil
+	spec.Healthcheck.StartInterval = 200 * time.Millisecond
+	id, err := e.ContainerCreate(context.Background(), spec)
+	require.NoError(t, err)
+	assert.Equal(t, "c1", id)
+	reqs := rec.all()
+	require.Len(t, reqs, 1)
+	assert.Equal(t, "/v1.44/containers/create", reqs[0].Path)
+	hc, _ := reqs[0].Body["Healthcheck"].(map[string]any)
+	assert.InDelta(t, float64(200*time.Millisecond), hc["StartInterval"], 0, "start_interval reaches an API 1.44 daemon")
+}
+
 func TestRemovalsNeverForce(t *testing.T) {
 	var rec recorder
 	e := newFakeDaemon(t, "1.41", func(w http.ResponseWriter, r *http.Request) {

@@ -1,56 +1,54 @@
-package docker
+package docker_test
 
 import (
-	"context"
-	"fmt"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/moby/moby/client/pkg/versions"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/berth-dev/berth/internal/engine"
+	"github.com/berth-dev/berth/internal/itest"
 )
 
-// TestIntegrationContainerLifecycle drives one container through the
-// adapter on the real daemon: create on two networks, start, health,
-// inspect, exec, logs, stats, refused removal, graceful stop, removal.
+// TestIntegrationContainerLifecycle drives one test-service container
+// through the adapter on the real daemon: create on two networks (the
+// second connected after create on API < 1.44) with a volume, a tmpfs and
+// a health check, start, create event, health, inspect, exec (exit codes
+// and demultiplexed output), logs, stats, refused removals, graceful stop,
+// removal.
 func TestIntegrationContainerLifecycle(t *testing.T) {
-	e, run := integrationEngine(t)
-	ctx := context.Background()
-	labels := map[string]string{testLabel: run}
-	ref := buildSleeperImage(t, e, run)
+	e, labels, name := setup(t)
+	ctx := t.Context()
+	ref := itest.Image(t, e)
 
 	img, err := e.ImageInspect(ctx, ref)
 	require.NoError(t, err)
-	assert.Equal(t, run, img.Labels[testLabel])
+	assert.Equal(t, "1", img.Labels["dev.berth.test-image"])
 	assert.Contains(t, img.RepoTags, ref)
 
 	var nets []string
 	for _, suffix := range []string{"a", "b"} {
-		id, err := e.NetworkCreate(ctx, engine.NetworkSpec{Name: "berth-it-" + run + "-" + suffix, Labels: labels, CheckDuplicate: true})
+		id, err := e.NetworkCreate(ctx, engine.NetworkSpec{Name: name + "-" + suffix, Labels: labels, CheckDuplicate: true})
 		require.NoError(t, err)
 		nets = append(nets, id)
 	}
-	vol, err := e.VolumeCreate(ctx, engine.VolumeSpec{Name: "berth-it-" + run, Labels: labels})
+	vol, err := e.VolumeCreate(ctx, engine.VolumeSpec{Name: name, Labels: labels})
 	require.NoError(t, err)
 
-	evCtx, stopEvents := context.WithCancel(ctx)
-	defer stopEvents()
-	events, _ := e.Events(evCtx, engine.EventFilter{Types: []string{"container"}, Labels: labels})
+	events, _ := e.Events(ctx, engine.EventFilter{Types: []string{"container"}, Labels: labels})
 
 	grace := 4 * time.Second
 	id, err := e.ContainerCreate(ctx, engine.ContainerSpec{
-		Name:        "berth-it-" + run,
+		Name:        name,
 		Image:       ref,
 		Labels:      labels,
-		Env:         []string{"BERTH_IT=1"},
+		Env:         []string{"BERTH_IT=1", "TESTSVC_NAME=lifecycle"},
 		Ports:       []engine.PortBinding{{ContainerPort: 8080}},
 		Mounts:      []engine.Mount{{Type: "volume", Source: vol.Name, Target: "/data"}, {Type: "tmpfs", Target: "/scratch"}},
 		Networks:    []engine.EndpointSpec{{Network: nets[0], Aliases: []string{"web"}}, {Network: nets[1], Aliases: []string{"web-b"}}},
-		Healthcheck: &engine.Healthcheck{Test: []string{"CMD", "/sleeper", "probe"}, Interval: time.Second, Retries: 3},
+		Healthcheck: &engine.Healthcheck{Test: []string{"CMD", "/testsvc", "probe"}, Interval: time.Second, Retries: 3},
 		MemoryLimit: 64 << 20,
 		StopSignal:  "SIGTERM",
 		StopTimeout: &grace,
@@ -74,7 +72,7 @@ func TestIntegrationContainerLifecycle(t *testing.T) {
 
 	c, err := e.ContainerInspect(ctx, id)
 	require.NoError(t, err)
-	assert.Equal(t, "berth-it-"+run, c.Name)
+	assert.Equal(t, name, c.Name)
 	assert.Equal(t, ref, c.Image)
 	assert.True(t, c.State.Running)
 	assert.Equal(t, "SIGTERM", c.StopSignal)
@@ -86,27 +84,33 @@ func TestIntegrationContainerLifecycle(t *testing.T) {
 	assert.Equal(t, 8080, c.Ports[0].ContainerPort)
 	assert.Positive(t, c.Ports[0].HostPort)
 	require.Len(t, c.Networks, 2, "both networks attached (the second after create on API < 1.44)")
-	assert.Contains(t, c.Networks["berth-it-"+run+"-a"], "web")
-	assert.Contains(t, c.Networks["berth-it-"+run+"-b"], "web-b")
+	assert.Contains(t, c.Networks[name+"-a"], "web")
+	assert.Contains(t, c.Networks[name+"-b"], "web-b")
 
 	n, err := e.NetworkInspect(ctx, nets[1])
 	require.NoError(t, err)
 	assert.Equal(t, []string{id}, n.Containers)
 	require.ErrorIs(t, e.NetworkRemove(ctx, nets[1]), engine.ErrConflict, "a network in use is refused")
 
-	res, err := e.ContainerExec(ctx, id, []string{"/sleeper", "echo", "hello", "exec"})
+	res, err := e.ContainerExec(ctx, id, []string{"/testsvc", "probe"})
 	require.NoError(t, err)
-	assert.Equal(t, 0, res.ExitCode)
-	assert.Equal(t, "hello exec\n", string(res.Output))
-	res, err = e.ContainerExec(ctx, id, []string{"/sleeper", "exit", "3"})
+	assert.Equal(t, 0, res.ExitCode, "probe output: %s", res.Output)
+	// stderr only, exact: no stream header may be left in the output.
+	res, err = e.ContainerExec(ctx, id, []string{"/testsvc", "--exit-code", "300"})
+	require.NoError(t, err)
+	assert.Equal(t, 2, res.ExitCode)
+	assert.Equal(t, "testsvc: parse config: TESTSVC_EXIT_CODE / --exit-code: parse number \"300\": want 0..255\n", string(res.Output))
+	// stdout, and an exit code chosen by the command.
+	res, err = e.ContainerExec(ctx, id, []string{"/testsvc", "--name", "exec", "--ports", "0", "--crash-after", "1ms", "--exit-code", "3"})
 	require.NoError(t, err)
 	assert.Equal(t, 3, res.ExitCode)
-	assert.Equal(t, "exiting with 3\n", string(res.Output))
+	assert.True(t, strings.HasPrefix(string(res.Output), "testsvc exec: starting, ports 0\n"), "%q", res.Output)
+	assert.True(t, strings.HasSuffix(string(res.Output), "testsvc exec: crash after 1ms, exit 3\n"), "%q", res.Output)
 
 	logs, err := e.ContainerLogs(ctx, id, engine.LogOptions{})
 	require.NoError(t, err)
-	assert.Contains(t, string(logs), "sleeper started\n")
-	assert.Contains(t, string(logs), "sleeper stderr\n")
+	assert.Contains(t, string(logs), "testsvc lifecycle: starting, ports 8080\n")
+	assert.Contains(t, string(logs), "testsvc lifecycle: listening on ")
 	assert.NotContains(t, string(logs), "\x01\x00\x00\x00", "stream headers must be removed")
 
 	st, err := e.ContainerStats(ctx, id)
@@ -121,11 +125,11 @@ func TestIntegrationContainerLifecycle(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, list, 1)
 	assert.Equal(t, "running", list[0].State)
-	assert.Equal(t, "berth-it-"+run, list[0].Name)
+	assert.Equal(t, name, list[0].Name)
 
 	start := time.Now()
 	require.NoError(t, e.ContainerStop(ctx, id, engine.StopOptions{}))
-	assert.Less(t, time.Since(start), grace, "the sleeper exits on SIGTERM, before the grace period")
+	assert.Less(t, time.Since(start), grace, "the test service exits on SIGTERM, before the grace period")
 	c, err = e.ContainerInspect(ctx, id)
 	require.NoError(t, err)
 	assert.False(t, c.State.Running)
@@ -134,52 +138,5 @@ func TestIntegrationContainerLifecycle(t *testing.T) {
 	require.NoError(t, e.ContainerRemove(ctx, id, engine.RemoveOptions{Volumes: true}))
 	_, err = e.ContainerInspect(ctx, id)
 	require.ErrorIs(t, err, engine.ErrNotFound)
-	assert.True(t, strings.Contains(err.Error(), id), "the error names the container: %v", err)
-}
-
-// TestIntegrationStopSignal stops with an explicit signal: one the sleeper
-// handles (it exits 0 at once) and one it ignores (killed after the
-// timeout). Daemons before API 1.42 need the engine's own emulation.
-func TestIntegrationStopSignal(t *testing.T) {
-	e, run := integrationEngine(t)
-	ctx := context.Background()
-	ref := buildSleeperImage(t, e, run)
-	for i, tc := range []struct {
-		signal   string
-		wantCode int
-	}{{"SIGINT", 0}, {"SIGWINCH", 137}} {
-		id, err := e.ContainerCreate(ctx, engine.ContainerSpec{
-			Name: fmt.Sprintf("berth-it-%s-%d", run, i), Image: ref, Labels: map[string]string{testLabel: run},
-		})
-		require.NoError(t, err)
-		require.NoError(t, e.ContainerStart(ctx, id))
-		require.Eventually(t, func() bool {
-			logs, err := e.ContainerLogs(ctx, id, engine.LogOptions{})
-			return err == nil && strings.Contains(string(logs), "sleeper started")
-		}, 10*time.Second, 50*time.Millisecond, "sleeper never installed its handler")
-		timeout := time.Second
-		require.NoError(t, e.ContainerStop(ctx, id, engine.StopOptions{Signal: tc.signal, Timeout: &timeout}))
-		c, err := e.ContainerInspect(ctx, id)
-		require.NoError(t, err)
-		assert.False(t, c.State.Running, tc.signal)
-		assert.Equal(t, tc.wantCode, c.State.ExitCode, tc.signal)
-		// Stopping a stopped container is fine.
-		require.NoError(t, e.ContainerStop(ctx, id, engine.StopOptions{Signal: tc.signal, Timeout: &timeout}))
-	}
-}
-
-func TestIntegrationStartIntervalOnOldDaemon(t *testing.T) {
-	e, run := integrationEngine(t)
-	ctx := context.Background()
-	v, err := e.apiVersion(ctx)
-	require.NoError(t, err)
-	if !versions.LessThan(v, apiMultiNetworkCreate) {
-		t.Skipf("daemon speaks API %s, which supports start_interval", v)
-	}
-	_, err = e.ContainerCreate(ctx, engine.ContainerSpec{
-		Name: "berth-it-" + run, Image: "berth-none:" + run, Labels: map[string]string{testLabel: run},
-		Healthcheck: &engine.Healthcheck{Test: []string{"CMD", "true"}, StartInterval: time.Second},
-	})
-	require.ErrorIs(t, err, engine.ErrInvalid)
-	assert.Contains(t, err.Error(), "start_interval")
+	assert.Contains(t, err.Error(), id, "the error names the container")
 }

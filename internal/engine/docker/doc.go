@@ -13,7 +13,9 @@
 // Every error wraps an engine kind sentinel when one applies (see
 // errors.go): callers retry only what is transient. Nothing here removes
 // with force: container, volume and image removals and network disconnects
-// all leave the daemon free to refuse.
+// all leave the daemon free to refuse. Builds ask the daemon to remove
+// intermediate containers only after a successful build (never its
+// "forcerm"); the container of a failed step is removed here, without force.
 //
 // The Engine does no rate limiting, retrying or circuit breaking: callers
 // reach it through internal/gate.

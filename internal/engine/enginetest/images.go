@@ -21,15 +21,17 @@ func (s *suite) testImages(t *testing.T, ctx context.Context) {
 	assert.NotEmpty(t, base.ID)
 
 	ref := s.name("img") + ":v1"
+	labels := s.labels()
 	t.Cleanup(func() { s.removeImage(t, ref) })
 	require.NoError(t, s.e.ImageImport(ctx, bytes.NewReader(tinyRootfs(t)), ref,
-		[]string{"LABEL " + LabelKey + "=" + s.run, `CMD ["/hello.txt"]`}))
+		[]string{"LABEL " + LabelKey + "=" + s.run + " " + caseKey + "=" + labels[caseKey], `CMD ["/hello.txt"]`}))
 	im, err := s.e.ImageInspect(ctx, ref)
 	require.NoError(t, err)
 	assert.NotEmpty(t, im.ID)
 	assert.Contains(t, im.RepoTags, ref)
-	assert.Equal(t, s.run, im.Labels[LabelKey])
-	listed, err := s.e.ImageList(ctx, engine.ListFilter{Labels: s.runLabel()})
+	assertLabels(t, labels, im.Labels)
+	// By the case label: other subtests (Build) make run-labelled images too.
+	listed, err := s.e.ImageList(ctx, engine.ListFilter{Labels: labels})
 	require.NoError(t, err)
 	require.Len(t, listed, 1)
 	assert.Equal(t, im.ID, listed[0].ID)

@@ -79,6 +79,8 @@ func Run(t *testing.T, h Harness) {
 		{"Volumes", s.testVolumes},
 		{"AnonymousVolume", s.testAnonymousVolume},
 		{"Images", s.testImages},
+		{"Build", s.testBuild},
+		{"BuildFailures", s.testBuildFailures},
 		{"Logs", s.testLogs},
 		{"Exec", s.testExec},
 		{"Stats", s.testStats},

@@ -10,6 +10,12 @@
 //     fails with [engine.ErrNotFound]; removing an image a container uses
 //     fails with [engine.ErrConflict]. Image labels and ENV from the import
 //     changes are merged into containers, as the daemon does.
+//     [Engine.ImageBuild] runs nothing: it reads the context tar, parses
+//     the Dockerfile (ARG substitution, stages, target), requires each base
+//     to be "scratch", an earlier stage or an existing image (else
+//     [engine.ErrNotFound]) and each COPY/ADD source to be in the context,
+//     and registers the tags with the base's, the LABEL and the spec's
+//     labels. There is no build cache.
 //   - Containers: create, start, stop, kill, inspect, list, remove, logs,
 //     stats and exec. Start publishes ports: HostPort "" or "0" gets a
 //     distinct ephemeral port >= 32768; a fixed host port already bound by a
