@@ -1,0 +1,162 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+)
+
+const envColumns = `id, project, mode, config_hash, files, state, created_at, ready_at, linger_ns, idle_since, endpoints`
+
+// PutEnv inserts e, or replaces every field of the environment with e's ID.
+// Replacing keeps the environment's leases.
+func (s *Store) PutEnv(ctx context.Context, e Env) error {
+	return s.Update(ctx, func(tx *Tx) error { return tx.PutEnv(ctx, e) })
+}
+
+// Env returns the environment with the given ID, or an error wrapping
+// [ErrNotFound].
+func (s *Store) Env(ctx context.Context, id string) (Env, error) {
+	return s.read().Env(ctx, id)
+}
+
+// Envs returns every environment, oldest first.
+func (s *Store) Envs(ctx context.Context) ([]Env, error) {
+	return s.read().Envs(ctx)
+}
+
+// SetEnvState sets the state of environment id ([ErrNotFound] if none).
+func (s *Store) SetEnvState(ctx context.Context, id, state string) error {
+	return s.Update(ctx, func(tx *Tx) error { return tx.SetEnvState(ctx, id, state) })
+}
+
+// SetIdleSince sets the idle time of environment id; the zero time clears
+// it ([ErrNotFound] if none).
+func (s *Store) SetIdleSince(ctx context.Context, id string, t time.Time) error {
+	return s.Update(ctx, func(tx *Tx) error { return tx.SetIdleSince(ctx, id, t) })
+}
+
+// DeleteEnv deletes environment id and its leases. Deleting an environment
+// that does not exist is not an error.
+func (s *Store) DeleteEnv(ctx context.Context, id string) error {
+	return s.Update(ctx, func(tx *Tx) error { return tx.DeleteEnv(ctx, id) })
+}
+
+// PutEnv is [Store.PutEnv] inside tx.
+func (tx *Tx) PutEnv(ctx context.Context, e Env) error {
+	files, err := jsonOf(e.Files)
+	if err != nil {
+		return fmt.Errorf("put environment %s: %w", e.ID, err)
+	}
+	endpoints, err := jsonOf(e.Endpoints)
+	if err != nil {
+		return fmt.Errorf("put environment %s: %w", e.ID, err)
+	}
+	// An upsert, not INSERT OR REPLACE: REPLACE deletes the old row first,
+	// which would cascade to the leases.
+	_, err = tx.q.ExecContext(ctx, `INSERT INTO envs (`+envColumns+`) VALUES (?,?,?,?,?,?,?,?,?,?,?)
+		ON CONFLICT (id) DO UPDATE SET project=excluded.project, mode=excluded.mode,
+		config_hash=excluded.config_hash, files=excluded.files, state=excluded.state,
+		created_at=excluded.created_at, ready_at=excluded.ready_at, linger_ns=excluded.linger_ns,
+		idle_since=excluded.idle_since, endpoints=excluded.endpoints`,
+		e.ID, e.Project, e.Mode, e.ConfigHash, files, e.State, nsOf(e.CreatedAt), nsOf(e.ReadyAt),
+		int64(e.Linger), nsOf(e.IdleSince), endpoints)
+	if err != nil {
+		return fmt.Errorf("put environment %s: %w", e.ID, err)
+	}
+	return nil
+}
+
+// Env is [Store.Env] inside tx.
+func (tx *Tx) Env(ctx context.Context, id string) (Env, error) {
+	e, err := scanEnv(tx.q.QueryRowContext(ctx, `SELECT `+envColumns+` FROM envs WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		err = ErrNotFound
+	}
+	if err != nil {
+		return Env{}, fmt.Errorf("get environment %s: %w", id, err)
+	}
+	return e, nil
+}
+
+// Envs is [Store.Envs] inside tx.
+func (tx *Tx) Envs(ctx context.Context) ([]Env, error) {
+	rows, err := tx.q.QueryContext(ctx, `SELECT `+envColumns+` FROM envs ORDER BY created_at, id`)
+	if err != nil {
+		return nil, fmt.Errorf("list environments: %w", err)
+	}
+	defer rows.Close()
+	var out []Env
+	for rows.Next() {
+		e, err := scanEnv(rows)
+		if err != nil {
+			return nil, fmt.Errorf("list environments: %w", err)
+		}
+		out = append(out, e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list environments: %w", err)
+	}
+	return out, nil
+}
+
+// SetEnvState is [Store.SetEnvState] inside tx.
+func (tx *Tx) SetEnvState(ctx context.Context, id, state string) error {
+	if err := tx.updateEnv(ctx, `UPDATE envs SET state = ? WHERE id = ?`, state, id); err != nil {
+		return fmt.Errorf("set state of environment %s: %w", id, err)
+	}
+	return nil
+}
+
+// SetIdleSince is [Store.SetIdleSince] inside tx.
+func (tx *Tx) SetIdleSince(ctx context.Context, id string, t time.Time) error {
+	if err := tx.updateEnv(ctx, `UPDATE envs SET idle_since = ? WHERE id = ?`, nsOf(t), id); err != nil {
+		return fmt.Errorf("set idle time of environment %s: %w", id, err)
+	}
+	return nil
+}
+
+// DeleteEnv is [Store.DeleteEnv] inside tx.
+func (tx *Tx) DeleteEnv(ctx context.Context, id string) error {
+	// Leases go by ON DELETE CASCADE (foreign keys are on for every
+	// connection); deleting them explicitly as well costs nothing.
+	if _, err := tx.q.ExecContext(ctx, `DELETE FROM leases WHERE env_id = ?`, id); err != nil {
+		return fmt.Errorf("delete leases of environment %s: %w", id, err)
+	}
+	if _, err := tx.q.ExecContext(ctx, `DELETE FROM envs WHERE id = ?`, id); err != nil {
+		return fmt.Errorf("delete environment %s: %w", id, err)
+	}
+	return nil
+}
+
+// updateEnv runs an UPDATE of one environment row; [ErrNotFound] if it
+// touched none.
+func (tx *Tx) updateEnv(ctx context.Context, query string, args ...any) error {
+	res, err := tx.q.ExecContext(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	return affectedOne(res)
+}
+
+func scanEnv(r rowScanner) (Env, error) {
+	var e Env
+	var files, endpoints string
+	var created, ready, idle sql.NullInt64
+	var linger int64
+	if err := r.Scan(&e.ID, &e.Project, &e.Mode, &e.ConfigHash, &files, &e.State,
+		&created, &ready, &linger, &idle, &endpoints); err != nil {
+		return Env{}, err
+	}
+	if err := fromJSON(files, &e.Files); err != nil {
+		return Env{}, err
+	}
+	if err := fromJSON(endpoints, &e.Endpoints); err != nil {
+		return Env{}, err
+	}
+	e.CreatedAt, e.ReadyAt, e.IdleSince = timeOf(created), timeOf(ready), timeOf(idle)
+	e.Linger = time.Duration(linger)
+	return e, nil
+}

@@ -1,0 +1,104 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+)
+
+// migrations are the schema steps, applied in order; the database's
+// PRAGMA user_version is the number of steps applied. Append new steps
+// (new tables for later features go in new steps); never edit or reorder
+// a step that has shipped.
+var migrations = []string{
+	// 1: environments, leases, op and usage records.
+	`CREATE TABLE envs (
+		id          TEXT PRIMARY KEY,
+		project     TEXT NOT NULL,
+		mode        TEXT NOT NULL,
+		config_hash TEXT NOT NULL,
+		files       TEXT NOT NULL, -- JSON array
+		state       TEXT NOT NULL,
+		created_at  INTEGER,       -- Unix ns; NULL = zero time
+		ready_at    INTEGER,
+		linger_ns   INTEGER NOT NULL,
+		idle_since  INTEGER,
+		endpoints   TEXT NOT NULL  -- JSON object
+	) STRICT;
+	CREATE TABLE leases (
+		id           TEXT PRIMARY KEY,
+		env_id       TEXT NOT NULL REFERENCES envs(id) ON DELETE CASCADE,
+		host         TEXT NOT NULL,
+		pid          INTEGER NOT NULL,
+		start_time   INTEGER NOT NULL, -- uint64 stored as its int64 bits
+		created_at   INTEGER,
+		heartbeat_at INTEGER,
+		ttl_ns       INTEGER NOT NULL
+	) STRICT;
+	CREATE INDEX leases_env ON leases(env_id);
+	CREATE TABLE ops (
+		ts          INTEGER NOT NULL,
+		op          TEXT NOT NULL,
+		duration_us INTEGER NOT NULL,
+		error_kind  TEXT NOT NULL,
+		retries     INTEGER NOT NULL,
+		pid         INTEGER NOT NULL
+	) STRICT;
+	CREATE INDEX ops_ts ON ops(ts);
+	CREATE TABLE usage (
+		ts       INTEGER NOT NULL,
+		env_id   TEXT NOT NULL,
+		kind     TEXT NOT NULL,
+		value_ms INTEGER NOT NULL
+	) STRICT;
+	CREATE INDEX usage_ts ON usage(ts);`,
+}
+
+// setup puts the file in WAL mode and brings the schema to
+// len(migrations), each step in its own transaction. It holds the write
+// lock throughout, so processes opening one new store at once never race
+// to change its journal mode (SQLite can answer that race with SQLITE_BUSY
+// at once, without waiting) or to migrate it.
+func (s *Store) setup(ctx context.Context) error {
+	release, err := s.write.acquire(ctx)
+	if err != nil {
+		return err
+	}
+	defer release()
+	var mode string
+	if err := s.db.QueryRowContext(ctx, "PRAGMA journal_mode = WAL").Scan(&mode); err != nil {
+		return fmt.Errorf("switch to WAL mode: %w", err)
+	}
+	if !strings.EqualFold(mode, "wal") {
+		return fmt.Errorf("switch to WAL mode: journal mode is still %q", mode)
+	}
+	v, err := s.read().version(ctx)
+	if err != nil {
+		return err
+	}
+	if v > len(migrations) {
+		return fmt.Errorf("schema version %d is newer than this berth knows (%d): upgrade berth", v, len(migrations))
+	}
+	for step := v + 1; step <= len(migrations); step++ {
+		err := s.updateLocked(ctx, func(tx *Tx) error {
+			if _, err := tx.q.ExecContext(ctx, migrations[step-1]); err != nil {
+				return err
+			}
+			_, err := tx.q.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", step))
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("migrate schema to version %d: %w", step, err)
+		}
+	}
+	return nil
+}
+
+// version reads the number of migration steps applied.
+func (tx *Tx) version(ctx context.Context) (int, error) {
+	var v int
+	if err := tx.q.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v); err != nil {
+		return 0, fmt.Errorf("read schema version: %w", err)
+	}
+	return v, nil
+}

@@ -1,0 +1,149 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"os"
+	"path/filepath"
+	"runtime"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestOpenCreatesSchema(t *testing.T) {
+	ctx := context.Background()
+	dir := filepath.Join(t.TempDir(), "state", "daemon")
+	path := filepath.Join(dir, "berth.db")
+	s, err := Open(ctx, path)
+	t.Cleanup(func() {
+		if s != nil {
+			require.NoError(t, s.Close())
+		}
+	})
+	require.NoError(t, err)
+
+	v, err := s.read().version(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, len(migrations), v)
+
+	var tables []string
+	rows, err := s.db.QueryContext(ctx, `SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`)
+	require.NoError(t, err)
+	defer rows.Close()
+	for rows.Next() {
+		var name string
+		require.NoError(t, rows.Scan(&name))
+		tables = append(tables, name)
+	}
+	require.NoError(t, rows.Err())
+	assert.Equal(t, []string{"envs", "leases", "ops", "usage"}, tables)
+
+	var mode string
+	require.NoError(t, s.db.QueryRowContext(ctx, `PRAGMA journal_mode`).Scan(&mode))
+	assert.Equal(t, "wal", mode)
+	var fk, busy int
+	require.NoError(t, s.db.QueryRowContext(ctx, `PRAGMA foreign_keys`).Scan(&fk))
+	assert.Equal(t, 1, fk)
+	require.NoError(t, s.db.QueryRowContext(ctx, `PRAGMA busy_timeout`).Scan(&busy))
+	assert.Equal(t, busyTimeoutMS, busy)
+
+	if runtime.GOOS != "windows" {
+		fi, err := os.Stat(path)
+		require.NoError(t, err)
+		assert.Equal(t, os.FileMode(0o600), fi.Mode().Perm())
+		di, err := os.Stat(dir)
+		require.NoError(t, err)
+		assert.Equal(t, os.FileMode(0o700), di.Mode().Perm())
+		wal, err := os.Stat(path + "-wal")
+		require.NoError(t, err)
+		assert.Equal(t, os.FileMode(0o600), wal.Mode().Perm())
+	}
+}
+
+func TestReopenIsIdempotent(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "berth.db")
+	s, err := Open(ctx, path)
+	require.NoError(t, err)
+	require.NoError(t, s.PutEnv(ctx, testEnv("e1")))
+	require.NoError(t, s.Close())
+
+	for range 2 {
+		s, err = Open(ctx, path)
+		require.NoError(t, err)
+		v, err := s.read().version(ctx)
+		require.NoError(t, err)
+		assert.Equal(t, len(migrations), v)
+		e, err := s.Env(ctx, "e1")
+		require.NoError(t, err)
+		assert.Equal(t, "demo", e.Project)
+		require.NoError(t, s.Close())
+	}
+}
+
+func TestOpenRefusesNewerSchema(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "berth.db")
+	s, err := Open(ctx, path)
+	require.NoError(t, err)
+	_, err = s.db.ExecContext(ctx, `PRAGMA user_version = 999`)
+	require.NoError(t, err)
+	require.NoError(t, s.Close())
+
+	s, err = Open(ctx, path)
+	if s != nil {
+		_ = s.Close()
+	}
+	require.ErrorContains(t, err, "upgrade berth")
+}
+
+func TestOpenRefusesQuestionMark(t *testing.T) {
+	_, err := Open(context.Background(), filepath.Join(t.TempDir(), "a?b.db"))
+	require.ErrorContains(t, err, "'?'")
+}
+
+// TestUpdateTakesWriteLockAtBegin checks that a transaction holds the
+// write lock before its first statement (BEGIN IMMEDIATE): another
+// connection that will not wait cannot begin a write meanwhile.
+func TestUpdateTakesWriteLockAtBegin(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "berth.db")
+	s, err := Open(ctx, path)
+	require.NoError(t, err)
+	t.Cleanup(func() { require.NoError(t, s.Close()) })
+
+	other, err := sql.Open("sqlite", path+"?_pragma=busy_timeout(0)&_txlock=immediate")
+	require.NoError(t, err)
+	t.Cleanup(func() { require.NoError(t, other.Close()) })
+
+	err = s.Update(ctx, func(*Tx) error {
+		tx, err := other.BeginTx(ctx, nil)
+		if err == nil {
+			_ = tx.Rollback()
+			return errors.New("second writer began while the first held its transaction")
+		}
+		assert.ErrorContains(t, err, "locked")
+		return nil
+	})
+	require.NoError(t, err)
+
+	tx, err := other.BeginTx(ctx, nil)
+	require.NoError(t, err, "the lock is free after the transaction")
+	require.NoError(t, tx.Rollback())
+}
+
+func TestUpdateRollsBackOnError(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	boom := errors.New("boom")
+	err := s.Update(ctx, func(tx *Tx) error {
+		require.NoError(t, tx.PutEnv(ctx, testEnv("e1")))
+		return boom
+	})
+	require.ErrorIs(t, err, boom)
+	_, err = s.Env(ctx, "e1")
+	require.ErrorIs(t, err, ErrNotFound)
+}

@@ -1,0 +1,69 @@
+package store
+
+import "time"
+
+// Environment states.
+const (
+	StateCreating    = "creating"
+	StateReady       = "ready"
+	StateBroken      = "broken"
+	StateTearingDown = "tearing_down"
+)
+
+// Env is the record of one environment.
+type Env struct {
+	ID         string            `json:"id"`          // environment ID; also the value of label dev.berth.env
+	Project    string            `json:"project"`     // compose project name
+	Mode       string            `json:"mode"`        // "shared" or "dedicated"
+	ConfigHash string            `json:"config_hash"` // hash of the effective configuration
+	Files      []string          `json:"files"`       // compose files it was made from
+	State      string            `json:"state"`       // one of the State* constants
+	CreatedAt  time.Time         `json:"created_at"`
+	ReadyAt    time.Time         `json:"ready_at"`   // zero until ready
+	Linger     time.Duration     `json:"linger"`     // how long it stays once idle
+	IdleSince  time.Time         `json:"idle_since"` // zero while leased; set when the last lease goes
+	Endpoints  map[string]string `json:"endpoints"`  // BERTH_* variables
+}
+
+// Holder identifies the process a lease belongs to.
+type Holder struct {
+	Host      string `json:"host"`
+	PID       int    `json:"pid"`
+	StartTime uint64 `json:"start_time"` // proc.StartTime of PID on Host; 0 = unknown (heartbeat only)
+}
+
+// Lease is one runner's claim on an environment.
+type Lease struct {
+	ID          string        `json:"id"` // "l-" + 16 hex digits
+	EnvID       string        `json:"env_id"`
+	Holder      Holder        `json:"holder"`
+	CreatedAt   time.Time     `json:"created_at"`
+	HeartbeatAt time.Time     `json:"heartbeat_at"`
+	TTL         time.Duration `json:"ttl"` // heartbeat validity; 0 = liveness by PID only
+}
+
+// OpRecord is one Docker operation as the gate saw it.
+type OpRecord struct {
+	Time      time.Time     `json:"ts"`
+	Op        string        `json:"op"`
+	Duration  time.Duration `json:"duration"`   // stored in microseconds
+	ErrorKind string        `json:"error_kind"` // "" on success
+	Retries   int           `json:"retries"`
+	PID       int           `json:"pid"`
+}
+
+// Usage record kinds.
+const (
+	UsageAcquire = "acquire" // a new environment was made for an acquisition
+	UsageReuse   = "reuse"   // an existing environment was reused
+	UsageRelease = "release"
+	UsageReady   = "ready" // ValueMS is the time to ready
+)
+
+// UsageRecord is one environment usage event.
+type UsageRecord struct {
+	Time    time.Time `json:"ts"`
+	EnvID   string    `json:"env_id"`
+	Kind    string    `json:"kind"` // one of the Usage* constants
+	ValueMS int64     `json:"value_ms"`
+}
