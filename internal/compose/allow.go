@@ -1,0 +1,121 @@
+package compose
+
+import (
+	"strconv"
+
+	"github.com/docker/go-units"
+	"go.yaml.in/yaml/v4"
+)
+
+// rule is the allow-list for one node of a compose file. A rule with
+// neither keys nor anyKey accepts any value (its shape is checked later by
+// compose-go's schema); otherwise every key of a mapping must be in keys,
+// match anyKey (user-chosen names: services, labels...), or be an x-*
+// extension where ext allows it. refuse lists keys berth rejects with a
+// specific reason.
+type rule struct {
+	keys   map[string]*rule
+	anyKey *rule
+	items  *rule             // rule for the mapping items of a sequence
+	refuse map[string]string // key -> why berth does not support it
+	ext    bool              // x-* keys are allowed and ignored
+	check  func(*yaml.Node) string
+	// service marks a service definition: its extends are followed.
+	service bool
+	// bare marks a KEY=VALUE list or mapping (environment, build args)
+	// whose valueless names take their value from the environment.
+	bare bool
+}
+
+// leaf accepts any value.
+func leaf() *rule { return &rule{} }
+
+// keys allows the named keys with any value.
+func keys(names ...string) map[string]*rule {
+	m := make(map[string]*rule, len(names))
+	for _, n := range names {
+		m[n] = leaf()
+	}
+	return m
+}
+
+// checkSize accepts a byte count or a compose size ("512m", "1.5GB").
+func checkSize(n *yaml.Node) string {
+	if n.Tag == "!!null" {
+		return ""
+	}
+	if _, err := strconv.ParseInt(n.Value, 10, 64); err == nil {
+		return ""
+	}
+	if _, err := units.RAMInBytes(n.Value); err != nil {
+		return "invalid memory size " + strconv.Quote(n.Value) + " (use bytes or a unit: 512m, 1g, 1536M)"
+	}
+	return ""
+}
+
+const (
+	whyContainerName = "not supported by berth: berth names containers per environment, and a fixed name would collide between dedicated copies of the stack (remove it)"
+	whyExtNetwork    = "not supported by berth: berth owns its networks and creates one set per environment (declare the network without external)"
+	whyExtVolume     = "not supported by berth: berth owns its volumes and creates one set per environment (declare the volume without external)"
+	whyNetworkName   = "not supported by berth: berth names networks per environment"
+	whyVolumeName    = "not supported by berth: berth names volumes per environment"
+)
+
+// fileRule is the allow-list of a compose file: exactly the keys berth
+// supports (issue 3). Everything else is an error naming the key.
+func fileRule() *rule {
+	size := &rule{check: checkSize}
+	sk := keys("image", "command", "entrypoint", "expose", "restart",
+		"stop_signal", "stop_grace_period", "labels", "working_dir", "user", "hostname",
+		"extra_hosts", "init", "cpus", "profiles")
+	sk["mem_limit"], sk["mem_reservation"], sk["shm_size"] = size, size, size
+	sk["environment"] = &rule{bare: true}
+	build := keys("context", "dockerfile", "target")
+	build["args"] = &rule{bare: true}
+	sk["build"] = &rule{keys: build}
+	sk["env_file"] = &rule{items: &rule{keys: keys("path", "required")}}
+	sk["ports"] = &rule{items: &rule{keys: keys("target", "published", "host_ip", "protocol")}}
+	sk["volumes"] = &rule{items: &rule{keys: keys("type", "source", "target", "read_only")}}
+	sk["networks"] = &rule{anyKey: &rule{keys: keys("aliases")}}
+	sk["depends_on"] = &rule{anyKey: &rule{keys: keys("condition", "required")}}
+	sk["healthcheck"] = &rule{keys: keys("test", "interval", "timeout", "start_period",
+		"start_interval", "retries", "disable")}
+	sk["ulimits"] = &rule{anyKey: &rule{keys: keys("soft", "hard")}}
+	sk["deploy"] = &rule{keys: map[string]*rule{"resources": {keys: map[string]*rule{
+		"limits":       {keys: map[string]*rule{"memory": size, "cpus": leaf()}},
+		"reservations": {keys: map[string]*rule{"memory": size}},
+	}}}}
+	sk["extends"] = &rule{keys: keys("service", "file")}
+	service := &rule{service: true, ext: true, keys: sk,
+		refuse: map[string]string{"container_name": whyContainerName}}
+	network := &rule{ext: true, keys: keys("driver", "internal", "labels"),
+		refuse: map[string]string{"external": whyExtNetwork, "name": whyNetworkName}}
+	volume := &rule{ext: true, keys: keys("driver", "labels"),
+		refuse: map[string]string{"external": whyExtVolume, "name": whyVolumeName}}
+	return &rule{
+		ext: true,
+		keys: map[string]*rule{
+			"name":     leaf(),
+			"version":  leaf(), // obsolete; compose accepts and ignores it
+			"services": {anyKey: service},
+			"networks": {anyKey: network},
+			"volumes":  {anyKey: volume},
+			"x-berth":  xberthRule(size),
+		},
+	}
+}
+
+// xberthRule is the allow-list of the x-berth extension. Its values are
+// checked after interpolation, in xberth.go.
+func xberthRule(size *rule) *rule {
+	return &rule{keys: map[string]*rule{
+		"linger":      leaf(),
+		"stale_after": leaf(),
+		"restart":     {keys: keys("cooldown", "max_attempts", "window")},
+		"memory":      {anyKey: size},
+		"production": {keys: map[string]*rule{
+			"images": {anyKey: leaf()},
+			"file":   leaf(),
+		}},
+	}}
+}

@@ -1,0 +1,112 @@
+package compose
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// leafErrors flattens errors.Join trees.
+func leafErrors(err error) []error {
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		var out []error
+		for _, e := range j.Unwrap() {
+			out = append(out, leafErrors(e)...)
+		}
+		return out
+	}
+	return []error{err}
+}
+
+func TestLoadBadInput(t *testing.T) {
+	tests := []struct {
+		name  string
+		files []string
+		env   map[string]string
+		file  string // want Error.File
+		key   string // want Error.Key
+		line  int    // want Error.Line (0: not checked)
+		msg   string // want substring of Error.Msg
+	}{
+		{name: "malformed YAML", files: []string{"bad/malformed.yaml"}, file: "bad/malformed.yaml", line: 4, msg: "malformed YAML"},
+		{name: "unknown top-level key", files: []string{"bad/unknown-top.yaml"}, file: "bad/unknown-top.yaml", key: "secrets", line: 4, msg: "not supported by berth"},
+		{name: "unknown service key", files: []string{"bad/privileged.yaml"}, file: "bad/privileged.yaml", key: "services.web.privileged", line: 4, msg: "not supported by berth"},
+		{name: "container_name", files: []string{"bad/container-name.yaml"}, file: "bad/container-name.yaml", key: "services.web.container_name", line: 4, msg: "collide between dedicated copies"},
+		{name: "external network", files: []string{"bad/external-network.yaml"}, file: "bad/external-network.yaml", key: "networks.shared.external", line: 7, msg: "berth owns its networks"},
+		{name: "external volume", files: []string{"bad/external-volume.yaml"}, file: "bad/external-volume.yaml", key: "volumes.data.external", line: 6, msg: "berth owns its volumes"},
+		{name: "long port syntax mode", files: []string{"bad/long-port-mode.yaml"}, file: "bad/long-port-mode.yaml", key: "services.web.ports[0].mode", line: 6, msg: "not supported"},
+		{name: "unsupported key in an extended file", files: []string{"bad/extends-unsupported.yaml"}, file: "bad/extends-unsupported-base.yaml", key: "services.base.cap_add", line: 4, msg: "not supported"},
+		{name: "depends_on unknown service", files: []string{"bad/depends-unknown.yaml"}, file: "bad/depends-unknown.yaml", key: "services.web.depends_on.dbx", line: 5, msg: `service "web" depends on service "dbx", which is not defined`},
+		{name: "depends_on service left out by profiles", files: []string{"bad/disabled-dep.yaml"}, file: "bad/disabled-dep.yaml", key: "services.web.depends_on.debug", line: 4, msg: "profiles"},
+		{name: "dependency cycle", files: []string{"bad/cycle.yaml"}, file: "bad/cycle.yaml", key: "services.a.depends_on", msg: "a -> b -> a"},
+		{name: "bad memory size", files: []string{"bad/bad-memory.yaml"}, file: "bad/bad-memory.yaml", key: "services.web.mem_limit", line: 4, msg: `invalid memory size "12ZB"`},
+		{name: "bad deploy memory", files: []string{"bad/bad-memory-deploy.yaml"}, file: "bad/bad-memory-deploy.yaml", key: "services.web.deploy.resources.limits.memory", line: 7, msg: `invalid memory size "lots"`},
+		{name: "bad x-berth key", files: []string{"bad/xberth-key.yaml"}, file: "bad/xberth-key.yaml", key: "x-berth.lingr", line: 6, msg: "not supported by berth"},
+		{name: "bad x-berth duration", files: []string{"bad/xberth-duration.yaml"}, file: "bad/xberth-duration.yaml", key: "x-berth.restart.cooldown", line: 6, msg: `invalid duration "soon"`},
+		{name: "bad x-berth memory", files: []string{"bad/xberth-memory.yaml"}, file: "bad/xberth-memory.yaml", key: "x-berth.memory.web", line: 6, msg: "invalid memory size"},
+		{name: "x-berth names no service", files: []string{"bad/xberth-service.yaml"}, file: "bad/xberth-service.yaml", key: "x-berth.memory.nosuch", line: 6, msg: `no service named "nosuch"`},
+		{name: "undeclared volume", files: []string{"bad/undeclared-volume.yaml"}, file: "bad/undeclared-volume.yaml", key: "services.web.volumes", line: 4, msg: `volume "data" is not declared`},
+		{name: "undeclared network", files: []string{"bad/undeclared-network.yaml"}, file: "bad/undeclared-network.yaml", key: "services.web.networks.back", line: 4, msg: `network "back" is not declared`},
+		{name: "bad restart policy", files: []string{"bad/bad-restart.yaml"}, file: "bad/bad-restart.yaml", key: "services.web.restart", line: 4, msg: `invalid restart policy "sometimes"`},
+		{name: "host port range", files: []string{"bad/port-range.yaml"}, file: "bad/port-range.yaml", key: "services.web.ports", msg: "host port range 8000-8002"},
+		{name: "SELinux volume option", files: []string{"bad/selinux.yaml"}, file: "bad/selinux.yaml", key: "services.web.volumes", msg: "SELinux"},
+		{name: "no image nor build", files: []string{"bad/no-image.yaml"}, file: "bad/no-image.yaml", key: "services.web", line: 2, msg: "neither image nor build"},
+		{name: "required variable unset", files: []string{"bad/required-var.yaml"}, file: "bad/required-var.yaml", msg: "TAG must be set"},
+		{name: "missing file", files: []string{"bad/nope.yaml"}, file: "bad/nope.yaml", msg: "not found"},
+		{name: "missing second file", files: []string{"hash-a.yaml", "bad/nope.yaml"}, file: "bad/nope.yaml", msg: "not found"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p, err := Load(context.Background(), Options{Files: tt.files, WorkingDir: "testdata", Getenv: envOf(tt.env)})
+			require.Error(t, err)
+			assert.Nil(t, p)
+			for _, e := range leafErrors(err) {
+				var ce *Error
+				assert.ErrorAs(t, e, &ce, "every problem is a *compose.Error")
+			}
+			var ce *Error
+			require.ErrorAs(t, err, &ce)
+			assert.Equal(t, tt.file, ce.File)
+			assert.Equal(t, tt.key, ce.Key)
+			if tt.line != 0 {
+				assert.Equal(t, tt.line, ce.Line)
+			}
+			assert.Contains(t, ce.Msg, tt.msg)
+		})
+	}
+}
+
+func TestLoadReportsEveryUnsupportedKey(t *testing.T) {
+	_, err := Load(context.Background(), Options{Files: []string{"bad/extends-unsupported-base.yaml", "bad/privileged.yaml"}, WorkingDir: "testdata", Getenv: envOf(nil)})
+	require.Error(t, err)
+	var keys []string
+	for _, e := range leafErrors(err) {
+		var ce *Error
+		require.True(t, errors.As(e, &ce))
+		keys = append(keys, ce.File+" "+ce.Key)
+	}
+	assert.Equal(t, []string{
+		"bad/extends-unsupported-base.yaml services.base.cap_add",
+		"bad/extends-unsupported-base.yaml services.unrelated.privileged",
+		"bad/extends-unsupported-base.yaml secrets",
+		"bad/privileged.yaml services.web.privileged",
+	}, keys)
+
+	// through extends.file only the extended service of that file is checked
+	_, err = Load(context.Background(), Options{Files: []string{"bad/extends-unsupported.yaml"}, WorkingDir: "testdata", Getenv: envOf(nil)})
+	require.Error(t, err)
+	require.Len(t, leafErrors(err), 1)
+	var ce *Error
+	require.ErrorAs(t, err, &ce)
+	assert.Equal(t, "services.base.cap_add", ce.Key)
+}
+
+func TestErrorFormat(t *testing.T) {
+	assert.Equal(t, "compose.yaml:4: services.web.privileged: not supported by berth",
+		(&Error{File: "compose.yaml", Line: 4, Key: "services.web.privileged", Msg: "not supported by berth"}).Error())
+	assert.Equal(t, "compose.yaml: compose file not found", (&Error{File: "compose.yaml", Msg: "compose file not found"}).Error())
+	assert.Equal(t, "invalid project name", (&Error{Msg: "invalid project name"}).Error())
+}

@@ -1,0 +1,121 @@
+package compose
+
+import (
+	"time"
+
+	"github.com/berth-dev/berth/internal/engine"
+)
+
+// Project is a loaded, validated compose project: what berth brings up.
+// It is independent of any environment: names here are the compose file's
+// own (service "db", network "default", volume "data"); internal/plan turns
+// a Project plus an environment identity into concrete engine specs.
+type Project struct {
+	Name       string // compose project name (-p, name:, or the directory)
+	WorkingDir string // directory of the first compose file
+	Files      []string
+	// Hash identifies the effective configuration (after merge,
+	// interpolation, profiles and overrides): a changed file gives a new
+	// hash and so a new shared environment.
+	Hash     string
+	Services []Service // sorted by name
+	Networks []Network // sorted by name; includes "default" when any service uses it
+	Volumes  []Volume  // named volumes, sorted by name
+	Berth    XBerth    // the x-berth extension
+}
+
+// Condition is a depends_on condition.
+type Condition string
+
+// The depends_on conditions berth honours.
+const (
+	ServiceStarted               Condition = "service_started"
+	ServiceHealthy               Condition = "service_healthy"
+	ServiceCompletedSuccessfully Condition = "service_completed_successfully"
+)
+
+// Build is a service's build section.
+type Build struct {
+	Context    string // absolute directory
+	Dockerfile string // relative to Context
+	Args       map[string]*string
+	Target     string
+}
+
+// ServiceNetwork attaches a service to a project network.
+type ServiceNetwork struct {
+	Name    string // the project's network key, e.g. "default", "backend"
+	Aliases []string
+}
+
+// Service is one compose service with every key berth supports.
+type Service struct {
+	Name        string
+	Image       string // after production overrides; "" only with Build
+	Build       *Build
+	Command     []string // nil = image default
+	Entrypoint  []string
+	Environment []string // KEY=VALUE, env_file merged in, sorted
+	Ports       []engine.PortBinding
+	Expose      []int
+	// Mounts: Source of a "volume" mount is the project's volume key
+	// ("data"), or "" for an anonymous volume; bind sources are absolute.
+	Mounts        []engine.Mount
+	Networks      []ServiceNetwork // sorted by name
+	DependsOn     map[string]Condition
+	Healthcheck   *engine.Healthcheck // nil = none declared (the image's may apply)
+	MemoryLimit   int64               // bytes; mem_limit or deploy.resources.limits.memory, after x-berth overrides
+	MemoryReserve int64
+	NanoCPUs      int64
+	Restart       engine.RestartPolicy
+	StopSignal    string
+	StopGrace     time.Duration // stop_grace_period; 0 = the engine default (10 s)
+	Labels        map[string]string
+	WorkingDir    string
+	User          string
+	Hostname      string
+	ExtraHosts    []string
+	Init          *bool
+	ShmSize       int64
+	Ulimits       []engine.Ulimit
+}
+
+// Network is a project network.
+type Network struct {
+	Name     string // key in the compose file
+	Driver   string
+	Internal bool
+	Labels   map[string]string
+}
+
+// Volume is a project named volume.
+type Volume struct {
+	Name   string // key in the compose file
+	Driver string
+	Labels map[string]string
+}
+
+// XBerth is the top-level x-berth extension: per-project defaults. Zero
+// values mean "not set" (the caller applies env vars, flags and defaults).
+type XBerth struct {
+	Linger     *time.Duration
+	StaleAfter *time.Duration
+	Restart    XRestart
+	// Memory overrides a service's memory limit (service name -> bytes).
+	Memory map[string]int64
+	// Production image overrides, applied when production mode is on.
+	Production XProduction
+}
+
+// XRestart is x-berth.restart.
+type XRestart struct {
+	Cooldown    *time.Duration
+	MaxAttempts *int
+	Window      *time.Duration
+}
+
+// XProduction is x-berth.production.
+type XProduction struct {
+	Images map[string]string // service name -> image
+	File   string            // an extra compose file merged last (relative to the project)
+}

@@ -1,0 +1,71 @@
+package compose
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestLoadXBerth(t *testing.T) {
+	p := load(t, Options{Files: []string{"xberth.yaml"}})
+	d := func(v time.Duration) *time.Duration { return &v }
+	three := 3
+	assert.Equal(t, XBerth{
+		Linger:     d(2 * time.Minute),
+		StaleAfter: d(4 * time.Hour), // plain seconds
+		Restart:    XRestart{Cooldown: d(30 * time.Second), MaxAttempts: &three, Window: d(5 * time.Minute)},
+		Memory:     map[string]int64{"backend": 1536 << 20},
+		Production: XProduction{
+			Images: map[string]string{"backend": "registry.local/backend:prod"},
+			File:   "xberth.prod.yaml",
+		},
+	}, p.Berth)
+	assert.Equal(t, int64(1536<<20), service(t, p, "backend").MemoryLimit, "x-berth.memory overrides mem_limit")
+}
+
+func TestLoadProductionOverrides(t *testing.T) {
+	off := load(t, Options{Files: []string{"xberth.yaml"}})
+	backend := service(t, off, "backend")
+	assert.Empty(t, backend.Image)
+	require.NotNil(t, backend.Build)
+	assert.Empty(t, service(t, off, "frontend").Environment, "production file not merged")
+	assert.Len(t, off.Files, 1)
+
+	on := load(t, Options{Files: []string{"xberth.yaml"}, Production: true})
+	backend = service(t, on, "backend")
+	assert.Equal(t, "registry.local/backend:prod", backend.Image)
+	assert.Nil(t, backend.Build, "an image override drops the build")
+	assert.Equal(t, []string{"NODE_ENV=production"}, service(t, on, "frontend").Environment, "production file merged last")
+	assert.Len(t, on.Files, 2)
+	assert.NotEqual(t, off.Hash, on.Hash)
+}
+
+func TestParseDuration(t *testing.T) {
+	tests := []struct {
+		in   any
+		want time.Duration
+		err  bool
+	}{
+		{in: "30s", want: 30 * time.Second},
+		{in: "1h30m", want: 90 * time.Minute},
+		{in: "90", want: 90 * time.Second},
+		{in: 90, want: 90 * time.Second},
+		{in: 1.5, want: 1500 * time.Millisecond},
+		{in: "0", want: 0},
+		{in: "soon", err: true},
+		{in: "-5s", err: true},
+		{in: -1, err: true},
+		{in: true, err: true},
+	}
+	for _, tt := range tests {
+		got, err := parseDuration(tt.in)
+		if tt.err {
+			assert.Error(t, err, "%v", tt.in)
+			continue
+		}
+		require.NoError(t, err, "%v", tt.in)
+		assert.Equal(t, tt.want, got, "%v", tt.in)
+	}
+}
