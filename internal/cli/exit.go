@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/berth-dev/berth"
 	"github.com/berth-dev/berth/internal/config"
 	"github.com/berth-dev/berth/internal/connect"
 )
@@ -14,6 +15,7 @@ const (
 	ExitOK       = 0
 	ExitFailure  = 1 // the command failed; doctor: warnings
 	ExitBadInput = 2 // refused before any Docker call; doctor: daemon unreachable
+	ExitNotReady = 3 // the environment did not come up (a service failed or timed out)
 	ExitSignal   = 130
 )
 
@@ -51,13 +53,17 @@ func ExitCode(err error) int {
 	var ee *ExitError
 	var se *config.SettingError
 	var ce *connect.ClientError
+	var ie *berth.InputError
+	var nr *berth.NotReadyError
 	switch {
 	case err == nil:
 		return ExitOK
 	case errors.As(err, &ee):
 		return ee.Code
-	case errors.As(err, &se), errors.As(err, &ce), errors.As(err, new(usageError)):
+	case errors.As(err, &se), errors.As(err, &ce), errors.As(err, &ie), errors.As(err, new(usageError)):
 		return ExitBadInput
+	case errors.As(err, &nr):
+		return ExitNotReady
 	case errors.Is(err, context.Canceled):
 		return ExitSignal
 	case errors.As(err, new(runFailure)):

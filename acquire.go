@@ -1,0 +1,140 @@
+package berth
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/berth-dev/berth/internal/endpoints"
+	"github.com/berth-dev/berth/internal/lifecycle"
+	"github.com/berth-dev/berth/internal/proc"
+	"github.com/berth-dev/berth/internal/progress"
+	"github.com/berth-dev/berth/internal/store"
+)
+
+// Acquire takes a lease on the environment o describes, creating it (and
+// waiting until it is ready) when no healthy one exists. Parallel
+// acquirers of one shared environment wait on its kernel lock instead of
+// creating duplicates; a broken one is recreated under the lock. If the
+// store was lost, a running environment is found again by its labels.
+func (m *Manager) Acquire(ctx context.Context, o Options) (*Env, error) {
+	r, err := m.resolve(ctx, o)
+	if err != nil {
+		return nil, err
+	}
+	holder, err := holderOf(o.HolderPID)
+	if err != nil {
+		return nil, err
+	}
+	db, locks, err := m.state(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := m.reapDeadLeases(ctx, db); err != nil {
+		m.log.Warn("reap dead leases", "err", err)
+	}
+	start := m.now()
+	id := r.plan.ID.EnvID
+	unlock, err := m.envLock(ctx, locks, id)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	rec, reused, err := m.ensureLocked(ctx, db, r, o)
+	if err != nil {
+		return nil, err
+	}
+	lease, err := db.AddLease(ctx, id, holder, o.HeartbeatTTL, m.now())
+	if err != nil {
+		return nil, fmt.Errorf("add lease on %s: %w", id, err)
+	}
+	kind := "acquire"
+	if reused {
+		kind = "reuse"
+	}
+	if err := db.RecordUsage(ctx, store.UsageRecord{Time: m.now(), EnvID: id, Kind: kind,
+		ValueMS: m.now().Sub(start).Milliseconds()}); err != nil {
+		m.log.Warn("record usage", "err", err)
+	}
+	return newEnv(m, rec, lease, reused), nil
+}
+
+// ensureLocked makes environment r ready, reusing a healthy one. The
+// caller holds the environment's lock.
+func (m *Manager) ensureLocked(ctx context.Context, db *store.Store, r *resolved, o Options) (store.Env, bool, error) {
+	id := r.plan.ID.EnvID
+	rec, err := db.Env(ctx, id)
+	known := err == nil
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return rec, false, err
+	}
+	st, err := lifecycle.Status(ctx, m.conn, id)
+	if err != nil {
+		return rec, false, err
+	}
+	if len(st.Services) > 0 {
+		if ok, why := st.Healthy(r.plan); ok {
+			if !known || rec.State != "ready" {
+				// The store lost it (or never saw it finish): adopt it by its labels.
+				rec = m.record(r, "ready", m.now(), m.vars(st))
+				if err := db.PutEnv(ctx, rec); err != nil {
+					return rec, false, err
+				}
+			}
+			return rec, true, nil
+		} else {
+			m.log.Warn("environment is broken; recreating it", "env", id, "why", why)
+		}
+		if _, err := lifecycle.Teardown(ctx, m.conn, id, lifecycle.TeardownOptions{}); err != nil {
+			return rec, false, fmt.Errorf("tear down broken environment %s: %w", id, err)
+		}
+	}
+	rec = m.record(r, "creating", time.Time{}, nil)
+	if err := db.PutEnv(ctx, rec); err != nil {
+		return rec, false, err
+	}
+	up := lifecycle.UpOptions{Locker: m.locks, Progress: progress.For(o.Progress), WaitTimeout: r.waitTimeout, Log: m.log}
+	if err := lifecycle.Up(ctx, m.conn, r.plan, up); err != nil {
+		if derr := db.DeleteEnv(context.WithoutCancel(ctx), id); derr != nil {
+			m.log.Warn("forget failed environment", "env", id, "err", derr)
+		}
+		return rec, false, &NotReadyError{EnvID: id, Err: err}
+	}
+	if st, err = lifecycle.Status(ctx, m.conn, id); err != nil {
+		return rec, false, err
+	}
+	rec = m.record(r, "ready", m.now(), m.vars(st))
+	return rec, false, db.PutEnv(ctx, rec)
+}
+
+func (m *Manager) record(r *resolved, state string, ready time.Time, vars map[string]string) store.Env {
+	return store.Env{ID: r.plan.ID.EnvID, Project: r.project.Name, Mode: r.plan.ID.Mode,
+		ConfigHash: r.project.Hash, Files: r.project.Files, State: state, CreatedAt: m.now(),
+		ReadyAt: ready, Linger: r.linger, Endpoints: vars}
+}
+
+// vars computes the BERTH_* endpoint variables of a running environment.
+func (m *Manager) vars(st lifecycle.EnvStatus) map[string]string {
+	var ports []endpoints.Port
+	for _, s := range st.Services {
+		for _, p := range s.Ports {
+			ports = append(ports, endpoints.Port{Service: s.Service, ContainerPort: p.ContainerPort,
+				Protocol: p.Protocol, HostIP: p.HostIP, HostPort: p.HostPort})
+		}
+	}
+	return endpoints.Vars(endpoints.Host(m.conn.Endpoint()), ports)
+}
+
+// holderOf identifies the lease holder: pid, or this process when 0.
+func holderOf(pid int) (store.Holder, error) {
+	if pid == 0 {
+		pid = os.Getpid()
+	}
+	start, err := proc.StartTime(pid)
+	if err != nil {
+		return store.Holder{}, fmt.Errorf("identify holder process %d: %w", pid, err)
+	}
+	return store.Holder{Host: proc.Host(), PID: pid, StartTime: start}, nil
+}

@@ -1,0 +1,65 @@
+package cli
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"github.com/berth-dev/berth"
+)
+
+type downFlags struct {
+	projectFlags
+	lease     string
+	env       string
+	holderPID int
+	now       bool
+}
+
+func newDown(s Streams) *cobra.Command {
+	var f downFlags
+	cmd := &cobra.Command{
+		Use:   "down [-f FILE]... [--lease ID] [--env NAME] [--now]",
+		Short: "Release your leases on an environment",
+		Long: `down releases the caller's leases on an environment: the lease given with
+--lease, or every lease held by down's parent process (the script that ran
+berth up) on the environment named by --env or by the compose files. The
+environment then lingers for reuse, unless --now tears it down at once when
+no other live lease remains.`,
+		Args: cobra.NoArgs,
+		RunE: wrap(func(cmd *cobra.Command, _ []string) error {
+			m, err := openManager(s)
+			if err != nil {
+				return err
+			}
+			defer m.Close()
+			o := berth.ReleaseOptions{Now: f.now}
+			if f.lease != "" {
+				return m.Release(cmd.Context(), f.lease, o)
+			}
+			id := f.env
+			if id == "" {
+				if id, err = m.SharedEnvID(cmd.Context(), berth.Options{Files: f.files, ProjectName: f.project}); err != nil {
+					return err
+				}
+			}
+			pid := f.holderPID
+			if pid == 0 {
+				pid = os.Getppid()
+			}
+			n, err := m.ReleaseHolder(cmd.Context(), id, pid, o)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(s.Out, "released %d lease(s) on %s\n", n, id)
+			return nil
+		}),
+	}
+	f.projectFlags.register(cmd.Flags())
+	cmd.Flags().StringVar(&f.lease, "lease", "", "release this lease")
+	cmd.Flags().StringVar(&f.env, "env", "", "environment ID (default: the shared environment of the compose files)")
+	cmd.Flags().IntVar(&f.holderPID, "holder-pid", 0, "release the leases of this process (default: the parent of berth)")
+	cmd.Flags().BoolVar(&f.now, "now", false, "tear the environment down at once if no other live lease remains")
+	return cmd
+}

@@ -1,0 +1,85 @@
+// Package cli is berth's command line: one file per command, each a flags
+// struct and a constructor; the work itself lives in the library packages.
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+
+	"github.com/spf13/cobra"
+)
+
+// Streams are the standard streams and environment a command sees.
+type Streams struct {
+	In     io.Reader
+	Out    io.Writer
+	Err    io.Writer
+	Getenv func(string) string
+}
+
+// OSStreams are the process's own streams and environment.
+func OSStreams() Streams {
+	return Streams{In: os.Stdin, Out: os.Stdout, Err: os.Stderr, Getenv: os.Getenv}
+}
+
+// Run executes berth with args (without the program name) and returns the
+// error to map with [ExitCode]; it has already printed the error.
+func Run(ctx context.Context, args []string, s Streams) error {
+	root := newRoot(s)
+	root.SetArgs(args)
+	err := root.ExecuteContext(ctx)
+	var ee *ExitError
+	if err != nil && !(errors.As(err, &ee) && ee.Err == nil) {
+		fmt.Fprintf(s.Err, "berth: %v\n", err)
+	}
+	return err
+}
+
+// Main runs berth and returns the exit code.
+func Main(ctx context.Context, args []string, s Streams) int {
+	return ExitCode(Run(ctx, args, s))
+}
+
+func newRoot(s Streams) *cobra.Command {
+	root := &cobra.Command{
+		Use:           "berth",
+		Short:         "Coordinate parallel test runners on one Docker daemon",
+		SilenceErrors: true,
+		SilenceUsage:  true,
+	}
+	root.SetIn(s.In)
+	root.SetOut(s.Out)
+	root.SetErr(s.Err)
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+	root.AddCommand(newVersion(s), newDoctor(s), newUp(s), newDown(s), newRun(s), newEnv(s), newPs(s), newGC(s))
+	return root
+}
+
+// wrap marks errors from a command's work so they are not mistaken for
+// parse errors.
+func wrap(fn func(cmd *cobra.Command, args []string) error) func(*cobra.Command, []string) error {
+	return func(cmd *cobra.Command, args []string) error {
+		if err := fn(cmd, args); err != nil {
+			var ee *ExitError
+			if errors.As(err, &ee) {
+				return err
+			}
+			return runFailure{err}
+		}
+		return nil
+	}
+}
+
+// logger returns the logger commands inject into the library: warnings and
+// errors to stderr, or debug when BERTH_DEBUG is set.
+func logger(s Streams) *slog.Logger {
+	level := slog.LevelWarn
+	if s.Getenv("BERTH_DEBUG") != "" {
+		level = slog.LevelDebug
+	}
+	return slog.New(slog.NewTextHandler(s.Err, &slog.HandlerOptions{Level: level}))
+}

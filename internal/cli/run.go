@@ -1,0 +1,115 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/berth-dev/berth"
+)
+
+type runFlags struct {
+	envFlags
+	noCleanup    bool
+	forceRestart bool
+	stats        bool
+	cleanupOld   bool
+}
+
+// releaseTimeout bounds the release (and a possible teardown) after the
+// command ended, even when berth itself was interrupted.
+const releaseTimeout = 5 * time.Minute
+
+func newRun(s Streams) *cobra.Command {
+	var f runFlags
+	cmd := &cobra.Command{
+		Use:   "run [up flags] [--no-cleanup] [--cleanup-old] -- CMD [ARGS...]",
+		Short: "Acquire an environment, run a command against it, release it",
+		Long: `run acquires a lease (as up does, held by run itself), waits until the
+environment is ready, runs CMD with the BERTH_* endpoint variables in its
+environment, forwards SIGINT and SIGTERM to it, releases the lease on every
+exit path, and exits with CMD's exit code.`,
+		RunE: wrap(func(cmd *cobra.Command, args []string) error {
+			if cmd.ArgsLenAtDash() != 0 || len(args) == 0 {
+				return usageError{errors.New("run needs a command after --, for example: berth run -- go test ./...")}
+			}
+			if f.forceRestart || f.stats {
+				fmt.Fprintln(s.Err, "berth: --force-restart and --stats arrive with restart limits and statistics (issue 4); not applied in this version")
+			}
+			m, err := openManager(s)
+			if err != nil {
+				return err
+			}
+			defer m.Close()
+			ctx := cmd.Context()
+			if f.cleanupOld {
+				if _, err := m.GC(ctx); err != nil {
+					fmt.Fprintf(s.Err, "berth: cleanup of old environments: %v\n", err)
+				}
+			}
+			env, err := m.Acquire(ctx, f.options(s))
+			if err != nil {
+				return err
+			}
+			code, runErr := runCommand(s, env, args)
+			rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), releaseTimeout)
+			defer cancel()
+			relErr := m.Release(rctx, env.LeaseID, berth.ReleaseOptions{Keep: f.noCleanup})
+			if runErr != nil {
+				return errors.Join(runErr, relErr)
+			}
+			if relErr != nil {
+				fmt.Fprintf(s.Err, "berth: release %s: %v\n", env.LeaseID, relErr)
+			}
+			if code != 0 {
+				return &ExitError{Code: code}
+			}
+			return nil
+		}),
+	}
+	f.register(cmd.Flags())
+	cmd.Flags().BoolVar(&f.noCleanup, "no-cleanup", false, "leave the environment up after the command (berth gc takes it down later)")
+	cmd.Flags().BoolVar(&f.forceRestart, "force-restart", false, "restart services even within restart limits (issue 4)")
+	cmd.Flags().BoolVar(&f.stats, "stats", false, "print statistics at the end (issue 4)")
+	cmd.Flags().BoolVar(&f.cleanupOld, "cleanup-old", false, "run berth gc before acquiring")
+	return cmd
+}
+
+// runCommand runs args with the environment's variables, forwarding
+// SIGINT and SIGTERM, and returns its exit code (128+N for signal N).
+func runCommand(s Streams, env *berth.Env, args []string) (int, error) {
+	c := exec.Command(args[0], args[1:]...)
+	c.Stdin, c.Stdout, c.Stderr = s.In, s.Out, s.Err
+	c.Env = os.Environ()
+	for k, v := range env.Vars() {
+		c.Env = append(c.Env, k+"="+v)
+	}
+	c.Env = append(c.Env, "BERTH_ENV="+env.ID, "BERTH_LEASE="+env.LeaseID)
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(sigs)
+	if err := c.Start(); err != nil {
+		return 0, &ExitError{Code: 127, Err: fmt.Errorf("start %s: %w", args[0], err)}
+	}
+	done := make(chan error, 1)
+	go func() { done <- c.Wait() }()
+	for {
+		select {
+		case sig := <-sigs:
+			_ = c.Process.Signal(sig)
+		case err := <-done:
+			var ee *exec.ExitError
+			if errors.As(err, &ee) {
+				return exitCode(ee), nil
+			}
+			return 0, err
+		}
+	}
+}

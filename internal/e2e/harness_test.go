@@ -1,0 +1,215 @@
+package e2e
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/berth-dev/berth/internal/engine"
+	"github.com/berth-dev/berth/internal/itest"
+	"github.com/berth-dev/berth/internal/labels"
+)
+
+// world is one end-to-end test's setting: the real daemon, the test image,
+// a state directory of its own and a compose project name of its own, so
+// its environments and resources are exactly those whose dev.berth.env
+// starts with the project name.
+type world struct {
+	t       *testing.T
+	e       engine.Engine
+	image   string
+	project string
+	state   string
+	env     []string // extra environment for berth processes
+}
+
+func newWorld(t *testing.T) *world {
+	t.Helper()
+	e := itest.Engine(t)
+	w := &world{t: t, e: e, image: itest.Image(t, e), state: t.TempDir(),
+		project: "e2e" + strings.ReplaceAll(strings.ToLower(itest.ID(t)), "-", "")}
+	if len(w.project) > 30 {
+		w.project = w.project[:30]
+	}
+	w.project = strings.Map(func(r rune) rune {
+		if (r >= 'a' && r <= 'z') || (r >= '0' && r <= '9') {
+			return r
+		}
+		return -1
+	}, w.project)
+	t.Cleanup(w.cleanup)
+	return w
+}
+
+// demo is the demo stack's compose file.
+func demo() string {
+	_, file, _, _ := runtime.Caller(0)
+	return filepath.Join(filepath.Dir(file), "..", "..", "examples", "demo", "compose.yaml")
+}
+
+func testdata(name string) string {
+	_, file, _, _ := runtime.Caller(0)
+	return filepath.Join(filepath.Dir(file), "testdata", name)
+}
+
+// berth returns a berth process (this binary in the berth role).
+func (w *world) berth(args ...string) *exec.Cmd {
+	cmd := exec.Command(os.Args[0], args...)
+	cmd.Env = append(os.Environ(), roleEnv+"=berth", "BERTH_STATE_DIR="+w.state,
+		"BERTH_TESTSVC_IMAGE="+w.image, "BERTH_LINGER=0s", "GORACE=atexit_sleep_ms=0")
+	cmd.Env = append(cmd.Env, w.env...)
+	return cmd
+}
+
+// checkCmd is the argv of the check command, for berth run.
+func checkCmd() []string { return []string{"env", roleEnv + "=check", os.Args[0]} }
+
+// result of a finished berth process.
+type result struct {
+	stdout, stderr string
+	code           int
+}
+
+func (w *world) run(args ...string) result {
+	w.t.Helper()
+	cmd := w.berth(args...)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	r := result{stdout: out.String(), stderr: errb.String()}
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		r.code = ee.ExitCode()
+	} else {
+		require.NoError(w.t, err)
+	}
+	return r
+}
+
+// mine reports whether labels belong to this world's environments.
+func (w *world) mine(l map[string]string) bool {
+	return strings.HasPrefix(l[labels.Env], w.project+"-")
+}
+
+// leftovers lists this world's berth-labelled containers, networks and
+// volumes still on the daemon.
+func (w *world) leftovers(ctx context.Context) []string {
+	w.t.Helper()
+	owned := engine.ListFilter{All: true, Labels: map[string]string{labels.Env: ""}}
+	var out []string
+	cs, err := w.e.ContainerList(ctx, owned)
+	require.NoError(w.t, err)
+	for _, c := range cs {
+		if w.mine(c.Labels) {
+			out = append(out, "container "+c.Name+" ("+c.State+")")
+		}
+	}
+	ns, err := w.e.NetworkList(ctx, owned)
+	require.NoError(w.t, err)
+	for _, n := range ns {
+		if w.mine(n.Labels) {
+			out = append(out, "network "+n.Name)
+		}
+	}
+	vs, err := w.e.VolumeList(ctx, owned)
+	require.NoError(w.t, err)
+	for _, v := range vs {
+		if w.mine(v.Labels) {
+			out = append(out, "volume "+v.Name)
+		}
+	}
+	return out
+}
+
+// cleanup takes down whatever this world left, through berth itself
+// (gc with linger 0 after every holder is gone), and reports leaks.
+func (w *world) cleanup() {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	if left := w.leftovers(ctx); len(left) > 0 {
+		r := w.run("gc")
+		w.t.Logf("cleanup gc: %s%s", r.stdout, r.stderr)
+	}
+}
+
+// lineReader reads a child's stdout line by line.
+func lineReader(t *testing.T, cmd *exec.Cmd) *bufio.Reader {
+	t.Helper()
+	out, err := cmd.StdoutPipe()
+	require.NoError(t, err)
+	return bufio.NewReader(out)
+}
+
+// eventLog records this world's container events from the daemon's
+// stream, in order, until a sentinel volume appears.
+type eventLog struct {
+	events []engine.Event
+	done   chan struct{}
+	cancel context.CancelFunc
+	stop   string // name of the sentinel volume that ends the log
+}
+
+// watch starts recording; subscribe happens before it returns.
+func (w *world) watch() *eventLog {
+	ctx, cancel := context.WithCancel(context.Background())
+	l := &eventLog{done: make(chan struct{}), cancel: cancel, stop: "berth-e2e-sentinel-" + w.project}
+	events, errs := w.e.Events(ctx, engine.EventFilter{Types: []string{"container", "volume"}})
+	go func() {
+		defer close(l.done)
+		for {
+			select {
+			case ev, ok := <-events:
+				if !ok {
+					return
+				}
+				if ev.Type == "volume" && ev.ActorID == l.stop && ev.Action == "create" {
+					return
+				}
+				if ev.Type == "container" && w.mine(ev.Attributes) {
+					l.events = append(l.events, ev)
+				}
+			case <-errs:
+				return
+			}
+		}
+	}()
+	return l
+}
+
+// finish creates the sentinel volume and returns every event recorded
+// before it: the stream is ordered, so nothing earlier is missing.
+func (l *eventLog) finish(t *testing.T, e engine.Engine) []engine.Event {
+	t.Helper()
+	ctx := context.Background()
+	_, err := e.VolumeCreate(ctx, engine.VolumeSpec{Name: l.stop, Labels: map[string]string{itest.LabelKey: "sentinel"}})
+	require.NoError(t, err)
+	defer func() { require.NoError(t, e.VolumeRemove(ctx, l.stop)) }()
+	select {
+	case <-l.done:
+	case <-time.After(30 * time.Second):
+		t.Fatal("the sentinel event never arrived")
+	}
+	l.cancel()
+	return l.events
+}
+
+// creates counts container creates per service.
+func creates(events []engine.Event) map[string]int {
+	n := map[string]int{}
+	for _, ev := range events {
+		if ev.Action == "create" {
+			n[ev.Attributes[labels.ComposeService]]++
+		}
+	}
+	return n
+}

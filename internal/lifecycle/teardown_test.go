@@ -1,0 +1,115 @@
+package lifecycle_test
+
+import (
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/berth-dev/berth/internal/compose"
+	"github.com/berth-dev/berth/internal/engine"
+	"github.com/berth-dev/berth/internal/lifecycle"
+)
+
+// chain is three services in three dependency levels: c -> b -> a.
+func chain() []compose.Service {
+	return []compose.Service{
+		svc("a", nil),
+		svc("b", map[string]compose.Condition{"a": compose.ServiceStarted}),
+		svc("c", map[string]compose.Condition{"b": compose.ServiceStarted}),
+	}
+}
+
+func TestTeardownStopsEveryLevelAtOnce(t *testing.T) {
+	e := newFake(t)
+	p := planOf(t, "env-down", chain()...)
+	require.Len(t, p.Levels, 3)
+	require.NoError(t, lifecycle.Up(t.Context(), e, p, lifecycle.UpOptions{}))
+
+	block := e.Block(engine.OpContainerStop)
+	type out struct {
+		res lifecycle.TeardownResult
+		err error
+	}
+	done := make(chan out, 1)
+	go func() {
+		res, err := lifecycle.Teardown(t.Context(), e, "env-down", lifecycle.TeardownOptions{})
+		done <- out{res, err}
+	}()
+	// The three containers, one per level, are all being stopped at once.
+	require.NoError(t, block.WaitHeld(t.Context(), 3))
+	block.Release()
+	got := <-done
+	require.NoError(t, got.err)
+	require.Len(t, got.res.Containers, 3)
+	for _, r := range got.res.Containers {
+		assert.True(t, r.WasRunning && r.Removed, "%+v", r)
+	}
+	assert.Equal(t, 1, got.res.Networks)
+	assert.Equal(t, 1, got.res.Volumes)
+	requireEnvGone(t, e, "env-down")
+
+	again, err := lifecycle.Teardown(t.Context(), e, "env-down", lifecycle.TeardownOptions{})
+	require.NoError(t, err, "idempotent")
+	assert.Empty(t, again.Containers)
+}
+
+func TestTeardownUsesEachGracePeriod(t *testing.T) {
+	var slept []time.Duration
+	sleeps := make(chan time.Duration, 8)
+	e := newFake(t, fakeSleep(sleeps))
+	svcs := chain()
+	for i := range svcs {
+		svcs[i].Environment = []string{"TESTSVC_IGNORE_SIGTERM=1"}
+		svcs[i].StopGrace = time.Duration(i+1) * time.Second
+	}
+	p := planOf(t, "env-grace", svcs...)
+	require.NoError(t, lifecycle.Up(t.Context(), e, p, lifecycle.UpOptions{}))
+	res, err := lifecycle.Teardown(t.Context(), e, "env-grace", lifecycle.TeardownOptions{})
+	require.NoError(t, err)
+	close(sleeps)
+	for d := range sleeps {
+		slept = append(slept, d)
+	}
+	assert.ElementsMatch(t, []time.Duration{time.Second, 2 * time.Second, 3 * time.Second}, slept)
+	for _, r := range res.Containers {
+		assert.True(t, r.Killed, "%s ignored SIGTERM and was killed after its grace", r.Name)
+	}
+	requireEnvGone(t, e, "env-grace")
+}
+
+func TestTeardownReportsContainerThatWillNotStop(t *testing.T) {
+	e := newFake(t)
+	p := planOf(t, "env-stuck", svc("a", nil))
+	require.NoError(t, lifecycle.Up(t.Context(), e, p, lifecycle.UpOptions{}))
+	e.FailNext(engine.OpContainerStop, engine.ErrTransient)
+
+	_, err := lifecycle.Teardown(t.Context(), e, "env-stuck",
+		lifecycle.TeardownOptions{Stop: lifecycle.StopOptions{Grace: time.Millisecond, Margin: 50 * time.Millisecond}})
+	var ns *lifecycle.NotStoppedError
+	require.ErrorAs(t, err, &ns)
+	assert.Equal(t, "env-stuck-a-1", ns.Name)
+	var inUse *lifecycle.NetworkInUseError
+	assert.ErrorAs(t, err, &inUse, "its network is left")
+	assert.Contains(t, err.Error(), "keep their networks and volumes")
+	assert.True(t, hasContainer(t, e, "env-stuck", "a"), "never force-removed")
+
+	// Once it stops, a second teardown finishes the job.
+	_, err = lifecycle.Teardown(t.Context(), e, "env-stuck", lifecycle.TeardownOptions{})
+	require.NoError(t, err)
+	requireEnvGone(t, e, "env-stuck")
+}
+
+func TestTeardownEmptyID(t *testing.T) {
+	_, err := lifecycle.Teardown(t.Context(), newFake(t), "", lifecycle.TeardownOptions{})
+	require.Error(t, err)
+}
+
+func TestTeardownListFailure(t *testing.T) {
+	e := newFake(t)
+	e.FailNext(engine.OpContainerList, engine.ErrUnavailable)
+	_, err := lifecycle.Teardown(t.Context(), e, "env-x", lifecycle.TeardownOptions{})
+	assert.True(t, errors.Is(err, engine.ErrUnavailable), "%v", err)
+}

@@ -1,0 +1,151 @@
+package lifecycle
+
+import (
+	"context"
+	"errors"
+	"maps"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/berth-dev/berth/internal/engine"
+	"github.com/berth-dev/berth/internal/labels"
+	"github.com/berth-dev/berth/internal/plan"
+	"github.com/berth-dev/berth/internal/progress"
+)
+
+// startService waits for the depends_on conditions of service name, then
+// creates and starts its container, and adds to ready a wait for the
+// service to be ready.
+func (r *upRun) startService(ctx context.Context, name string, ready *sync.WaitGroup) error {
+	sp := r.p.Services[name]
+	if err := r.w.await(ctx, r.depsMet(name, sp)); err != nil {
+		return err
+	}
+	t0 := time.Now()
+	fail := func(reason, id string, err error) error {
+		if ctx.Err() != nil { // another failure, or the caller, stopped the up
+			return context.Cause(ctx)
+		}
+		r.rep.Service(name, progress.Failed, time.Since(t0))
+		return &ServiceError{Service: name, ContainerID: id, Reason: reason, Err: err}
+	}
+	r.rep.Service(name, progress.Creating, 0)
+	id, err := r.create(ctx, sp)
+	if err != nil {
+		return fail("could not be created", "", err)
+	}
+	r.w.track(name, id)
+	r.rep.Service(name, progress.Starting, time.Since(t0))
+	if err := r.e.ContainerStart(ctx, id); err != nil {
+		return fail("could not be started", id, err)
+	}
+	// The first inspection tells whether the image brings a health check
+	// of its own, before anyone judges this service's health.
+	if err := r.w.inspect(ctx, id); err != nil {
+		return fail("could not be inspected", id, err)
+	}
+	ready.Go(func() { r.awaitReady(ctx, name, sp, t0) })
+	return nil
+}
+
+// create creates the service's container. A container of that name that
+// this environment created already (an earlier, interrupted up) is used
+// as it is.
+func (r *upRun) create(ctx context.Context, sp plan.ServicePlan) (string, error) {
+	id, err := r.e.ContainerCreate(ctx, sp.Spec)
+	if !errors.Is(err, engine.ErrConflict) {
+		return id, err
+	}
+	c, ierr := r.e.ContainerInspect(ctx, sp.Spec.Name)
+	if ierr != nil || c.Labels[labels.Env] != r.p.ID.EnvID || c.Labels[labels.ComposeService] != sp.Name {
+		return "", err
+	}
+	r.o.Log.Info("reusing existing container", "service", sp.Name, "container", c.Name)
+	return c.ID, nil
+}
+
+// awaitReady waits until service name is ready and reports it; a failure
+// is reported by whoever sees it (the failure cancels ctx).
+func (r *upRun) awaitReady(ctx context.Context, name string, sp plan.ServicePlan, t0 time.Time) {
+	reported := false
+	err := r.w.await(ctx, func(v view) (bool, error) {
+		o, _, _ := v(name)
+		if o.ready(sp) {
+			return true, nil
+		}
+		if !reported {
+			reported = true
+			r.rep.Service(name, progress.Waiting, time.Since(t0))
+		}
+		return false, nil
+	})
+	if err == nil {
+		r.rep.Service(name, progress.Ready, time.Since(t0))
+		return
+	}
+	se, isService := errors.AsType[*ServiceError](err)
+	_, isTimeout := errors.AsType[*TimeoutError](err)
+	if (isService && se.Service == name) || isTimeout {
+		r.rep.Service(name, progress.Failed, time.Since(t0))
+	}
+}
+
+// depsMet is the condition "every dependency of service name meets its
+// condition"; a dependency that failed is the error.
+func (r *upRun) depsMet(name string, sp plan.ServicePlan) func(view) (bool, error) {
+	deps := slices.Sorted(maps.Keys(sp.DependsOn))
+	return func(v view) (bool, error) {
+		for _, dep := range deps {
+			o, id, ok := v(dep)
+			if !ok {
+				return false, nil
+			}
+			dsp := r.p.Services[dep]
+			if why := o.failure(dsp); why != "" {
+				return false, &ServiceError{Service: dep, ContainerID: id, Reason: why, Waiter: name}
+			}
+			if !o.satisfies(dsp, sp.DependsOn[dep]) {
+				return false, nil
+			}
+		}
+		return true, nil
+	}
+}
+
+// anyFailed is the condition that fails when any created service failed.
+func (r *upRun) anyFailed(v view) (bool, error) {
+	for _, name := range slices.Sorted(maps.Keys(r.p.Services)) {
+		o, id, ok := v(name)
+		if !ok {
+			continue
+		}
+		if why := o.failure(r.p.Services[name]); why != "" {
+			return false, &ServiceError{Service: name, ContainerID: id, Reason: why}
+		}
+	}
+	return false, nil
+}
+
+// timeout describes the services not ready now, for a [TimeoutError];
+// nil when every service is ready.
+func (r *upRun) timeout() error {
+	te := &TimeoutError{After: r.o.WaitTimeout}
+	r.w.snapshot(func(v view) {
+		for _, name := range slices.Sorted(maps.Keys(r.p.Services)) {
+			sp := r.p.Services[name]
+			o, id, ok := v(name)
+			switch {
+			case !ok:
+				te.Pending = append(te.Pending, Pending{Service: name, State: "not created", Waits: "for its dependencies"})
+			case !o.ready(sp):
+				te.Pending = append(te.Pending, Pending{Service: name, State: o.state(), Health: o.health,
+					Waits: waitsFor(sp, o), containerID: id})
+			}
+		}
+	})
+	if len(te.Pending) == 0 {
+		return nil
+	}
+	return te
+}

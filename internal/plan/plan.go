@@ -1,0 +1,175 @@
+package plan
+
+import (
+	"fmt"
+	"maps"
+	"time"
+
+	"github.com/berth-dev/berth/internal/compose"
+	"github.com/berth-dev/berth/internal/engine"
+	"github.com/berth-dev/berth/internal/labels"
+)
+
+// Modes of an environment ([Identity.Mode]).
+const (
+	ModeShared    = "shared"
+	ModeDedicated = "dedicated"
+)
+
+// DefaultGrace is a service's stop grace period when it sets none: the
+// engine's own default.
+const DefaultGrace = 10 * time.Second
+
+// Identity names one environment.
+type Identity struct {
+	// EnvID is the environment's ID (e.g. "demo-3f9a1c2b4d5e"): the value
+	// of the dev.berth.env label, the compose project label and the
+	// prefix of every resource name.
+	EnvID      string
+	Project    string // compose project name
+	Mode       string // [ModeShared] or [ModeDedicated]
+	ConfigHash string
+	Version    string // berth version
+}
+
+// Plan is everything needed to bring one environment up.
+type Plan struct {
+	ID       Identity
+	Networks []NetworkPlan // sorted by key
+	Volumes  []VolumePlan  // sorted by key
+	Builds   []BuildPlan   // sorted by service
+	Services map[string]ServicePlan
+	// Levels holds service names by dependency level: level 0 depends on
+	// nothing, level n only on levels < n. Names are sorted within a level.
+	Levels [][]string
+}
+
+// NetworkPlan is one project network.
+type NetworkPlan struct {
+	Key  string // the compose file's key, e.g. "default"
+	Spec engine.NetworkSpec
+}
+
+// VolumePlan is one project named volume.
+type VolumePlan struct {
+	Key  string
+	Spec engine.VolumeSpec
+}
+
+// ServicePlan is one service: its container spec and what it waits for.
+type ServicePlan struct {
+	Name string
+	// Spec is the container to create, with every name resolved to this
+	// environment's resources.
+	Spec engine.ContainerSpec
+	// DependsOn maps a dependency to the condition this service waits for.
+	DependsOn map[string]compose.Condition
+	// Healthcheck: the compose file declares a health check (not NONE).
+	// The image may still bring its own; the engine's state decides then.
+	Healthcheck bool
+	// Job: every service that depends on this one waits for
+	// service_completed_successfully, so it is ready once it exited 0
+	// rather than while it runs.
+	Job bool
+	// Grace is the stop grace period (stop_grace_period, else
+	// [DefaultGrace]).
+	Grace time.Duration
+}
+
+// Build plans environment id for project p. Resources are labelled as
+// created at now. It fails when a service names a network, volume or
+// dependency the project does not define, when a service has neither an
+// image nor a build, and when dependencies form a cycle (the error names
+// the services on it).
+func Build(p *compose.Project, id Identity, now time.Time) (*Plan, error) {
+	if id.EnvID == "" {
+		return nil, fmt.Errorf("plan environment: empty environment ID")
+	}
+	pl := &Plan{ID: id, Services: make(map[string]ServicePlan, len(p.Services))}
+	networks := map[string]string{}
+	for _, n := range p.Networks {
+		spec := engine.NetworkSpec{Name: NetworkName(id.EnvID, n.Name), Driver: n.Driver, Internal: n.Internal,
+			Labels: resourceLabels(id, now, n.Labels, labels.ComposeNetwork, n.Name)}
+		pl.Networks = append(pl.Networks, NetworkPlan{Key: n.Name, Spec: spec})
+		networks[n.Name] = spec.Name
+	}
+	volumes := map[string]string{}
+	for _, v := range p.Volumes {
+		spec := engine.VolumeSpec{Name: VolumeName(id.EnvID, v.Name), Driver: v.Driver,
+			Labels: resourceLabels(id, now, v.Labels, labels.ComposeVolume, v.Name)}
+		pl.Volumes = append(pl.Volumes, VolumePlan{Key: v.Name, Spec: spec})
+		volumes[v.Name] = spec.Name
+	}
+	sortByKey(pl.Networks, func(n NetworkPlan) string { return n.Key })
+	sortByKey(pl.Volumes, func(v VolumePlan) string { return v.Key })
+	r := resolver{id: id, now: now, networks: networks, volumes: volumes}
+	for _, s := range p.Services {
+		if _, dup := pl.Services[s.Name]; dup {
+			return nil, fmt.Errorf("plan service %s: defined twice", s.Name)
+		}
+		sp, build, err := r.service(p, s)
+		if err != nil {
+			return nil, fmt.Errorf("plan service %s: %w", s.Name, err)
+		}
+		pl.Services[s.Name] = sp
+		if build != nil {
+			pl.Builds = append(pl.Builds, *build)
+		}
+	}
+	sortByKey(pl.Builds, func(b BuildPlan) string { return b.Service })
+	levels, err := Levels(pl.Services)
+	if err != nil {
+		return nil, err
+	}
+	pl.Levels = levels
+	markJobs(pl.Services)
+	return pl, nil
+}
+
+// NetworkName is the engine name of project network key in environment envID.
+func NetworkName(envID, key string) string { return envID + "_" + key }
+
+// VolumeName is the engine name of project volume key in environment envID.
+func VolumeName(envID, key string) string { return envID + "_" + key }
+
+// ContainerName is the engine name of service's (only) container.
+func ContainerName(envID, service string) string { return envID + "-" + service + "-1" }
+
+// owner is the labels owner of identity id. The compose project label is
+// the environment ID, so each environment groups as its own project.
+func owner(id Identity) labels.Owner {
+	return labels.Owner{EnvID: id.EnvID, Mode: id.Mode, ConfigHash: id.ConfigHash, Project: id.EnvID, Version: id.Version}
+}
+
+// resourceLabels merges the user's labels with berth's (which win) and the
+// compose label kindKey=key.
+func resourceLabels(id Identity, now time.Time, own map[string]string, kindKey, key string) map[string]string {
+	m := maps.Clone(own)
+	if m == nil {
+		m = map[string]string{}
+	}
+	maps.Copy(m, labels.ForResource(owner(id), now))
+	m[kindKey] = key
+	return m
+}
+
+// markJobs sets Job on every service that has dependents and whose
+// dependents all wait for service_completed_successfully.
+func markJobs(services map[string]ServicePlan) {
+	conds := map[string][]compose.Condition{}
+	for _, s := range services {
+		for dep, c := range s.DependsOn {
+			conds[dep] = append(conds[dep], c)
+		}
+	}
+	for name, cs := range conds {
+		job := true
+		for _, c := range cs {
+			job = job && c == compose.ServiceCompletedSuccessfully
+		}
+		if s, ok := services[name]; ok && job {
+			s.Job = true
+			services[name] = s
+		}
+	}
+}

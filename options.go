@@ -1,0 +1,51 @@
+package berth
+
+import (
+	"io"
+	"log/slog"
+	"time"
+)
+
+// Options describe an environment to acquire. Zero values mean "not set":
+// then the environment variables (BERTH_SHARED, BERTH_PRODUCTION,
+// BERTH_LINGER, BERTH_WAIT_TIMEOUT and their TEST_* aliases), then the
+// compose file's x-berth section, then the defaults apply.
+type Options struct {
+	// Files are the compose files (-f), merged in order; empty means
+	// compose.yaml (or docker-compose.yml...) in WorkingDir.
+	Files       []string
+	WorkingDir  string // default: the current directory
+	ProjectName string // default: the compose file's name, else the directory
+
+	// Dedicated asks for a copy of the stack of one's own, with ephemeral
+	// host ports; otherwise environments are shared (reference-counted).
+	Dedicated *bool
+	// Production applies x-berth production image overrides.
+	Production *bool
+	// WaitTimeout bounds the wait for the stack to be ready (default 2 min).
+	WaitTimeout *time.Duration
+	// Linger is how long an environment stays up after its last lease goes,
+	// for reuse (default 2 min). Dedicated environments never linger.
+	Linger *time.Duration
+
+	// HolderPID is the process whose life the lease follows; 0 means this
+	// process. `berth up` passes its parent.
+	HolderPID int
+	// HeartbeatTTL, when > 0, also keeps the lease alive while heartbeats
+	// (sent by [Env] every TTL/3) are fresher than this; it is what keeps a
+	// lease live when its holder's PID cannot be checked.
+	HeartbeatTTL time.Duration
+
+	// Progress receives per-service progress while an environment comes
+	// up: live lines on a terminal, plain lines otherwise. nil is silent.
+	Progress io.Writer
+	Logger   *slog.Logger        // nil discards
+	Getenv   func(string) string // nil is os.Getenv
+}
+
+// Defaults for settings nobody set.
+const (
+	DefaultLinger      = 2 * time.Minute
+	DefaultWaitTimeout = 2 * time.Minute
+	DefaultHeartbeat   = 0
+)

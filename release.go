@@ -1,0 +1,130 @@
+package berth
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/berth-dev/berth/internal/lifecycle"
+	"github.com/berth-dev/berth/internal/store"
+)
+
+// ReleaseOptions tune [Manager.Release].
+type ReleaseOptions struct {
+	// Now tears the environment down at once when no other live lease
+	// remains, whatever its linger.
+	Now bool
+	// Keep leaves the environment up even when its linger is 0 (berth run
+	// --no-cleanup); berth gc takes it down once its linger has passed.
+	Keep bool
+}
+
+// Release gives up lease leaseID. An unknown lease counts as released.
+func (m *Manager) Release(ctx context.Context, leaseID string, o ReleaseOptions) error {
+	db, locks, err := m.state(ctx)
+	if err != nil {
+		return err
+	}
+	l, err := db.Lease(ctx, leaseID)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if _, err := db.ReleaseLease(ctx, leaseID, m.now()); err != nil {
+		return fmt.Errorf("release lease %s: %w", leaseID, err)
+	}
+	if err := db.RecordUsage(ctx, store.UsageRecord{Time: m.now(), EnvID: l.EnvID, Kind: "release"}); err != nil {
+		m.log.Warn("record usage", "err", err)
+	}
+	if o.Keep {
+		return nil
+	}
+	rec, err := db.Env(ctx, l.EnvID)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if o.Now || rec.Linger == 0 || rec.Mode == ModeDedicated {
+		_, err := m.teardownIfIdle(ctx, db, locks.Acquire, rec.ID)
+		return err
+	}
+	return nil
+}
+
+// teardownIfIdle takes environment id down if, under its lock, it has no
+// live lease. lockFn blocks (Release) or tries (sweep); a nil release
+// from it means the lock is busy and nothing is done.
+func (m *Manager) teardownIfIdle(ctx context.Context, db *store.Store,
+	lockFn func(context.Context, string) (func() error, error), id string) (bool, error) {
+	unlock, err := lockFn(ctx, "env-"+id)
+	if err != nil || unlock == nil {
+		return false, err
+	}
+	defer unlock()
+	live, _, err := m.leases(ctx, db, id)
+	if err != nil {
+		return false, err
+	}
+	if len(live) > 0 {
+		return false, nil
+	}
+	if err := db.SetEnvState(ctx, id, "tearing_down"); err != nil && !errors.Is(err, store.ErrNotFound) {
+		return false, err
+	}
+	if _, err := lifecycle.Teardown(ctx, m.conn, id, lifecycle.TeardownOptions{}); err != nil {
+		return false, fmt.Errorf("tear down %s: %w", id, err)
+	}
+	if err := db.DeleteEnv(ctx, id); err != nil {
+		return false, err
+	}
+	m.log.Info("environment torn down", "env", id)
+	return true, nil
+}
+
+// ReleaseHolder releases every lease that process pid on this host holds
+// on environment envID, and returns how many it released.
+func (m *Manager) ReleaseHolder(ctx context.Context, envID string, pid int, o ReleaseOptions) (int, error) {
+	db, _, err := m.state(ctx)
+	if err != nil {
+		return 0, err
+	}
+	ls, err := db.Leases(ctx, envID)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	var errs []error
+	for _, l := range ls {
+		if l.Holder.PID != pid || l.Holder.Host != m.host {
+			continue
+		}
+		if err := m.Release(ctx, l.ID, o); err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		n++
+	}
+	if n == 0 && o.Now && len(errs) == 0 {
+		// Nothing of ours left: --now still takes an idle environment down.
+		if _, err := m.teardownIfIdle(ctx, db, m.locks.Acquire, envID); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return n, errors.Join(errs...)
+}
+
+// SharedEnvID is the ID of the shared environment o describes (for
+// commands that name an environment by its compose files).
+func (m *Manager) SharedEnvID(ctx context.Context, o Options) (string, error) {
+	shared := false
+	o.Dedicated = &shared
+	r, err := m.resolve(ctx, o)
+	if err != nil {
+		return "", err
+	}
+	return r.plan.ID.EnvID, nil
+}
