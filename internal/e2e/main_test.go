@@ -31,12 +31,13 @@ func TestMain(m *testing.M) {
 
 // check is the command berth run runs in these tests: it asks every
 // service's /healthz at its BERTH_* endpoint, prints "ready" and the
-// endpoint variables as JSON, then waits for its stdin to close so the
+// endpoint variables (BERTH_*_HOST, BERTH_*_PORT*) as JSON, then waits for its stdin to close so the
 // test decides how long it holds its lease.
 func check() int {
 	vars := map[string]string{}
 	for _, kv := range os.Environ() {
-		if k, v, _ := strings.Cut(kv, "="); strings.HasPrefix(k, "BERTH_") {
+		k, v, _ := strings.Cut(kv, "=")
+		if strings.HasPrefix(k, "BERTH_") && (strings.HasSuffix(k, "_HOST") || strings.Contains(k, "_PORT")) {
 			vars[k] = v
 		}
 	}
