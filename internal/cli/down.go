@@ -53,6 +53,11 @@ no other live lease remains.`,
 				return err
 			}
 			fmt.Fprintf(s.Out, "released %d lease(s) on %s\n", n, id)
+			// Take down environments whose linger has passed, as every
+			// berth process that notices one does.
+			if _, err := m.GC(cmd.Context()); err != nil {
+				fmt.Fprintf(s.Err, "berth: tear down idle environments: %v\n", err)
+			}
 			return nil
 		}),
 	}

@@ -58,7 +58,17 @@ exit path, and exits with CMD's exit code.`,
 			if err != nil {
 				return err
 			}
+			// Meanwhile take down other environments whose linger has
+			// passed: no background daemon does it for us.
+			swept := make(chan struct{})
+			go func() {
+				defer close(swept)
+				if _, err := m.GC(context.WithoutCancel(ctx)); err != nil {
+					fmt.Fprintf(s.Err, "berth: tear down idle environments: %v\n", err)
+				}
+			}()
 			code, runErr := runCommand(s, env, args)
+			<-swept
 			rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), releaseTimeout)
 			defer cancel()
 			relErr := m.Release(rctx, env.LeaseID, berth.ReleaseOptions{Keep: f.noCleanup})
