@@ -75,7 +75,8 @@ func (m *Manager) ensureLocked(ctx context.Context, db *store.Store, r *resolved
 		return rec, false, err
 	}
 	if len(st.Services) > 0 {
-		if ok, why := st.Healthy(r.plan); ok {
+		ok, why := st.Healthy(r.plan)
+		if ok {
 			if !known || rec.State != "ready" {
 				// The store lost it (or never saw it finish): adopt it by its labels.
 				rec = m.record(r, "ready", m.now(), m.vars(st))
@@ -84,9 +85,8 @@ func (m *Manager) ensureLocked(ctx context.Context, db *store.Store, r *resolved
 				}
 			}
 			return rec, true, nil
-		} else {
-			m.log.Warn("environment is broken; recreating it", "env", id, "why", why)
 		}
+		m.log.Warn("environment is broken; recreating it", "env", id, "why", why)
 		if _, err := lifecycle.Teardown(ctx, m.conn, id, lifecycle.TeardownOptions{}); err != nil {
 			return rec, false, fmt.Errorf("tear down broken environment %s: %w", id, err)
 		}

@@ -3,6 +3,7 @@ package e2e
 import (
 	"context"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -73,4 +74,28 @@ func TestStateDirLostWhileRunning(t *testing.T) {
 	down := w.run("down", "-p", w.project, "-f", demo(), "--now")
 	require.Equal(t, 0, down.code, down.stderr)
 	assert.Empty(t, w.leftovers(context.Background()))
+}
+
+// TestRunForwardsSIGTERMAndReleases: SIGTERM to berth run reaches the
+// command; berth run exits with the command's status (128+15) and releases
+// its lease, so with linger 0 the environment is torn down.
+func TestRunForwardsSIGTERMAndReleases(t *testing.T) {
+	w := newWorld(t)
+	cmd := w.berth(append([]string{"run", "-p", w.project, "-f", testdata("fixed-ports.yaml"), "--"}, checkCmd()...)...)
+	_, err := cmd.StdinPipe() // held open: the check command waits on it
+	require.NoError(t, err)
+	out := lineReader(t, cmd)
+	require.NoError(t, cmd.Start())
+	line, err := out.ReadString('\n')
+	require.NoError(t, err)
+	require.True(t, strings.HasPrefix(line, "ready "), line)
+
+	require.NoError(t, cmd.Process.Signal(syscall.SIGTERM))
+	err = cmd.Wait()
+	var ee *exec.ExitError
+	require.ErrorAs(t, err, &ee)
+	assert.Equal(t, 143, ee.ExitCode(), "the command's death by SIGTERM, as a shell reports it")
+	assert.Empty(t, w.leftovers(context.Background()), "released and torn down")
+	live, _ := w.liveLeases(t)
+	assert.Zero(t, live)
 }

@@ -13,6 +13,15 @@
 // separate processes, converge on one network per name; [RemoveNetwork]
 // removes a berth network only once nothing running is attached.
 //
+// Environments: [Up] brings a plan.Plan up (networks, volumes, builds, then
+// services level by level, one level in parallel), waiting on each
+// dependency's condition with the events stream (health_status, die, oom)
+// and inspection as a fallback; a failed dependency fails the up quickly,
+// with its last log lines, and what was created is torn down. [Teardown]
+// takes down everything labelled with an environment's ID, all containers
+// at once; [Status] reports an environment's services, and
+// [EnvStatus.Healthy] is the cheap check before reusing one.
+//
 // Every function here treats "not found" as done, so each is idempotent
 // and tolerates a racing process doing the same work. All Docker calls go
 // through the [engine.Engine] the caller passes (in production the gate).
