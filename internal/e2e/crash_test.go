@@ -37,7 +37,7 @@ func TestKilledRunIsCleanedByGC(t *testing.T) {
 	r := w.run("gc")
 	require.Equal(t, 0, r.code, r.stderr)
 	took := time.Since(start)
-	t.Logf("berth gc after kill -9: %s in %s", strings.TrimSpace(r.stdout), took.Round(time.Millisecond))
+	t.Logf("berth gc after kill -9 took %s: %s", took.Round(time.Millisecond), strings.TrimSpace(r.stdout))
 	assert.Contains(t, r.stdout, "tore down 1 environment")
 	assert.Empty(t, w.leftovers(context.Background()))
 	assert.Less(t, took, 30*time.Second)
