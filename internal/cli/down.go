@@ -23,8 +23,9 @@ func newDown(s Streams) *cobra.Command {
 		Use:   "down [-f FILE]... [--lease ID] [--env NAME] [--now]",
 		Short: "Release your leases on an environment",
 		Long: `down releases the caller's leases on an environment: the lease given with
---lease, or every lease held by down's parent process (the script that ran
-berth up) on the environment named by --env or by the compose files. The
+--lease (or $BERTH_LEASE when neither --env nor -f is given), or every lease
+held by down's parent process (the script that ran berth up) on the
+environment named by --env or by the compose files. The
 environment then lingers for reuse, unless --now tears it down at once when
 no other live lease remains.`,
 		Args: cobra.NoArgs,
@@ -35,8 +36,16 @@ no other live lease remains.`,
 			}
 			defer m.Close()
 			o := berth.ReleaseOptions{Now: f.now}
-			if f.lease != "" {
-				return m.Release(cmd.Context(), f.lease, o)
+			lease := f.lease
+			if lease == "" && f.env == "" && len(f.files) == 0 {
+				lease = s.Getenv("BERTH_LEASE") // set by `berth up --format dotenv` in CI
+			}
+			if lease != "" {
+				if err := m.Release(cmd.Context(), lease, o); err != nil {
+					return err
+				}
+				fmt.Fprintf(s.Out, "released lease %s\n", lease)
+				return nil
 			}
 			id := f.env
 			if id == "" {

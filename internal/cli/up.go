@@ -11,11 +11,14 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/berth-dev/berth"
+	"github.com/berth-dev/berth/internal/endpoints"
 )
 
 type upFlags struct {
 	envFlags
 	holderPID int
+	ttl       durationFlag
+	format    string
 }
 
 func newUp(s Streams) *cobra.Command {
@@ -27,7 +30,13 @@ func newUp(s Streams) *cobra.Command {
 healthy shared one) and waits until it is ready, then prints the lease ID,
 the environment and its endpoints. The lease belongs to up's parent process
 (the script that ran it) unless --holder-pid says otherwise: when that
-process dies, the lease dies with it. Release it with berth down.`,
+process dies, the lease dies with it. Release it with berth down.
+
+CI pipelines that run up, the tests and down as separate steps (each in a
+shell of its own) use --ttl: the lease then also stays live for that long
+after it was taken, whatever becomes of its holder. --format dotenv prints
+BERTH_LEASE, BERTH_ENV and the endpoints as KEY=value lines to append to
+the pipeline's environment file; berth down releases $BERTH_LEASE.`,
 		Args: cobra.NoArgs,
 		RunE: wrap(func(cmd *cobra.Command, _ []string) error {
 			m, err := openManager(s)
@@ -40,15 +49,34 @@ process dies, the lease dies with it. Release it with berth down.`,
 			if o.HolderPID == 0 {
 				o.HolderPID = os.Getppid()
 			}
+			if f.ttl.v != nil {
+				o.HeartbeatTTL = *f.ttl.v
+			}
 			env, err := m.Acquire(cmd.Context(), o)
 			if err != nil {
 				return err
+			}
+			if f.format == "dotenv" {
+				vars := env.Vars()
+				vars["BERTH_LEASE"], vars["BERTH_ENV"] = env.LeaseID, env.ID
+				return endpoints.Write(s.Out, "dotenv", vars)
 			}
 			return printAcquired(s.Out, env, f.json)
 		}),
 	}
 	f.register(cmd.Flags())
 	cmd.Flags().IntVar(&f.holderPID, "holder-pid", 0, "process whose life the lease follows (default: the parent of berth)")
+	cmd.Flags().Var(&f.ttl, "ttl", "also keep the lease live this long after it is taken, whatever its holder (for CI steps)")
+	cmd.Flags().StringVar(&f.format, "format", "text", "output: text, or dotenv (BERTH_LEASE, BERTH_ENV and endpoints as KEY=value lines)")
+	cmd.PreRunE = func(*cobra.Command, []string) error {
+		if f.format != "text" && f.format != "dotenv" {
+			return usageError{fmt.Errorf("--format %q: want text or dotenv", f.format)}
+		}
+		if f.ttl.v != nil && *f.ttl.v == 0 {
+			return usageError{fmt.Errorf("--ttl must be greater than zero")}
+		}
+		return nil
+	}
 	return cmd
 }
 
