@@ -127,8 +127,14 @@ func (g *Gate) admit(ctx context.Context) error {
 	case policy.Probe:
 		pctx, cancel := context.WithTimeout(ctx, probeTimeout)
 		_, perr := g.inner.Ping(pctx)
+		timedOut := pctx.Err() != nil
 		cancel()
-		unavailable := errors.Is(perr, engine.ErrUnavailable)
+		if perr != nil && ctx.Err() != nil {
+			return ctx.Err() // our caller gave up: the probe proves nothing
+		}
+		// A daemon that accepts the connection but does not answer the
+		// probe in time (Docker Desktop still starting) is not back yet.
+		unavailable := errors.Is(perr, engine.ErrUnavailable) || (perr != nil && timedOut)
 		if err := g.breaker.record(ctx, unavailable, g.now()); err != nil {
 			return err
 		}

@@ -26,6 +26,9 @@ type Dir struct {
 // Acquire blocks until it holds the lock called name, or ctx ends.
 // release frees it; calling release more than once is harmless.
 func (d Dir) Acquire(ctx context.Context, name string) (release func() error, err error) {
+	if err := EnsureDir(d.Path); err != nil { // it may have been deleted under us
+		return nil, fmt.Errorf("acquire lock %s: %w", name, err)
+	}
 	fl := flock.New(d.file(name))
 	if err := waitFor(ctx, fl.TryLock); err != nil {
 		return nil, fmt.Errorf("acquire lock %s: %w", name, err)
@@ -36,6 +39,9 @@ func (d Dir) Acquire(ctx context.Context, name string) (release func() error, er
 // TryAcquire takes the lock called name if it is free; ok is false when
 // another holder has it.
 func (d Dir) TryAcquire(name string) (release func() error, ok bool, err error) {
+	if err := EnsureDir(d.Path); err != nil {
+		return nil, false, fmt.Errorf("try lock %s: %w", name, err)
+	}
 	fl := flock.New(d.file(name))
 	ok, err = fl.TryLock()
 	if err != nil {

@@ -14,6 +14,9 @@ type Budget struct {
 	Burst    int
 }
 
+// maxQueue bounds how far queued reservations may push the schedule ahead.
+const maxQueue = time.Minute
+
 // Reserve takes one call from the budget at now. It returns the new TAT to
 // persist and how long the caller must wait before calling (0 = at once).
 // The reservation holds even if the caller then gives up waiting.
@@ -22,7 +25,10 @@ func (b Budget) Reserve(tat, now time.Time) (time.Time, time.Duration) {
 		return tat, 0
 	}
 	start := tat
-	if start.Before(now) {
+	// Queued callers push the stored time ahead, but not by more than a
+	// minute past a full burst in any sane load; a time further ahead comes
+	// from a clock that stepped back, and no process should wait that out.
+	if start.Before(now) || start.After(now.Add(b.Interval*time.Duration(max(b.Burst, 1))+maxQueue)) {
 		start = now
 	}
 	tolerance := b.Interval * time.Duration(max(b.Burst, 1)-1)

@@ -52,3 +52,11 @@ func TestBudgetZeroIntervalIsUnlimited(t *testing.T) {
 	_, wait := Budget{}.Reserve(t0.Add(time.Hour), t0)
 	assert.Zero(t, wait)
 }
+
+func TestBudgetIgnoresAStateFromAClockThatSteppedBack(t *testing.T) {
+	b := Budget{Interval: 50 * time.Millisecond, Burst: 10}
+	_, wait := b.Reserve(t0.Add(time.Hour), t0)
+	assert.Zero(t, wait, "a TAT an hour ahead is not waited out")
+	_, wait = b.Reserve(t0.Add(30*time.Second), t0)
+	assert.Equal(t, 30*time.Second-450*time.Millisecond, wait, "a queue of reservations still counts")
+}
