@@ -2,6 +2,8 @@ package e2e
 
 import (
 	"bufio"
+	"crypto/sha256"
+	"encoding/hex"
 	"bytes"
 	"context"
 	"errors"
@@ -36,17 +38,11 @@ type world struct {
 func newWorld(t *testing.T) *world {
 	t.Helper()
 	e := itest.Engine(t)
+	// A short, unique project name: "e2e" + a hash of this test's unique
+	// ID (test name and run), so concurrent runs never share a prefix.
+	sum := sha256.Sum256([]byte(itest.ID(t)))
 	w := &world{t: t, e: e, image: itest.Image(t, e), state: t.TempDir(),
-		project: "e2e" + strings.ReplaceAll(strings.ToLower(itest.ID(t)), "-", "")}
-	if len(w.project) > 30 {
-		w.project = w.project[:30]
-	}
-	w.project = strings.Map(func(r rune) rune {
-		if (r >= 'a' && r <= 'z') || (r >= '0' && r <= '9') {
-			return r
-		}
-		return -1
-	}, w.project)
+		project: "e2e" + hex.EncodeToString(sum[:6])}
 	t.Cleanup(w.cleanup)
 	return w
 }

@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"errors"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -52,8 +53,18 @@ func (w *world) startRunners(t *testing.T, n int, flags ...string) []*runner {
 		})
 	}
 	wg.Wait()
+	var errs []error
 	for _, r := range rs {
-		require.NoError(t, r.err)
+		errs = append(errs, r.err)
+	}
+	if err := errors.Join(errs...); err != nil {
+		// Let every runner finish and release before the test's cleanup
+		// removes the state directory under them.
+		for _, r := range rs {
+			_ = r.stdin.Close()
+			_ = r.cmd.Wait()
+		}
+		require.NoError(t, err)
 	}
 	return rs
 }
