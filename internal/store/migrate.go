@@ -52,6 +52,32 @@ var migrations = []string{
 		value_ms INTEGER NOT NULL
 	) STRICT;
 	CREATE INDEX usage_ts ON usage(ts);`,
+	// 2: restart history and container events (storm protection).
+	`CREATE TABLE restarts (
+		ts      INTEGER NOT NULL, -- Unix ns
+		env_id  TEXT NOT NULL,
+		service TEXT NOT NULL,
+		kind    TEXT NOT NULL,    -- done, refused, forced, engine
+		reason  TEXT NOT NULL
+	) STRICT;
+	-- Unique so that one fact seen by several processes (an engine restart
+	-- each watcher records) is stored once; it is also the
+	-- (env_id, service, ts) index.
+	CREATE UNIQUE INDEX restarts_env_service_ts ON restarts(env_id, service, ts, kind);
+	CREATE INDEX restarts_ts ON restarts(ts);
+	CREATE TABLE events (
+		ts           INTEGER NOT NULL, -- Unix ns, the daemon's event time
+		env_id       TEXT NOT NULL,
+		service      TEXT NOT NULL,
+		container    TEXT NOT NULL,
+		action       TEXT NOT NULL,
+		exit_code    INTEGER NOT NULL,
+		oom_killed   INTEGER NOT NULL, -- 0 or 1
+		memory_limit INTEGER NOT NULL  -- bytes; 0 = none or unknown
+	) STRICT;
+	CREATE UNIQUE INDEX events_key ON events(container, ts, action);
+	CREATE INDEX events_env_service_ts ON events(env_id, service, ts);
+	CREATE INDEX events_ts ON events(ts);`,
 }
 
 // setup puts the file in WAL mode and brings the schema to
