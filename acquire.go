@@ -91,6 +91,9 @@ func (m *Manager) ensureLocked(ctx context.Context, db *store.Store, r *resolved
 			return rec, false, fmt.Errorf("tear down broken environment %s: %w", id, err)
 		}
 	}
+	if err := m.admitLocked(ctx, r, o); err != nil {
+		return rec, false, err
+	}
 	rec = m.record(r, "creating", time.Time{}, nil)
 	if err := db.PutEnv(ctx, rec); err != nil {
 		return rec, false, err
@@ -100,7 +103,7 @@ func (m *Manager) ensureLocked(ctx context.Context, db *store.Store, r *resolved
 		if derr := db.DeleteEnv(context.WithoutCancel(ctx), id); derr != nil {
 			m.log.Warn("forget failed environment", "env", id, "err", derr)
 		}
-		return rec, false, &NotReadyError{EnvID: id, Err: err}
+		return rec, false, &NotReadyError{EnvID: id, Err: m.noteOOM(ctx, db, r, err)}
 	}
 	if st, err = lifecycle.Status(ctx, m.conn, id); err != nil {
 		return rec, false, err

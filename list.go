@@ -44,11 +44,18 @@ type ServiceInfo struct {
 	ExitCode    int    `json:"exit_code"`
 	OOMKilled   bool   `json:"oom_killed,omitempty"`
 	MemoryLimit int64  `json:"memory_limit,omitempty"`
+	// MemoryUsage is a one-shot sample of a running container's memory
+	// (0 when not running or the sample failed); MemoryPercent is it
+	// against MemoryLimit, and High marks 70 % or more.
+	MemoryUsage   int64   `json:"memory_usage,omitempty"`
+	MemoryPercent float64 `json:"memory_percent,omitempty"`
+	High          bool    `json:"high,omitempty"`
 }
 
 // List describes every environment the store knows, plus any found on the
 // daemon by its labels that the store does not (for example after the
-// state directory was deleted).
+// state directory was deleted). Running services carry a one-shot memory
+// sample against their limit.
 func (m *Manager) List(ctx context.Context) ([]EnvInfo, error) {
 	db, _, err := m.state(ctx)
 	if err != nil {
@@ -82,6 +89,7 @@ func (m *Manager) List(ctx context.Context) ([]EnvInfo, error) {
 		}
 		out = append(out, info)
 	}
+	m.withMemory(ctx, out)
 	slices.SortFunc(out, func(a, b EnvInfo) int { return a.CreatedAt.Compare(b.CreatedAt) })
 	return out, nil
 }

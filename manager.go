@@ -46,12 +46,18 @@ func Open(getenv func(string) string, log *slog.Logger) (*Manager, error) {
 	return &Manager{conn: conn, getenv: getenv, log: log, host: proc.Host(), now: time.Now}, nil
 }
 
-// Close releases the store and the connection.
+// Close writes this process's Docker calls to the store's op log (for
+// `berth stats`), then releases the store and the connection.
 func (m *Manager) Close() error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	var errs []error
 	if m.db != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), flushTimeout)
+		if err := m.flushOps(ctx, m.db); err != nil {
+			m.log.Warn("record docker operations", "err", err)
+		}
+		cancel()
 		errs = append(errs, m.db.Close())
 		m.db = nil
 	}

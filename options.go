@@ -28,6 +28,11 @@ type Options struct {
 	// for reuse (default 2 min). Dedicated environments never linger.
 	Linger *time.Duration
 
+	// WaitForMemory, when > 0, waits up to this long for memory to be
+	// released when a new environment's memory limits do not fit in what
+	// the daemon has left; 0 refuses at once with an [*AdmissionError].
+	WaitForMemory time.Duration
+
 	// HolderPID is the process whose life the lease follows; 0 means this
 	// process. `berth up` passes its parent.
 	HolderPID int

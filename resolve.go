@@ -9,6 +9,7 @@ import (
 	"github.com/berth-dev/berth/internal/compose"
 	"github.com/berth-dev/berth/internal/config"
 	"github.com/berth-dev/berth/internal/plan"
+	"github.com/berth-dev/berth/internal/policy"
 )
 
 // Modes of an environment.
@@ -25,6 +26,7 @@ type resolved struct {
 	plan        *plan.Plan
 	linger      time.Duration
 	waitTimeout time.Duration
+	restart     policy.RestartPolicy // restart limits; MaxAttempts also caps the engine's restarts
 }
 
 func (m *Manager) resolve(ctx context.Context, o Options) (*resolved, error) {
@@ -49,8 +51,11 @@ func (m *Manager) resolve(ctx context.Context, o Options) (*resolved, error) {
 		linger:      pick(o.Linger, envSet.Linger, p.Berth.Linger, DefaultLinger),
 		waitTimeout: pick(o.WaitTimeout, envSet.WaitTimeout, nil, DefaultWaitTimeout),
 	}
+	if r.restart, err = m.restartPolicy(&p.Berth.Restart); err != nil {
+		return nil, err
+	}
 	id := plan.Identity{Project: p.Name, ConfigHash: p.Hash, Version: Version(), Mode: ModeShared,
-		EnvID: p.Name + "-" + p.Hash[:12]}
+		EnvID: p.Name + "-" + p.Hash[:12], RestartBudget: r.restart.MaxAttempts}
 	if dedicated {
 		id.Mode, id.EnvID, r.linger = ModeDedicated, p.Name+"-d"+randomHex(5), 0
 	}

@@ -12,11 +12,13 @@ import (
 
 // Exit codes (documented in README.md).
 const (
-	ExitOK       = 0
-	ExitFailure  = 1 // the command failed; doctor: warnings
-	ExitBadInput = 2 // refused before any Docker call; doctor: daemon unreachable
-	ExitNotReady = 3 // the environment did not come up (a service failed or timed out)
-	ExitSignal   = 130
+	ExitOK             = 0
+	ExitFailure        = 1 // the command failed; doctor: warnings
+	ExitBadInput       = 2 // refused before any Docker call; doctor: daemon unreachable
+	ExitNotReady       = 3 // the environment did not come up (a service failed or timed out)
+	ExitRestartRefused = 4 // berth restart refused by the restart limits (cooldown, attempts)
+	ExitNoMemory       = 5 // admission refused: the environment's memory limits do not fit
+	ExitSignal         = 130
 )
 
 // ExitError carries a specific exit code; its message may be empty when
@@ -64,6 +66,10 @@ func ExitCode(err error) int {
 		return ExitBadInput
 	case errors.As(err, &nr):
 		return ExitNotReady
+	case errors.As(err, new(*berth.RestartRefusedError)):
+		return ExitRestartRefused
+	case errors.As(err, new(*berth.AdmissionError)):
+		return ExitNoMemory
 	case errors.Is(err, context.Canceled):
 		return ExitSignal
 	case errors.As(err, new(runFailure)):

@@ -73,6 +73,7 @@ type envFlags struct {
 	waitTimeout durationFlag
 	linger      durationFlag
 	json        bool
+	waitMemory  durationFlag
 }
 
 func (f *envFlags) register(fs *pflag.FlagSet) {
@@ -84,10 +85,18 @@ func (f *envFlags) register(fs *pflag.FlagSet) {
 	fs.Var(&f.waitTimeout, "wait-timeout", "how long to wait for the stack to be ready (default 2m)")
 	fs.Var(&f.linger, "linger", "how long the environment stays up after its last lease, for reuse (default 2m)")
 	fs.BoolVar(&f.json, "json", false, "print the result as JSON")
+	fs.Var(&f.waitMemory, "wait-for-memory", "when the stack's memory limits do not fit in what the daemon has left, wait up to this long (default: refuse at once, exit 5)")
 }
 
 func (f *envFlags) options(s Streams) berth.Options {
 	return berth.Options{Files: f.files, ProjectName: f.project, Dedicated: f.dedicated.v,
 		Production: f.production.v, WaitTimeout: f.waitTimeout.v, Linger: f.linger.v,
-		Progress: s.Err, Getenv: s.Getenv}
+		Progress: s.Err, Getenv: s.Getenv, WaitForMemory: f.waitMemoryOr0()}
+}
+
+func (f *envFlags) waitMemoryOr0() time.Duration {
+	if f.waitMemory.v == nil {
+		return 0
+	}
+	return *f.waitMemory.v
 }

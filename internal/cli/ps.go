@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/berth-dev/berth"
+	"github.com/berth-dev/berth/internal/memory"
 )
 
 func newPs(s Streams) *cobra.Command {
@@ -76,9 +77,9 @@ func writePs(w io.Writer, envs []berth.EnvInfo, now time.Time) error {
 				status += " (" + sv.Health + ")"
 			}
 			if sv.OOMKilled {
-				status += " OOM-killed"
+				status += " " + oomText(sv.MemoryLimit)
 			}
-			fmt.Fprintf(tw, "  service %s\t%s\t%s\n", sv.Service, status, sv.Container)
+			fmt.Fprintf(tw, "  service %s\t%s\t%s\t%s\n", sv.Service, status, psMemory(sv), sv.Container)
 		}
 	}
 	return tw.Flush()
@@ -89,4 +90,16 @@ func age(now, t time.Time) string {
 		return "?"
 	}
 	return now.Sub(t).Round(time.Second).String()
+}
+
+// psMemory is a service's memory column: usage against its limit while it
+// runs (HIGH at 70 % or more), else its limit.
+func psMemory(sv berth.ServiceInfo) string {
+	switch {
+	case sv.State == "running" && sv.MemoryUsage > 0:
+		return memText(sv.MemoryUsage, sv.MemoryLimit, sv.MemoryPercent, sv.High)
+	case sv.MemoryLimit > 0:
+		return "limit " + memory.Bytes(sv.MemoryLimit)
+	}
+	return "-"
 }

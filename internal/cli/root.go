@@ -55,7 +55,8 @@ func newRoot(s Streams) *cobra.Command {
 	root.SetOut(s.Out)
 	root.SetErr(s.Err)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
-	root.AddCommand(newVersion(s), newDoctor(s), newUp(s), newDown(s), newRun(s), newEnv(s), newPs(s), newGC(s))
+	root.AddCommand(newVersion(s), newDoctor(s), newUp(s), newDown(s), newRun(s), newEnv(s), newPs(s), newGC(s), newRestart(s))
+	root.AddCommand(newStats(s))
 	return root
 }
 

@@ -40,9 +40,7 @@ exit path, and exits with CMD's exit code.`,
 			if cmd.ArgsLenAtDash() != 0 || len(args) == 0 {
 				return usageError{errors.New("run needs a command after --, for example: berth run -- go test ./...")}
 			}
-			if f.forceRestart || f.stats {
-				fmt.Fprintln(s.Err, "berth: --force-restart and --stats arrive with restart limits and statistics (issue 4); not applied in this version")
-			}
+			started := time.Now()
 			m, err := openManager(s)
 			if err != nil {
 				return err
@@ -53,6 +51,9 @@ exit path, and exits with CMD's exit code.`,
 				if _, err := m.GC(ctx); err != nil {
 					fmt.Fprintf(s.Err, "berth: cleanup of old environments: %v\n", err)
 				}
+			}
+			if f.forceRestart {
+				restartUnhealthy(ctx, s, m, f.options(s))
 			}
 			env, err := m.Acquire(ctx, f.options(s))
 			if err != nil {
@@ -78,6 +79,9 @@ exit path, and exits with CMD's exit code.`,
 			if relErr != nil {
 				fmt.Fprintf(s.Err, "berth: release %s: %v\n", env.LeaseID, relErr)
 			}
+			if f.stats {
+				printRunStats(rctx, s, m, time.Since(started), f.json)
+			}
 			if code != 0 {
 				return &ExitError{Code: code}
 			}
@@ -86,8 +90,8 @@ exit path, and exits with CMD's exit code.`,
 	}
 	f.register(cmd.Flags())
 	cmd.Flags().BoolVar(&f.noCleanup, "no-cleanup", false, "leave the environment up after the command (berth gc takes it down later)")
-	cmd.Flags().BoolVar(&f.forceRestart, "force-restart", false, "restart services even within restart limits (issue 4)")
-	cmd.Flags().BoolVar(&f.stats, "stats", false, "print statistics at the end (issue 4)")
+	cmd.Flags().BoolVar(&f.forceRestart, "force-restart", false, "first restart, in place and whatever the restart limits, the shared environment's services that are not healthy")
+	cmd.Flags().BoolVar(&f.stats, "stats", false, "print berth stats for the run's duration to stderr at the end")
 	cmd.Flags().BoolVar(&f.cleanupOld, "cleanup-old", false, "run berth gc before acquiring")
 	return cmd
 }

@@ -31,8 +31,10 @@ type opCounter struct {
 
 // stats collects per-operation counters; safe for concurrent use.
 type stats struct {
-	mu  sync.Mutex
-	ops map[engine.Op]*opCounter
+	mu      sync.Mutex
+	ops     map[engine.Op]*opCounter
+	pending []Call // finished calls not yet taken (see calls.go)
+	dropped int
 }
 
 func (s *stats) observe(op engine.Op, latency time.Duration, err error, retries int, refused bool) {
@@ -55,6 +57,8 @@ func (s *stats) observe(op engine.Op, latency time.Duration, err error, retries 
 		c.Refused++
 	}
 	c.Max = max(c.Max, latency)
+	s.keepLocked(Call{Time: time.Now().Add(-latency), Op: op, Duration: latency, ErrorKind: ErrorKind(err),
+		Retries: retries, Refused: refused})
 	if len(c.recent) < latencyWindow {
 		c.recent = append(c.recent, latency)
 	} else {

@@ -30,6 +30,9 @@ type Identity struct {
 	Mode       string // [ModeShared] or [ModeDedicated]
 	ConfigHash string
 	Version    string // berth version
+	// RestartBudget caps the engine's own restarts of a service (see
+	// [EngineRestart]); <= 0 means [DefaultRestartBudget].
+	RestartBudget int
 }
 
 // Plan is everything needed to bring one environment up.

@@ -58,7 +58,7 @@ func (r resolver) service(p *compose.Project, s compose.Service) (ServicePlan, *
 		MemoryLimit:   s.MemoryLimit,
 		MemoryReserve: s.MemoryReserve,
 		NanoCPUs:      s.NanoCPUs,
-		Restart:       s.Restart,
+		Restart:       EngineRestart(s.Restart, r.id.RestartBudget),
 		StopSignal:    s.StopSignal,
 		StopTimeout:   &grace,
 		WorkingDir:    s.WorkingDir,
