@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"time"
 
 	"github.com/berth-dev/berth/internal/endpoints"
@@ -46,8 +47,12 @@ func (m *Manager) Acquire(ctx context.Context, o Options) (*Env, error) {
 	if err != nil {
 		return nil, err
 	}
-	lease, err := db.AddLease(ctx, id, holder, o.HeartbeatTTL, m.now())
+	// Not cancellable: an environment made ready must get its lease.
+	lease, err := db.AddLease(context.WithoutCancel(ctx), id, holder, o.HeartbeatTTL, m.now())
 	if err != nil {
+		if !reused {
+			m.forget(context.WithoutCancel(ctx), db, id)
+		}
 		return nil, fmt.Errorf("add lease on %s: %w", id, err)
 	}
 	kind := "acquire"
@@ -75,7 +80,24 @@ func (m *Manager) ensureLocked(ctx context.Context, db *store.Store, r *resolved
 		return rec, false, err
 	}
 	if len(st.Services) > 0 {
+		live, _, err := m.leases(ctx, db, id)
+		if err != nil {
+			return rec, false, err
+		}
 		ok, why := st.Healthy(r.plan)
+		if !ok && len(live) > 0 {
+			// Others are using it: never take it away from them. Wait for a
+			// service that is starting or briefly unhealthy to recover.
+			st, ok, why, err = m.awaitHealthy(ctx, r, st)
+			if err != nil {
+				return rec, false, err
+			}
+			if !ok {
+				return rec, false, &NotReadyError{EnvID: id, Err: fmt.Errorf(
+					"in use by %d live lease(s) and not healthy: %s; berth restart SERVICE repairs a service without taking the environment from its holders",
+					len(live), why)}
+			}
+		}
 		if ok {
 			if !known || rec.State != "ready" {
 				// The store lost it (or never saw it finish): adopt it by its labels.
@@ -86,10 +108,12 @@ func (m *Manager) ensureLocked(ctx context.Context, db *store.Store, r *resolved
 			}
 			return rec, true, nil
 		}
-		m.log.Warn("environment is broken; recreating it", "env", id, "why", why)
-		if _, err := lifecycle.Teardown(ctx, m.conn, id, lifecycle.TeardownOptions{}); err != nil {
-			return rec, false, fmt.Errorf("tear down broken environment %s: %w", id, err)
-		}
+		m.log.Warn("environment is broken and unused; recreating it", "env", id, "why", why)
+	}
+	// Whatever an earlier copy left (containers, networks, volumes of this
+	// ID) goes first, so the new copy starts clean: no stale volume data.
+	if _, err := lifecycle.Teardown(ctx, m.conn, id, lifecycle.TeardownOptions{}); err != nil {
+		return rec, false, fmt.Errorf("tear down broken environment %s: %w", id, err)
 	}
 	if err := m.admitLocked(ctx, r, o); err != nil {
 		return rec, false, err
@@ -105,11 +129,65 @@ func (m *Manager) ensureLocked(ctx context.Context, db *store.Store, r *resolved
 		}
 		return rec, false, &NotReadyError{EnvID: id, Err: m.noteOOM(ctx, db, r, err)}
 	}
-	if st, err = lifecycle.Status(ctx, m.conn, id); err != nil {
-		return rec, false, err
+	// The stack is up: finish the bookkeeping even if we are being
+	// interrupted, or a running stack would be left unrecorded.
+	bctx := context.WithoutCancel(ctx)
+	if st, err = lifecycle.Status(bctx, m.conn, id); err == nil {
+		rec = m.record(r, "ready", m.now(), m.vars(st))
+		err = db.PutEnv(bctx, rec)
 	}
-	rec = m.record(r, "ready", m.now(), m.vars(st))
-	return rec, false, db.PutEnv(ctx, rec)
+	if err != nil {
+		m.forget(bctx, db, id)
+		return rec, false, fmt.Errorf("record environment %s: %w", id, err)
+	}
+	return rec, false, nil
+}
+
+// forget tears down an environment this call created but could not
+// record or lease, and drops its record.
+func (m *Manager) forget(ctx context.Context, db *store.Store, id string) {
+	if _, err := lifecycle.Teardown(ctx, m.conn, id, lifecycle.TeardownOptions{}); err != nil {
+		m.log.Warn("tear down unrecorded environment", "env", id, "err", err)
+	}
+	if err := db.DeleteEnv(ctx, id); err != nil {
+		m.log.Warn("forget environment", "env", id, "err", err)
+	}
+}
+
+// awaitHealthy polls an in-use environment until it is healthy, a service
+// is gone or has exited (it will not recover by itself), or the wait
+// timeout passes.
+func (m *Manager) awaitHealthy(ctx context.Context, r *resolved, st lifecycle.EnvStatus) (lifecycle.EnvStatus, bool, string, error) {
+	deadline := m.now().Add(r.waitTimeout)
+	for {
+		ok, why := st.Healthy(r.plan)
+		if ok || m.now().After(deadline) || !recoverable(st, r) {
+			return st, ok, why, nil
+		}
+		t := time.NewTimer(500 * time.Millisecond)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return st, false, why, ctx.Err()
+		case <-t.C:
+		}
+		var err error
+		if st, err = lifecycle.Status(ctx, m.conn, r.plan.ID.EnvID); err != nil {
+			return st, false, why, err
+		}
+	}
+}
+
+// recoverable reports whether every planned service has a container that
+// runs (or is being restarted by the engine): only then can waiting help.
+func recoverable(st lifecycle.EnvStatus, r *resolved) bool {
+	for name := range r.plan.Services {
+		i := slices.IndexFunc(st.Services, func(s lifecycle.ServiceStatus) bool { return s.Service == name })
+		if i < 0 || (st.Services[i].State != "running" && st.Services[i].State != "restarting") {
+			return false
+		}
+	}
+	return true
 }
 
 func (m *Manager) record(r *resolved, state string, ready time.Time, vars map[string]string) store.Env {

@@ -2,6 +2,7 @@ package berth
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"time"
 
@@ -123,8 +124,11 @@ func (m *Manager) Env(ctx context.Context, id string) (EnvInfo, error) {
 		return EnvInfo{}, err
 	}
 	r, err := db.Env(ctx, id)
-	if err != nil {
+	if errors.Is(err, store.ErrNotFound) {
 		return EnvInfo{}, ErrNoSuchEnv
+	}
+	if err != nil {
+		return EnvInfo{}, err
 	}
 	return m.describe(ctx, db, r)
 }

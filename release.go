@@ -49,17 +49,17 @@ func (m *Manager) Release(ctx context.Context, leaseID string, o ReleaseOptions)
 		return err
 	}
 	if o.Now || rec.Linger == 0 || rec.Mode == ModeDedicated {
-		_, err := m.teardownIfIdle(ctx, db, locks.Acquire, rec.ID)
+		_, err := m.teardownIfIdle(ctx, db, locks.Acquire, rec.ID, nil)
 		return err
 	}
 	return nil
 }
 
 // teardownIfIdle takes environment id down if, under its lock, it has no
-// live lease. lockFn blocks (Release) or tries (sweep); a nil release
+// live lease (and, when recheck is set, its record still passes recheck). lockFn blocks (Release) or tries (sweep); a nil release
 // from it means the lock is busy and nothing is done.
 func (m *Manager) teardownIfIdle(ctx context.Context, db *store.Store,
-	lockFn func(context.Context, string) (func() error, error), id string) (bool, error) {
+	lockFn func(context.Context, string) (func() error, error), id string, recheck func(store.Env) bool) (bool, error) {
 	unlock, err := lockFn(ctx, "env-"+id)
 	if err != nil || unlock == nil {
 		return false, err
@@ -71,6 +71,17 @@ func (m *Manager) teardownIfIdle(ctx context.Context, db *store.Store,
 	}
 	if len(live) > 0 {
 		return false, nil
+	}
+	if recheck != nil {
+		// gc judged the record before it held the lock; someone may have
+		// acquired and released it since, restarting its linger.
+		rec, err := db.Env(ctx, id)
+		if errors.Is(err, store.ErrNotFound) {
+			return false, nil
+		}
+		if err != nil || !recheck(rec) {
+			return false, err
+		}
 	}
 	if err := db.SetEnvState(ctx, id, "tearing_down"); err != nil && !errors.Is(err, store.ErrNotFound) {
 		return false, err
@@ -110,21 +121,9 @@ func (m *Manager) ReleaseHolder(ctx context.Context, envID string, pid int, o Re
 	}
 	if n == 0 && o.Now && len(errs) == 0 {
 		// Nothing of ours left: --now still takes an idle environment down.
-		if _, err := m.teardownIfIdle(ctx, db, m.locks.Acquire, envID); err != nil {
+		if _, err := m.teardownIfIdle(ctx, db, m.locks.Acquire, envID, nil); err != nil {
 			errs = append(errs, err)
 		}
 	}
 	return n, errors.Join(errs...)
-}
-
-// SharedEnvID is the ID of the shared environment o describes (for
-// commands that name an environment by its compose files).
-func (m *Manager) SharedEnvID(ctx context.Context, o Options) (string, error) {
-	shared := false
-	o.Dedicated = &shared
-	r, err := m.resolve(ctx, o)
-	if err != nil {
-		return "", err
-	}
-	return r.plan.ID.EnvID, nil
 }

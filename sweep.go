@@ -69,7 +69,8 @@ func (m *Manager) GC(ctx context.Context) (GCReport, error) {
 			}
 			continue
 		}
-		done, err := m.teardownIfIdle(ctx, db, tryLock(locks.TryAcquire), e.ID)
+		done, err := m.teardownIfIdle(ctx, db, tryLock(locks.TryAcquire), e.ID,
+			func(rec store.Env) bool { return m.idleExpired(ctx, db, rec) })
 		if err != nil {
 			errs = append(errs, err)
 		}

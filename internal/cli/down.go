@@ -3,6 +3,7 @@ package cli
 import (
 	"fmt"
 	"os"
+	"slices"
 
 	"github.com/spf13/cobra"
 
@@ -47,21 +48,35 @@ no other live lease remains.`,
 				fmt.Fprintf(s.Out, "released lease %s\n", lease)
 				return nil
 			}
-			id := f.env
-			if id == "" {
-				if id, err = m.SharedEnvID(cmd.Context(), berth.Options{Files: f.files, ProjectName: f.project}); err != nil {
+			ids := []string{f.env}
+			if f.env == "" {
+				// The project's shared environment and any dedicated copies:
+				// the caller's leases may be on either.
+				o := berth.Options{Files: f.files, ProjectName: f.project}
+				if ids, err = m.ProjectEnvs(cmd.Context(), o); err != nil {
 					return err
+				}
+				shared, err := m.EnvFor(cmd.Context(), o, -1)
+				if err != nil {
+					return err
+				}
+				if !slices.Contains(ids, shared) {
+					ids = append(ids, shared)
 				}
 			}
 			pid := f.holderPID
 			if pid == 0 {
 				pid = os.Getppid()
 			}
-			n, err := m.ReleaseHolder(cmd.Context(), id, pid, o)
-			if err != nil {
-				return err
+			for _, id := range ids {
+				n, err := m.ReleaseHolder(cmd.Context(), id, pid, o)
+				if err != nil {
+					return err
+				}
+				if n > 0 || id == f.env || len(ids) == 1 {
+					fmt.Fprintf(s.Out, "released %d lease(s) on %s\n", n, id)
+				}
 			}
-			fmt.Fprintf(s.Out, "released %d lease(s) on %s\n", n, id)
 			// Take down environments whose linger has passed, as every
 			// berth process that notices one does.
 			if _, err := m.GC(cmd.Context()); err != nil {

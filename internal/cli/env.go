@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"os"
 	"errors"
 	"fmt"
 	"slices"
@@ -41,7 +42,7 @@ plus BERTH_<SERVICE>_PORT for the first. eval "$(berth env)" sets them.`,
 			defer m.Close()
 			id := f.env
 			if id == "" {
-				if id, err = m.SharedEnvID(cmd.Context(), berth.Options{Files: f.files, ProjectName: f.project}); err != nil {
+				if id, err = m.EnvFor(cmd.Context(), berth.Options{Files: f.files, ProjectName: f.project}, os.Getppid()); err != nil {
 					return err
 				}
 			}

@@ -64,14 +64,14 @@ func ExitCode(err error) int {
 		return ee.Code
 	case errors.As(err, &se), errors.As(err, &ce), errors.As(err, &ie), errors.As(err, new(usageError)):
 		return ExitBadInput
+	case errors.Is(err, context.Canceled):
+		return ExitSignal // before NotReady: an interrupted up is not a failed one
 	case errors.As(err, &nr):
 		return ExitNotReady
 	case errors.As(err, new(*berth.RestartRefusedError)):
 		return ExitRestartRefused
 	case errors.As(err, new(*berth.AdmissionError)):
 		return ExitNoMemory
-	case errors.Is(err, context.Canceled):
-		return ExitSignal
 	case errors.As(err, new(runFailure)):
 		return ExitFailure
 	default:

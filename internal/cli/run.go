@@ -4,12 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"os/signal"
 	"syscall"
 	"time"
 
+	"github.com/mattn/go-isatty"
 	"github.com/spf13/cobra"
 
 	"github.com/berth-dev/berth"
@@ -55,6 +57,11 @@ exit path, and exits with CMD's exit code.`,
 			if f.forceRestart {
 				restartUnhealthy(ctx, s, m, f.options(s))
 			}
+			// Signals that arrive from here on are the command's; one that
+			// arrives before it starts keeps it from starting at all.
+			sigs := make(chan os.Signal, 2)
+			signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+			defer signal.Stop(sigs)
 			env, err := m.Acquire(ctx, f.options(s))
 			if err != nil {
 				return err
@@ -68,7 +75,10 @@ exit path, and exits with CMD's exit code.`,
 					fmt.Fprintf(s.Err, "berth: tear down idle environments: %v\n", err)
 				}
 			}()
-			code, runErr := runCommand(s, env, args)
+			code, runErr := 0, ctx.Err()
+			if runErr == nil {
+				code, runErr = runCommand(s, env, args, sigs)
+			}
 			<-swept
 			rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), releaseTimeout)
 			defer cancel()
@@ -96,27 +106,34 @@ exit path, and exits with CMD's exit code.`,
 	return cmd
 }
 
-// runCommand runs args with the environment's variables, forwarding
-// SIGINT and SIGTERM, and returns its exit code (128+N for signal N).
-func runCommand(s Streams, env *berth.Env, args []string) (int, error) {
+// runCommand runs args with the environment's variables, forwards the
+// signals that arrive on sigs, and returns its exit code (128+N for signal
+// N). A SIGINT typed on a terminal already reached the command (it is in
+// the terminal's foreground process group), so it is forwarded only when
+// berth's stdin is not a terminal: runners such as pytest treat a second
+// SIGINT as "skip cleanup".
+func runCommand(s Streams, env *berth.Env, args []string, sigs <-chan os.Signal) (int, error) {
 	c := exec.Command(args[0], args[1:]...)
 	c.Stdin, c.Stdout, c.Stderr = s.In, s.Out, s.Err
 	c.Env = os.Environ()
 	for k, v := range env.Vars() {
 		c.Env = append(c.Env, k+"="+v)
 	}
-	c.Env = append(c.Env, "BERTH_ENV="+env.ID, "BERTH_LEASE="+env.LeaseID)
-	sigs := make(chan os.Signal, 2)
-	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
-	defer signal.Stop(sigs)
+	// BERTH_ENV names the environment; the lease ID is not exported, so a
+	// bare `berth down` inside the command cannot release run's own lease.
+	c.Env = append(c.Env, "BERTH_ENV="+env.ID)
 	if err := c.Start(); err != nil {
 		return 0, &ExitError{Code: 127, Err: fmt.Errorf("start %s: %w", args[0], err)}
 	}
+	interactive := isTerminal(s.In)
 	done := make(chan error, 1)
 	go func() { done <- c.Wait() }()
 	for {
 		select {
 		case sig := <-sigs:
+			if sig == os.Interrupt && interactive {
+				continue
+			}
 			_ = c.Process.Signal(sig)
 		case err := <-done:
 			var ee *exec.ExitError
@@ -126,4 +143,10 @@ func runCommand(s Streams, env *berth.Env, args []string) (int, error) {
 			return 0, err
 		}
 	}
+}
+
+// isTerminal reports whether r is a terminal.
+func isTerminal(r io.Reader) bool {
+	f, ok := r.(*os.File)
+	return ok && isatty.IsTerminal(f.Fd())
 }
