@@ -123,7 +123,10 @@ func (m *Manager) ensureLocked(ctx context.Context, db *store.Store, r *resolved
 		return rec, false, err
 	}
 	up := lifecycle.UpOptions{Locker: m.locks, Progress: progress.For(o.Progress), WaitTimeout: r.waitTimeout, Log: m.log}
-	if err := lifecycle.Up(ctx, m.conn, r.plan, up); err != nil {
+	stopWatch := m.Watch(ctx, id) // record deaths, OOM kills and health while waiting
+	err = lifecycle.Up(ctx, m.conn, r.plan, up)
+	stopWatch()
+	if err != nil {
 		if derr := db.DeleteEnv(context.WithoutCancel(ctx), id); derr != nil {
 			m.log.Warn("forget failed environment", "env", id, "err", derr)
 		}

@@ -143,10 +143,12 @@ func (m *Manager) noteOOM(ctx context.Context, db *store.Store, r *resolved, err
 		return err
 	}
 	limit := r.plan.Services[se.Service].Spec.MemoryLimit
-	ev := store.EventRecord{Time: m.now(), EnvID: r.plan.ID.EnvID, Service: se.Service, Container: se.ContainerID,
-		Action: "oom", ExitCode: 137, OOMKilled: true, MemoryLimit: limit}
-	if rerr := db.RecordEvent(context.WithoutCancel(ctx), ev); rerr != nil {
-		m.log.Warn("record OOM kill", "service", se.Service, "err", rerr)
+	if !m.oomRecorded(context.WithoutCancel(ctx), db, r.plan.ID.EnvID, se) {
+		ev := store.EventRecord{Time: m.now(), EnvID: r.plan.ID.EnvID, Service: se.Service, Container: se.ContainerID,
+			Action: "oom", ExitCode: 137, OOMKilled: true, MemoryLimit: limit}
+		if rerr := db.RecordEvent(context.WithoutCancel(ctx), ev); rerr != nil {
+			m.log.Warn("record OOM kill", "service", se.Service, "err", rerr)
+		}
 	}
 	if limit <= 0 {
 		return fmt.Errorf("%w\nservice %s was OOM-killed without a memory limit of its own: the host ran out of memory", err, se.Service)
@@ -242,4 +244,16 @@ func (m *Manager) wasOOM(ctx context.Context, envID string, se *lifecycle.Servic
 			errc = nil // the event channel closes next
 		}
 	}
+}
+
+// oomRecorded reports whether the event watcher that ran during the up
+// already recorded this container's OOM kill (it has stopped by now).
+func (m *Manager) oomRecorded(ctx context.Context, db *store.Store, envID string, se *lifecycle.ServiceError) bool {
+	evs, err := db.ServiceEvents(ctx, envID, se.Service, time.Time{})
+	if err != nil {
+		return false
+	}
+	return slices.ContainsFunc(evs, func(e store.EventRecord) bool {
+		return e.Container == se.ContainerID && e.Action == "oom"
+	})
 }

@@ -152,6 +152,18 @@ func (m *Manager) restartLocked(ctx context.Context, db *store.Store, envID stri
 		return res, fmt.Errorf("read restart history of %s: %w", sp.Name, err)
 	}
 	v := pol.Decide(attempts(recs), force, now)
+	if v.Allowed && !force {
+		// A service that keeps dying has its own breaker: no restarts until
+		// its cooldown after the last death ends, then one probe.
+		deaths, err := m.deaths(ctx, db, envID, sp.Name, now.Add(-max(pol.Window, pol.Cooldown)))
+		if err != nil {
+			return res, err
+		}
+		if bv := pol.ServiceBreaker().Decide(deaths, attempts(recs), false, now); !bv.Allowed {
+			v = bv.RestartVerdict
+			v.Reason = "service keeps dying, its breaker is " + string(bv.State) + ": " + v.Reason
+		}
+	}
 	if !v.Allowed {
 		m.recordRestart(ctx, db, store.RestartRecord{Time: now, EnvID: envID, Service: sp.Name, Kind: store.RestartRefused, Reason: v.Reason})
 		return res, &RestartRefusedError{Service: sp.Name, Reason: v.Reason, NextAllowed: v.NextAllowed}
@@ -207,4 +219,20 @@ func (m *Manager) refreshEndpoints(ctx context.Context, db *store.Store, envID s
 	if err != nil {
 		m.log.Warn("refresh endpoints after restart", "env", envID, "err", err)
 	}
+}
+
+// deaths are the times service died on its own (not stopped by request),
+// as the event watcher recorded them.
+func (m *Manager) deaths(ctx context.Context, db *store.Store, envID, service string, since time.Time) ([]time.Time, error) {
+	evs, err := db.ServiceEvents(ctx, envID, service, since)
+	if err != nil {
+		return nil, fmt.Errorf("read events of %s: %w", service, err)
+	}
+	var out []time.Time
+	for _, ev := range evs {
+		if ev.Action == "die" {
+			out = append(out, ev.Time)
+		}
+	}
+	return out, nil
 }

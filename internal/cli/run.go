@@ -75,10 +75,12 @@ exit path, and exits with CMD's exit code.`,
 					fmt.Fprintf(s.Err, "berth: tear down idle environments: %v\n", err)
 				}
 			}()
+			stopWatch := m.Watch(context.WithoutCancel(ctx), env.ID)
 			code, runErr := 0, ctx.Err()
 			if runErr == nil {
 				code, runErr = runCommand(s, env, args, sigs)
 			}
+			stopWatch()
 			<-swept
 			rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), releaseTimeout)
 			defer cancel()
