@@ -3,6 +3,7 @@ package berth
 import (
 	"context"
 	"errors"
+	"time"
 
 	"github.com/berth-dev/berth/internal/proc"
 	"github.com/berth-dev/berth/internal/store"
@@ -34,6 +35,9 @@ func (m *Manager) reapDeadLeases(ctx context.Context, db *store.Store) ([]store.
 	return db.ReapLeases(ctx, func(l store.Lease) bool { return !m.live(l) }, m.now())
 }
 
+// recordsKept is how long op, usage, restart and event records are kept.
+const recordsKept = 7 * 24 * time.Hour
+
 // GCReport says what [Manager.GC] did.
 type GCReport struct {
 	ReapedLeases []string // lease IDs whose holders were gone
@@ -56,6 +60,10 @@ func (m *Manager) GC(ctx context.Context) (GCReport, error) {
 	}
 	for _, l := range reaped {
 		rep.ReapedLeases = append(rep.ReapedLeases, l.ID)
+	}
+	// Statistics cover a week: older op, usage, restart and event records go.
+	if err := db.PruneRecords(ctx, m.now().Add(-recordsKept)); err != nil {
+		m.log.Warn("prune old records", "err", err)
 	}
 	envs, err := db.Envs(ctx)
 	if err != nil {

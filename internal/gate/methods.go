@@ -97,9 +97,12 @@ func (g *Gate) ContainerStats(ctx context.Context, id string) (engine.Stats, err
 	})
 }
 
+// ContainerExec is not retried: a command that may have run once must not
+// be run again behind the caller's back.
 func (g *Gate) ContainerExec(ctx context.Context, id string, cmd []string) (engine.ExecResult, error) {
 	return run(ctx, g, engine.OpContainerExec, func(ctx context.Context) (engine.ExecResult, error) {
-		return g.inner.ContainerExec(ctx, id, cmd)
+		res, err := g.inner.ContainerExec(ctx, id, cmd)
+		return res, permanent(err)
 	})
 }
 

@@ -87,7 +87,7 @@ func (s *Store) Usage(ctx context.Context, since time.Time) ([]UsageRecord, erro
 // PruneRecords deletes op and usage records older than before.
 func (s *Store) PruneRecords(ctx context.Context, before time.Time) error {
 	return s.Update(ctx, func(tx *Tx) error {
-		for _, table := range []string{"ops", "usage"} {
+		for _, table := range []string{"ops", "usage", "restarts", "events"} {
 			if _, err := tx.q.ExecContext(ctx, `DELETE FROM `+table+` WHERE ts < ?`, before.UnixNano()); err != nil {
 				return fmt.Errorf("prune %s records: %w", table, err)
 			}
