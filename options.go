@@ -52,5 +52,4 @@ type Options struct {
 const (
 	DefaultLinger      = 2 * time.Minute
 	DefaultWaitTimeout = 2 * time.Minute
-	DefaultHeartbeat   = 0
 )
