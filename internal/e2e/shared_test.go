@@ -17,10 +17,11 @@ import (
 
 // runner is one `berth run` process holding its check command open.
 type runner struct {
-	cmd   *exec.Cmd
-	stdin io.WriteCloser
-	vars  map[string]string
-	err   error
+	cmd    *exec.Cmd
+	stdin  io.WriteCloser
+	vars   map[string]string
+	err    error
+	stderr *strings.Builder
 }
 
 // startRunners starts n `berth run <flags> -- check` processes at once and
@@ -32,20 +33,20 @@ func (w *world) startRunners(t *testing.T, n int, flags ...string) []*runner {
 	for i := range rs {
 		args := append(append([]string{"run", "-p", w.project}, flags...), "--")
 		cmd := w.berth(append(args, checkCmd()...)...)
-		var stderr strings.Builder
-		cmd.Stderr = &stderr
+		stderr := &strings.Builder{}
+		cmd.Stderr = stderr // read only after the process has been waited for
 		stdin, err := cmd.StdinPipe()
 		require.NoError(t, err)
 		out := lineReader(t, cmd)
 		require.NoError(t, cmd.Start())
-		r := &runner{cmd: cmd, stdin: stdin}
+		r := &runner{cmd: cmd, stdin: stdin, stderr: stderr}
 		rs[i] = r
 		wg.Go(func() {
 			line, err := out.ReadString('\n')
 			payload, ok := strings.CutPrefix(line, "ready ")
 			if err != nil || !ok {
 				_ = stdin.Close()
-				r.err = fmt.Errorf("runner %d never got ready (%v): %s\n%s", i, err, line, stderr.String())
+				r.err = fmt.Errorf("runner %d never got ready (%v): %s", i, err, line)
 				return
 			}
 			r.err = json.Unmarshal([]byte(payload), &r.vars)
@@ -60,9 +61,12 @@ func (w *world) startRunners(t *testing.T, n int, flags ...string) []*runner {
 	if err := errors.Join(errs...); err != nil {
 		// Let every runner finish and release before the test's cleanup
 		// removes the state directory under them.
-		for _, r := range rs {
+		for i, r := range rs {
 			_ = r.stdin.Close()
 			_ = r.cmd.Wait()
+			if r.err != nil {
+				t.Logf("runner %d stderr:\n%s", i, r.stderr.String())
+			}
 		}
 		require.NoError(t, err)
 	}
