@@ -254,6 +254,6 @@ func (m *Manager) oomRecorded(ctx context.Context, db *store.Store, envID string
 		return false
 	}
 	return slices.ContainsFunc(evs, func(e store.EventRecord) bool {
-		return e.Container == se.ContainerID && e.Action == "oom"
+		return e.Action == "oom" && sameContainer(e.Container, se.ContainerID)
 	})
 }

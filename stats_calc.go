@@ -110,6 +110,10 @@ func opStats(recs []store.OpRecord) (byKind []OpKindStats, total OpKindStats) {
 	return byKind, total
 }
 
+// oomSameKill is how close two records of one container's OOM kill are
+// taken to be the same kill.
+const oomSameKill = 5 * time.Second
+
 // oomKills lists the OOM kills the event records saw (an "oom" event, or
 // a "die" flagged OOM-killed without its "oom") and, once each, the
 // containers whose state says OOM-killed that no record covers (killed
@@ -123,7 +127,12 @@ func oomKills(events []store.EventRecord, current []OOMKill, since time.Time) []
 		}
 	}
 	for _, e := range events {
-		if e.Action == "oom" || (e.OOMKilled && !seenOOM[e.Container]) {
+		// Two recorders (the watcher, a failed up) may report one kill:
+		// the same container within a few seconds is one kill.
+		dup := slices.ContainsFunc(out, func(k OOMKill) bool {
+			return sameContainer(k.Container, e.Container) && e.Time.Sub(k.Time).Abs() < oomSameKill
+		})
+		if !dup && (e.Action == "oom" || (e.OOMKilled && !seenOOM[e.Container])) {
 			out = append(out, OOMKill{Time: e.Time, EnvID: e.EnvID, Service: e.Service, Container: e.Container,
 				MemoryLimit: e.MemoryLimit})
 		}

@@ -108,3 +108,15 @@ func TestPlanNeed(t *testing.T) {
 	assert.Equal(t, int64(1536<<20), need)
 	assert.Equal(t, []string{"cache"}, unlimited)
 }
+
+func TestOOMKillRecordedTwiceCountsOnce(t *testing.T) {
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	full := "0123456789abcdef0123456789abcdef"
+	events := []store.EventRecord{
+		{Time: t0, EnvID: "e", Service: "hog", Container: full, Action: "oom", OOMKilled: true, MemoryLimit: 32 << 20},
+		{Time: t0.Add(time.Second), EnvID: "e", Service: "hog", Container: full[:12], Action: "oom", OOMKilled: true, MemoryLimit: 32 << 20},
+		{Time: t0.Add(time.Minute), EnvID: "e", Service: "hog", Container: full, Action: "oom", OOMKilled: true, MemoryLimit: 32 << 20},
+	}
+	got := oomKills(events, nil, time.Time{})
+	assert.Len(t, got, 2, "the watcher's and the failed up's record of one kill are one kill; a kill a minute later is another")
+}
