@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/berth-dev/berth/internal/endpoints"
+	"github.com/berth-dev/berth/internal/labels"
 	"github.com/berth-dev/berth/internal/lifecycle"
 	"github.com/berth-dev/berth/internal/proc"
 	"github.com/berth-dev/berth/internal/progress"
@@ -36,6 +37,7 @@ func (m *Manager) Acquire(ctx context.Context, o Options) (*Env, error) {
 	if _, err := m.reapDeadLeases(ctx, db); err != nil {
 		m.log.Warn("reap dead leases", "err", err)
 	}
+	r.plan.Stamp(labels.State, m.stateID)
 	start := m.now()
 	id := r.plan.ID.EnvID
 	unlock, err := m.envLock(ctx, locks, id)
@@ -196,7 +198,7 @@ func recoverable(st lifecycle.EnvStatus, r *resolved) bool {
 func (m *Manager) record(r *resolved, state string, ready time.Time, vars map[string]string) store.Env {
 	return store.Env{ID: r.plan.ID.EnvID, Project: r.project.Name, Mode: r.plan.ID.Mode,
 		ConfigHash: r.project.Hash, Files: r.project.Files, State: state, CreatedAt: m.now(),
-		ReadyAt: ready, Linger: r.linger, Endpoints: vars}
+		ReadyAt: ready, Linger: r.linger, Endpoints: vars, StaleAfter: r.staleAfter}
 }
 
 // vars computes the BERTH_* endpoint variables of a running environment.

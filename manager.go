@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/berth-dev/berth/internal/connect"
+	"github.com/berth-dev/berth/internal/labels"
 	"github.com/berth-dev/berth/internal/lock"
 	"github.com/berth-dev/berth/internal/proc"
 	"github.com/berth-dev/berth/internal/store"
@@ -25,9 +26,10 @@ type Manager struct {
 	host   string
 	now    func() time.Time
 
-	mu    sync.Mutex // guards the lazily opened state below
-	db    *store.Store
-	locks lock.Dir
+	mu      sync.Mutex // guards the lazily opened state below
+	db      *store.Store
+	locks   lock.Dir
+	stateID string // labels.StateOf the state directory
 }
 
 // Open validates berth's settings and prepares the connection to the
@@ -81,7 +83,7 @@ func (m *Manager) state(ctx context.Context) (*store.Store, lock.Dir, error) {
 	if err != nil {
 		return nil, lock.Dir{}, err
 	}
-	m.db, m.locks = db, lock.Dir{Path: dir}
+	m.db, m.locks, m.stateID = db, lock.Dir{Path: dir}, labels.StateOf(dir)
 	return db, m.locks, nil
 }
 

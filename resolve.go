@@ -26,6 +26,7 @@ type resolved struct {
 	plan        *plan.Plan
 	linger      time.Duration
 	waitTimeout time.Duration
+	staleAfter  time.Duration        // x-berth.stale_after; 0 = gc decides
 	restart     policy.RestartPolicy // restart limits; MaxAttempts also caps the engine's restarts
 }
 
@@ -50,6 +51,7 @@ func (m *Manager) resolve(ctx context.Context, o Options) (*resolved, error) {
 		project:     p,
 		linger:      pick(o.Linger, envSet.Linger, p.Berth.Linger, DefaultLinger),
 		waitTimeout: pick(o.WaitTimeout, envSet.WaitTimeout, nil, DefaultWaitTimeout),
+		staleAfter:  pick(nil, nil, p.Berth.StaleAfter, 0),
 	}
 	if r.restart, err = m.restartPolicy(&p.Berth.Restart); err != nil {
 		return nil, err

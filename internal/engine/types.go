@@ -46,12 +46,42 @@ type UsageCategory struct {
 	Reclaimable int64 // bytes that removing unused objects would free
 }
 
-// DiskUsage is the daemon's disk usage by category.
+// DiskUsage is the daemon's disk usage by category, with the per-object
+// detail cleanup plans with.
 type DiskUsage struct {
 	Images     UsageCategory
 	Containers UsageCategory
 	Volumes    UsageCategory
 	BuildCache UsageCategory
+
+	ImageItems     []ImageUsage
+	ContainerItems []ContainerUsage
+	VolumeItems    []VolumeUsage
+}
+
+// ImageUsage is one image's disk usage.
+type ImageUsage struct {
+	ID         string
+	RepoTags   []string // none: the image is dangling
+	Labels     map[string]string
+	Created    time.Time
+	Size       int64 // bytes, layers shared with other images included
+	SharedSize int64 // bytes shared with other images; -1 when unknown
+	Containers int   // containers (of any state) using the image; -1 when unknown
+}
+
+// ContainerUsage is one container's disk usage.
+type ContainerUsage struct {
+	ID     string
+	SizeRw int64 // bytes of its writable layer
+}
+
+// VolumeUsage is one volume's disk usage.
+type VolumeUsage struct {
+	Name     string
+	Labels   map[string]string
+	Size     int64 // bytes; -1 when unknown
+	RefCount int   // containers (of any state) mounting it; -1 when unknown
 }
 
 // EventFilter selects events. Empty fields match everything.

@@ -5,8 +5,11 @@
 package labels
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"os"
 	"os/user"
+	"path/filepath"
 	"strconv"
 	"time"
 )
@@ -25,7 +28,23 @@ const (
 	Created = "dev.berth.created"
 	// Version is the berth version that created the resource.
 	Version = "dev.berth.version"
+	// State identifies the state directory (the store and locks) of the
+	// berth that created the resource: see [StateOf]. gc treats a resource
+	// of another state directory as not its own.
+	State = "dev.berth.state"
 )
+
+// StateOf is the value of the State label for state directory dir: 12 hex
+// digits of the SHA-256 of its cleaned absolute path. Two users, or
+// BERTH_STATE_DIR pointing elsewhere, give different values; losing the
+// store inside one directory does not change it.
+func StateOf(dir string) string {
+	if abs, err := filepath.Abs(dir); err == nil {
+		dir = abs
+	}
+	sum := sha256.Sum256([]byte(filepath.Clean(dir)))
+	return hex.EncodeToString(sum[:6])
+}
 
 // Docker Compose's labels, set so Docker Desktop and `docker compose ls/ps`
 // group berth's resources like any compose project.

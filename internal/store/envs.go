@@ -8,7 +8,7 @@ import (
 	"time"
 )
 
-const envColumns = `id, project, mode, config_hash, files, state, created_at, ready_at, linger_ns, idle_since, endpoints`
+const envColumns = `id, project, mode, config_hash, files, state, created_at, ready_at, linger_ns, idle_since, endpoints, stale_after_ns`
 
 // PutEnv inserts e, or replaces every field of the environment with e's ID.
 // Replacing keeps the environment's leases.
@@ -56,13 +56,13 @@ func (tx *Tx) PutEnv(ctx context.Context, e Env) error {
 	}
 	// An upsert, not INSERT OR REPLACE: REPLACE deletes the old row first,
 	// which would cascade to the leases.
-	_, err = tx.q.ExecContext(ctx, `INSERT INTO envs (`+envColumns+`) VALUES (?,?,?,?,?,?,?,?,?,?,?)
+	_, err = tx.q.ExecContext(ctx, `INSERT INTO envs (`+envColumns+`) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)
 		ON CONFLICT (id) DO UPDATE SET project=excluded.project, mode=excluded.mode,
 		config_hash=excluded.config_hash, files=excluded.files, state=excluded.state,
 		created_at=excluded.created_at, ready_at=excluded.ready_at, linger_ns=excluded.linger_ns,
-		idle_since=excluded.idle_since, endpoints=excluded.endpoints`,
+		idle_since=excluded.idle_since, endpoints=excluded.endpoints, stale_after_ns=excluded.stale_after_ns`,
 		e.ID, e.Project, e.Mode, e.ConfigHash, files, e.State, nsOf(e.CreatedAt), nsOf(e.ReadyAt),
-		int64(e.Linger), nsOf(e.IdleSince), endpoints)
+		int64(e.Linger), nsOf(e.IdleSince), endpoints, int64(e.StaleAfter))
 	if err != nil {
 		return fmt.Errorf("put environment %s: %w", e.ID, err)
 	}
@@ -145,9 +145,9 @@ func scanEnv(r rowScanner) (Env, error) {
 	var e Env
 	var files, endpoints string
 	var created, ready, idle sql.NullInt64
-	var linger int64
+	var linger, stale int64
 	if err := r.Scan(&e.ID, &e.Project, &e.Mode, &e.ConfigHash, &files, &e.State,
-		&created, &ready, &linger, &idle, &endpoints); err != nil {
+		&created, &ready, &linger, &idle, &endpoints, &stale); err != nil {
 		return Env{}, err
 	}
 	if err := fromJSON(files, &e.Files); err != nil {
@@ -157,6 +157,6 @@ func scanEnv(r rowScanner) (Env, error) {
 		return Env{}, err
 	}
 	e.CreatedAt, e.ReadyAt, e.IdleSince = timeOf(created), timeOf(ready), timeOf(idle)
-	e.Linger = time.Duration(linger)
+	e.Linger, e.StaleAfter = time.Duration(linger), time.Duration(stale)
 	return e, nil
 }

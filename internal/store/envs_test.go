@@ -14,6 +14,7 @@ func TestPutEnvRoundTrip(t *testing.T) {
 	s := openTest(t)
 	want := testEnv("demo-1")
 	want.IdleSince = t0.Add(time.Minute)
+	want.StaleAfter = 90 * time.Minute
 	require.NoError(t, s.PutEnv(ctx, want))
 
 	got, err := s.Env(ctx, "demo-1")

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 )
 
 // migrations are the schema steps, applied in order; the database's
@@ -78,6 +79,14 @@ var migrations = []string{
 	CREATE UNIQUE INDEX events_key ON events(container, ts, action);
 	CREATE INDEX events_env_service_ts ON events(env_id, service, ts);
 	CREATE INDEX events_ts ON events(ts);`,
+	// 3: per-environment stale age (x-berth.stale_after) and the store's
+	// own facts (when it was created: gc tells an orphan the store lost from
+	// one it never knew).
+	`ALTER TABLE envs ADD COLUMN stale_after_ns INTEGER NOT NULL DEFAULT 0;
+	CREATE TABLE meta (
+		key   TEXT PRIMARY KEY,
+		value INTEGER NOT NULL
+	) STRICT;`,
 }
 
 // setup puts the file in WAL mode and brings the schema to
@@ -117,7 +126,27 @@ func (s *Store) setup(ctx context.Context) error {
 			return fmt.Errorf("migrate schema to version %d: %w", step, err)
 		}
 	}
-	return nil
+	// A store made before this fact was kept counts as created now: later
+	// than it was, which only makes gc more careful.
+	return s.updateLocked(ctx, func(tx *Tx) error {
+		_, err := tx.q.ExecContext(ctx, `INSERT OR IGNORE INTO meta (key, value) VALUES ('created_at', ?)`, time.Now().UnixNano())
+		if err != nil {
+			return fmt.Errorf("record the store's creation time: %w", err)
+		}
+		return nil
+	})
+}
+
+// CreatedAt is when this store file was created (for a store older than
+// the record of it: when it was first opened by a berth that keeps it).
+// Resources created before it may have been leased in a store that was
+// lost; gc treats them with care.
+func (s *Store) CreatedAt(ctx context.Context) (time.Time, error) {
+	var ns int64
+	if err := s.read().q.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'created_at'`).Scan(&ns); err != nil {
+		return time.Time{}, fmt.Errorf("read the store's creation time: %w", err)
+	}
+	return time.Unix(0, ns), nil
 }
 
 // version reads the number of migration steps applied.

@@ -83,8 +83,8 @@ func TestRestartsInsideTx(t *testing.T) {
 
 // TestMigrateVersion1FileToVersion2 writes a store file exactly as a
 // berth with only migration step 1 left it, with an environment in it,
-// and opens it: the schema moves to version 2 and the data stays.
-func TestMigrateVersion1FileToVersion2(t *testing.T) {
+// and opens it: the schema moves to the current version and the data stays.
+func TestMigrateVersion1FileToCurrent(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "berth.db")
 	db, err := sql.Open("sqlite", dsn(path))
@@ -107,10 +107,14 @@ func TestMigrateVersion1FileToVersion2(t *testing.T) {
 	require.NoError(t, err)
 	v, err := s.read().version(ctx)
 	require.NoError(t, err)
-	assert.Equal(t, 2, v)
+	assert.Equal(t, len(migrations), v)
 	e, err := s.Env(ctx, "old")
 	require.NoError(t, err)
 	assert.Equal(t, "demo", e.Project)
+	assert.Zero(t, e.StaleAfter, "an old environment has no stale age of its own")
+	created, err := s.CreatedAt(ctx)
+	require.NoError(t, err)
+	assert.WithinDuration(t, time.Now(), created, time.Minute, "an old store counts as created when it was upgraded")
 
 	require.NoError(t, s.RecordRestart(ctx, RestartRecord{Time: t0, EnvID: "old", Service: "db", Kind: RestartDone}))
 	require.NoError(t, s.RecordEvent(ctx, EventRecord{Time: t0, EnvID: "old", Service: "db", Container: "c1", Action: "die", ExitCode: 3}))

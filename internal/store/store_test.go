@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -39,7 +40,7 @@ func TestOpenCreatesSchema(t *testing.T) {
 		tables = append(tables, name)
 	}
 	require.NoError(t, rows.Err())
-	assert.Equal(t, []string{"envs", "events", "leases", "ops", "restarts", "usage"}, tables)
+	assert.Equal(t, []string{"envs", "events", "leases", "meta", "ops", "restarts", "usage"}, tables)
 
 	var mode string
 	require.NoError(t, s.db.QueryRowContext(ctx, `PRAGMA journal_mode`).Scan(&mode))
@@ -146,4 +147,25 @@ func TestUpdateRollsBackOnError(t *testing.T) {
 	require.ErrorIs(t, err, boom)
 	_, err = s.Env(ctx, "e1")
 	require.ErrorIs(t, err, ErrNotFound)
+}
+
+// TestCreatedAtIsKeptAcrossOpens: the store's creation time is written once
+// and read back unchanged by every later open.
+func TestCreatedAtIsKeptAcrossOpens(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "berth.db")
+	before := time.Now()
+	s, err := Open(ctx, path)
+	require.NoError(t, err)
+	first, err := s.CreatedAt(ctx)
+	require.NoError(t, err)
+	require.NoError(t, s.Close())
+	assert.False(t, first.Before(before.Add(-time.Second)), "created %v, opened at %v", first, before)
+
+	s, err = Open(ctx, path)
+	require.NoError(t, err)
+	t.Cleanup(func() { require.NoError(t, s.Close()) })
+	again, err := s.CreatedAt(ctx)
+	require.NoError(t, err)
+	assert.True(t, first.Equal(again), "first %v, again %v", first, again)
 }

@@ -23,6 +23,9 @@ type Env struct {
 	Linger     time.Duration     `json:"linger"`     // how long it stays once idle
 	IdleSince  time.Time         `json:"idle_since"` // zero while leased; set when the last lease goes
 	Endpoints  map[string]string `json:"endpoints"`  // BERTH_* variables
+	// StaleAfter is the project's x-berth.stale_after; 0 = not set, gc's
+	// setting or default applies.
+	StaleAfter time.Duration `json:"stale_after"`
 }
 
 // Holder identifies the process a lease belongs to.

@@ -2,6 +2,11 @@ package docker
 
 import (
 	"context"
+	"time"
+
+	"github.com/moby/moby/api/types/container"
+	"github.com/moby/moby/api/types/image"
+	"github.com/moby/moby/api/types/volume"
 
 	"github.com/moby/moby/client"
 
@@ -70,7 +75,7 @@ func (e *Engine) Version(ctx context.Context) (engine.Version, error) {
 // cache records neither in use nor shared.
 func (e *Engine) DiskUsage(ctx context.Context) (engine.DiskUsage, error) {
 	r, err := e.cli.DiskUsage(ctx, client.DiskUsageOptions{
-		Containers: true, Images: true, Volumes: true, BuildCache: true,
+		Containers: true, Images: true, Volumes: true, BuildCache: true, Verbose: true,
 	})
 	if err != nil {
 		return engine.DiskUsage{}, wrap(engine.OpDiskUsage, err)
@@ -83,5 +88,39 @@ func (e *Engine) DiskUsage(ctx context.Context) (engine.DiskUsage, error) {
 		Containers: cat(r.Containers.TotalCount, r.Containers.ActiveCount, r.Containers.TotalSize, r.Containers.Reclaimable),
 		Volumes:    cat(r.Volumes.TotalCount, r.Volumes.ActiveCount, r.Volumes.TotalSize, r.Volumes.Reclaimable),
 		BuildCache: cat(r.BuildCache.TotalCount, r.BuildCache.ActiveCount, r.BuildCache.TotalSize, r.BuildCache.Reclaimable),
+
+		ImageItems:     imageUsage(r.Images.Items),
+		ContainerItems: containerUsage(r.Containers.Items),
+		VolumeItems:    volumeUsage(r.Volumes.Items),
 	}, nil
+}
+
+func imageUsage(items []image.Summary) []engine.ImageUsage {
+	out := make([]engine.ImageUsage, 0, len(items))
+	for _, im := range items {
+		out = append(out, engine.ImageUsage{ID: im.ID, RepoTags: im.RepoTags, Labels: im.Labels,
+			Created: time.Unix(im.Created, 0), Size: im.Size, SharedSize: im.SharedSize,
+			Containers: int(im.Containers)})
+	}
+	return out
+}
+
+func containerUsage(items []container.Summary) []engine.ContainerUsage {
+	out := make([]engine.ContainerUsage, 0, len(items))
+	for _, c := range items {
+		out = append(out, engine.ContainerUsage{ID: c.ID, SizeRw: c.SizeRw})
+	}
+	return out
+}
+
+func volumeUsage(items []volume.Volume) []engine.VolumeUsage {
+	out := make([]engine.VolumeUsage, 0, len(items))
+	for _, v := range items {
+		u := engine.VolumeUsage{Name: v.Name, Labels: v.Labels, Size: -1, RefCount: -1}
+		if v.UsageData != nil {
+			u.Size, u.RefCount = v.UsageData.Size, int(v.UsageData.RefCount)
+		}
+		out = append(out, u)
+	}
+	return out
 }

@@ -77,6 +77,7 @@ func Run(t *testing.T, h Harness) {
 		{"Networks", s.testNetworks},
 		{"NetworkDuplicate", s.testNetworkDuplicate},
 		{"Volumes", s.testVolumes},
+		{"DiskUsageDetail", s.testDiskUsageDetail},
 		{"AnonymousVolume", s.testAnonymousVolume},
 		{"Images", s.testImages},
 		{"Build", s.testBuild},

@@ -2,7 +2,9 @@ package fake
 
 import (
 	"context"
+	"maps"
 	"runtime"
+	"slices"
 
 	"github.com/berth-dev/berth/internal/engine"
 )
@@ -52,8 +54,9 @@ func (e *Engine) Info(ctx context.Context) (engine.Info, error) {
 	return in, nil
 }
 
-// DiskUsage counts images, containers and volumes; containers and volumes
-// take no space, and the build cache is always empty.
+// DiskUsage counts images, containers and volumes, with per-object
+// detail; containers and volumes take no space, and the build cache is
+// always empty.
 func (e *Engine) DiskUsage(ctx context.Context) (engine.DiskUsage, error) {
 	if err := e.begin(ctx, engine.OpDiskUsage); err != nil {
 		return engine.DiskUsage{}, err
@@ -62,25 +65,41 @@ func (e *Engine) DiskUsage(ctx context.Context) (engine.DiskUsage, error) {
 	defer e.mu.Unlock()
 	var du engine.DiskUsage
 	for _, im := range e.images {
+		users := 0
+		for _, c := range e.containers {
+			if c.imageID == im.id {
+				users++
+			}
+		}
 		du.Images.Count++
 		du.Images.Size += im.size
-		if e.imageUserLocked(im.id) != nil {
+		if users > 0 {
 			du.Images.Active++
 		} else {
 			du.Images.Reclaimable += im.size
 		}
+		du.ImageItems = append(du.ImageItems, engine.ImageUsage{ID: im.id, RepoTags: slices.Clone(im.tags),
+			Labels: maps.Clone(im.labels), Created: im.created, Size: im.size, Containers: users})
 	}
 	for _, c := range e.containers {
 		du.Containers.Count++
 		if c.state.Running {
 			du.Containers.Active++
 		}
+		du.ContainerItems = append(du.ContainerItems, engine.ContainerUsage{ID: c.id})
 	}
-	for name := range e.volumes {
+	for name, v := range e.volumes {
+		users := 0
+		for _, c := range e.containers {
+			if slices.ContainsFunc(c.mounts, func(m engine.Mount) bool { return m.Type == "volume" && m.Source == name }) {
+				users++
+			}
+		}
 		du.Volumes.Count++
-		if e.volumeUserLocked(name) != nil {
+		if users > 0 {
 			du.Volumes.Active++
 		}
+		du.VolumeItems = append(du.VolumeItems, engine.VolumeUsage{Name: name, Labels: maps.Clone(v.labels), RefCount: users})
 	}
 	return du, nil
 }
