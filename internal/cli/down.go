@@ -79,7 +79,7 @@ no other live lease remains.`,
 			}
 			// Take down environments whose linger has passed, as every
 			// berth process that notices one does.
-			if _, err := m.GC(cmd.Context()); err != nil {
+			if _, err := m.GC(cmd.Context(), berth.GCOptions{}); err != nil {
 				fmt.Fprintf(s.Err, "berth: tear down idle environments: %v\n", err)
 			}
 			return nil

@@ -50,9 +50,12 @@ exit path, and exits with CMD's exit code.`,
 			defer m.Close()
 			ctx := cmd.Context()
 			if f.cleanupOld {
-				if _, err := m.GC(ctx); err != nil {
+				rep, err := m.GC(ctx, berth.GCOptions{})
+				if err != nil {
 					fmt.Fprintf(s.Err, "berth: cleanup of old environments: %v\n", err)
 				}
+				fmt.Fprintf(s.Err, "berth: gc (safe): reaped %d dead lease(s), took down %d environment(s)\n",
+					len(rep.ReapedLeases), len(rep.TornDown))
 			}
 			if f.forceRestart {
 				restartUnhealthy(ctx, s, m, f.options(s))
@@ -71,7 +74,7 @@ exit path, and exits with CMD's exit code.`,
 			swept := make(chan struct{})
 			go func() {
 				defer close(swept)
-				if _, err := m.GC(context.WithoutCancel(ctx)); err != nil {
+				if _, err := m.GC(context.WithoutCancel(ctx), berth.GCOptions{}); err != nil {
 					fmt.Fprintf(s.Err, "berth: tear down idle environments: %v\n", err)
 				}
 			}()
@@ -104,7 +107,7 @@ exit path, and exits with CMD's exit code.`,
 	cmd.Flags().BoolVar(&f.noCleanup, "no-cleanup", false, "leave the environment up after the command (berth gc takes it down later)")
 	cmd.Flags().BoolVar(&f.forceRestart, "force-restart", false, "first restart, in place and whatever the restart limits, the shared environment's services that are not healthy")
 	cmd.Flags().BoolVar(&f.stats, "stats", false, "print berth stats for the run's duration to stderr at the end")
-	cmd.Flags().BoolVar(&f.cleanupOld, "cleanup-old", false, "run berth gc before acquiring")
+	cmd.Flags().BoolVar(&f.cleanupOld, "cleanup-old", false, "run the safe berth gc (stale and idle environments, orphans) before acquiring")
 	return cmd
 }
 

@@ -12,6 +12,7 @@ type Env struct {
 	Production  *bool          // BERTH_PRODUCTION / TEST_USE_PRODUCTION_IMAGES
 	Linger      *time.Duration // BERTH_LINGER
 	WaitTimeout *time.Duration // BERTH_WAIT_TIMEOUT
+	StaleAfter  *time.Duration // BERTH_STALE_AFTER
 }
 
 // EnvFromEnv reads the environment-level settings.
@@ -22,9 +23,15 @@ func EnvFromEnv(getenv func(string) string) (Env, error) {
 		Production:  l.optBool("BERTH_PRODUCTION", "TEST_USE_PRODUCTION_IMAGES"),
 		Linger:      l.optDuration("BERTH_LINGER"),
 		WaitTimeout: l.optDuration("BERTH_WAIT_TIMEOUT"),
+		StaleAfter:  l.optDuration("BERTH_STALE_AFTER"),
 	}
-	if e.WaitTimeout != nil && *e.WaitTimeout == 0 {
-		l.fail("BERTH_WAIT_TIMEOUT", getenv("BERTH_WAIT_TIMEOUT"), "must be greater than zero")
+	for _, v := range []struct {
+		name string
+		d    *time.Duration
+	}{{"BERTH_WAIT_TIMEOUT", e.WaitTimeout}, {"BERTH_STALE_AFTER", e.StaleAfter}} {
+		if v.d != nil && *v.d == 0 {
+			l.fail(v.name, getenv(v.name), "must be greater than zero")
+		}
 	}
 	return e, l.err
 }

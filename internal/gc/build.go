@@ -23,7 +23,7 @@ func Build(f Facts, s Settings) Plan {
 		}
 		td := Teardown{Env: g.id, Reason: v.reason}
 		if g.record != nil {
-			td.Known, td.CreatedAt = true, g.record.Record.CreatedAt
+			td.Known, td.CreatedAt, td.IdleSince = true, g.record.Record.CreatedAt, g.record.Record.IdleSince
 		}
 		p.Teardowns = append(p.Teardowns, td)
 		for _, c := range g.containers {

@@ -88,7 +88,7 @@ func TestIdleEnvironmentGoesInLifecycleOrder(t *testing.T) {
 	p := Build(f, safe())
 	assert.Equal(t, []string{"container c-a", "container c-b", "network n-a", "network n-b", "volume a_data", "volume b_data"}, kinds(p))
 	require.Len(t, p.Teardowns, 2)
-	assert.Equal(t, Teardown{Env: "a", Known: true, CreatedAt: a.CreatedAt, Reason: "idle for 3m0s, linger 2m0s passed"}, p.Teardowns[0])
+	assert.Equal(t, Teardown{Env: "a", Known: true, CreatedAt: a.CreatedAt, IdleSince: a.IdleSince, Reason: "idle for 3m0s, linger 2m0s passed"}, p.Teardowns[0])
 	assert.Equal(t, int64(2200), p.Reclaimable())
 	assert.Equal(t, "a", p.Actions[0].Env)
 }
@@ -176,7 +176,7 @@ func TestOrphans(t *testing.T) {
 		{name: "older than the store, running", state: ours, created: now.Add(-30 * time.Hour), running: true, stale: 48 * time.Hour, kept: "taken down once stale (at 2026-12-02 06:00:00)"},
 		{name: "older than the store, running, stale", state: ours, created: now.Add(-30 * time.Hour), running: true, stale: 29 * time.Hour, teardown: "orphan older than the store, stale: created 30h0m0s ago, stale after 29h0m0s"},
 		{name: "older than the store, stopped", state: ours, created: now.Add(-30 * time.Hour), teardown: "orphan: berth's store does not know it, created 30h0m0s ago"},
-		{name: "unstamped counts as older than the store", state: "", created: old, running: true, kept: "older than it"},
+		{name: "unstamped is not known to be ours", state: "", created: old, running: false, kept: "carries no dev.berth.state label"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			f := facts()

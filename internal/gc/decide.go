@@ -40,6 +40,10 @@ func decide(g *group, f Facts, s Settings) verdict {
 	if g.record != nil {
 		return decideKnown(g, f.Now, s)
 	}
+	if g.unstamped() {
+		return keep(true, "not in the store and carries no %s label (made by an older berth, or by hand): not known to be ours; `berth down --env %s --now` removes it",
+			"dev.berth.state", g.id)
+	}
 	return decideOrphan(g, f, s)
 }
 
@@ -74,8 +78,7 @@ func decideOrphan(g *group, f Facts, s Settings) verdict {
 	if newest.After(f.Now.Add(-s.MinAge)) {
 		return keep(true, "not in the store but younger than the minimum age %s: its creator may still be recording it", dur(s.MinAge))
 	}
-	older := oldest.Before(f.StoreCreated) || g.unstamped()
-	if older && g.running() {
+	if oldest.Before(f.StoreCreated) && g.running() {
 		stale := s.staleAfter(0)
 		if f.Now.Sub(oldest) >= stale {
 			return teardown("orphan older than the store, stale: created %s ago, stale after %s", dur(f.Now.Sub(oldest)), dur(stale))

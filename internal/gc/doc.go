@@ -9,7 +9,8 @@
 //
 //   - a live lease keeps an environment, whatever its age;
 //   - a held environment lock (being created or acquired) keeps it;
-//   - resources labelled by another state directory are not ours;
+//   - resources labelled by another state directory are not ours, and an
+//     orphan without the state label is not known to be ours;
 //   - a known environment goes when its linger has passed since its last
 //     lease, when it is older than its stale age, or when one of its
 //     containers died (exited non-zero or was OOM-killed): its next acquire

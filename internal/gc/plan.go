@@ -35,6 +35,9 @@ type Teardown struct {
 	// on the strength of its predecessor's facts).
 	Known     bool      `json:"known"`
 	CreatedAt time.Time `json:"created_at,omitzero"`
+	// IdleSince is the record's idle mark when planned: a different one
+	// under the lock means it was acquired (and maybe released) since.
+	IdleSince time.Time `json:"idle_since,omitzero"`
 	Reason    string    `json:"reason"`
 }
 
