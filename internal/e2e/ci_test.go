@@ -44,7 +44,7 @@ func TestCIStepsUpTestsDown(t *testing.T) {
 	// lease's holder (up's shell) is gone, but its TTL keeps it live.
 	gc := w.run("gc")
 	require.Equal(t, 0, gc.code, gc.stderr)
-	assert.Contains(t, gc.stdout, "tore down 0 environment")
+	assert.Contains(t, gc.stdout, "took down 0 environment(s)")
 	live, _ := w.liveLeases(t)
 	assert.Equal(t, 1, live)
 

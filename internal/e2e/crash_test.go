@@ -38,7 +38,7 @@ func TestKilledRunIsCleanedByGC(t *testing.T) {
 	require.Equal(t, 0, r.code, r.stderr)
 	took := time.Since(start)
 	t.Logf("berth gc after kill -9 took %s: %s", took.Round(time.Millisecond), strings.TrimSpace(r.stdout))
-	assert.Contains(t, r.stdout, "tore down 1 environment")
+	assert.Contains(t, r.stdout, "took down 1 environment(s)")
 	assert.Empty(t, w.leftovers(context.Background()))
 	assert.Less(t, took, 30*time.Second)
 }

@@ -127,13 +127,14 @@ func (w *world) leftovers(ctx context.Context) []string {
 	return out
 }
 
-// cleanup takes down whatever this world left, through berth itself
-// (gc with linger 0 after every holder is gone), and reports leaks.
+// cleanup takes down whatever this world left, through berth itself: gc
+// with every environment stale at once (only live leases keep one; the
+// state directory is this world's alone).
 func (w *world) cleanup() {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	if left := w.leftovers(ctx); len(left) > 0 {
-		r := w.run("gc")
+		r := w.run("gc", "--stale-after", "1ms", "--min-age", "0s")
 		w.t.Logf("cleanup gc: %s%s", r.stdout, r.stderr)
 	}
 }

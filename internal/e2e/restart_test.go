@@ -73,17 +73,19 @@ func TestTenRestartsMakeOne(t *testing.T) {
 	assert.Equal(t, "healthy", w.health(t, env, "api"))
 }
 
-// TestRestartLimitsAtProcessLevel: with a 3 s cooldown and 2 attempts per
-// 10 s window set through the environment, a scripted sequence of berth
+// TestRestartLimitsAtProcessLevel: with a 6 s cooldown and 2 attempts per
+// 20 s window set through the environment, a scripted sequence of berth
 // restart processes on a dead service obeys both limits exactly: ok,
-// refused (cooldown, next allowed = first + 3 s), ok after the cooldown,
-// refused (attempts, next allowed = first + 10 s), ok after the window.
+// refused (cooldown, next allowed = first + 6 s), ok after the cooldown,
+// refused (attempts, next allowed = first + 20 s), ok after the window.
+// (The cooldown is long enough that a loaded 2-core machine still runs
+// the kill and the next berth process within it.)
 func TestRestartLimitsAtProcessLevel(t *testing.T) {
 	w := newWorld(t)
-	w.env = append(w.env, "BERTH_RESTART_COOLDOWN=3s", "BERTH_MAX_RESTART_ATTEMPTS=2", "BERTH_RESTART_WINDOW=10s")
+	w.env = append(w.env, "BERTH_RESTART_COOLDOWN=6s", "BERTH_MAX_RESTART_ATTEMPTS=2", "BERTH_RESTART_WINDOW=20s")
 	file := testdata("restart.yaml")
 	env := w.upHeld(t, file)
-	const cooldown, window = 3 * time.Second, 10 * time.Second
+	const cooldown, window = 6 * time.Second, 20 * time.Second
 	var t1 time.Time // the first restart, as recorded
 	doneTimes := func() []time.Time {
 		var ts []time.Time
@@ -130,7 +132,7 @@ func TestRestartLimitsAtProcessLevel(t *testing.T) {
 	r = refused("3rd restart within the window", "limit 2", t1.Add(window))
 	text := w.run("restart", "worker", "-p", w.project, "-f", file)
 	assert.Equal(t, 4, text.code)
-	assert.Contains(t, text.stderr, "restart of service worker refused: 2 restarts in the last 10s (limit 2); next attempt allowed at")
+	assert.Contains(t, text.stderr, "restart of service worker refused: 2 restarts in the last 20s (limit 2); next attempt allowed at")
 
 	time.Sleep(time.Until(r.NextAllowed) + 50*time.Millisecond)
 	ok("restart after the window")

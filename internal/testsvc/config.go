@@ -25,8 +25,12 @@ type Config struct {
 	ExitCode       int
 	IgnoreSIGTERM  bool
 	HoldMB         int
-	Log            string
-	LogEvery       time.Duration
+	// WriteFile, when set, is written with WriteMB MiB at start (disk use
+	// for cleanup tests: a volume or the writable layer).
+	WriteFile string
+	WriteMB   int
+	Log       string
+	LogEvery  time.Duration
 }
 
 // Parse builds a Config from the TESTSVC_* variables read through getenv,
@@ -55,6 +59,8 @@ func Parse(args []string, getenv func(string) string, stderr io.Writer) (Config,
 	ignore := env("IGNORE_SIGTERM")
 	fs.Var(boolString{&ignore}, "ignore-sigterm", "TESTSVC_IGNORE_SIGTERM")
 	hold := str("HOLD_MB", "0")
+	writeFile := str("WRITE_FILE", "")
+	writeMB := str("WRITE_MB", "0")
 	logLine := str("LOG", "")
 	logEvery := str("LOG_EVERY", "0")
 	if err := fs.Parse(args); err != nil {
@@ -63,7 +69,7 @@ func Parse(args []string, getenv func(string) string, stderr io.Writer) (Config,
 	if fs.NArg() > 0 {
 		return Config{}, fmt.Errorf("parse flags: unexpected argument %q", fs.Arg(0))
 	}
-	c := Config{Name: *name, Log: *logLine}
+	c := Config{Name: *name, Log: *logLine, WriteFile: *writeFile}
 	check := func(key string, err error) {
 		if err != nil {
 			errs = append(errs, fmt.Errorf("TESTSVC_%s / --%s: %w", key, flagName(key), err))
@@ -84,6 +90,11 @@ func Parse(args []string, getenv func(string) string, stderr io.Writer) (Config,
 	check("EXIT_CODE", err)
 	c.HoldMB, err = parseInt(*hold, 0, 1<<20)
 	check("HOLD_MB", err)
+	c.WriteMB, err = parseInt(*writeMB, 0, 1<<16)
+	check("WRITE_MB", err)
+	if c.WriteMB > 0 && c.WriteFile == "" {
+		check("WRITE_MB", errors.New("needs TESTSVC_WRITE_FILE"))
+	}
 	c.IgnoreSIGTERM, err = parseBool(ignore)
 	check("IGNORE_SIGTERM", err)
 	if len(errs) > 0 {

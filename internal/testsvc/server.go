@@ -84,6 +84,9 @@ func (s *Server) Run(ctx context.Context) error {
 	if _, err := s.mem.Hold(s.cfg.HoldMB); err != nil {
 		return fmt.Errorf("run service: %w", err)
 	}
+	if err := writeFile(s.cfg.WriteFile, s.cfg.WriteMB); err != nil {
+		return fmt.Errorf("run service: %w", err)
+	}
 	var (
 		srvs       []*http.Server
 		errc       <-chan error // nil until listening
