@@ -29,9 +29,12 @@ func (m *Manager) gcExecute(ctx context.Context, db *store.Store, locks lock.Dir
 	for i, a := range p.Actions {
 		results[i] = GCResult{Action: a, Outcome: GCSkipped, Detail: "not reached"}
 	}
-	byEnv := map[string][]int{}
+	byEnv := map[string][]int{} // teardown environment -> indices of its actions
+	for _, td := range p.Teardowns {
+		byEnv[td.Env] = nil
+	}
 	for i, a := range p.Actions {
-		if a.Env != "" && slices.ContainsFunc(p.Teardowns, func(t gc.Teardown) bool { return t.Env == a.Env }) {
+		if _, ok := byEnv[a.Env]; ok && a.Env != "" {
 			byEnv[a.Env] = append(byEnv[a.Env], i)
 		}
 	}
