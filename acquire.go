@@ -82,6 +82,9 @@ func (m *Manager) ensureLocked(ctx context.Context, db *store.Store, r *resolved
 		return rec, false, err
 	}
 	if len(st.Services) > 0 {
+		if err := m.refuseForeign(id, st); err != nil {
+			return rec, false, err
+		}
 		live, _, err := m.leases(ctx, db, id)
 		if err != nil {
 			return rec, false, err
@@ -223,4 +226,18 @@ func holderOf(pid int) (store.Holder, error) {
 		return store.Holder{}, fmt.Errorf("identify holder process %d: %w", pid, err)
 	}
 	return store.Holder{Host: proc.Host(), PID: pid, StartTime: start}, nil
+}
+
+// refuseForeign refuses an environment whose containers another state
+// directory made: its leases live in that directory's store, which this
+// process cannot see, so sharing it would let either side take it down
+// under the other's runners.
+func (m *Manager) refuseForeign(id string, st lifecycle.EnvStatus) error {
+	for _, s := range st.Services {
+		if s.StateLabel != "" && s.StateLabel != m.stateID {
+			return fmt.Errorf("environment %s is already up, made by a berth with another state directory (%s=%s: another user, host or BERTH_STATE_DIR) whose leases this one cannot see; use the same BERTH_STATE_DIR, or another project name (-p)",
+				id, labels.State, s.StateLabel)
+		}
+	}
+	return nil
 }

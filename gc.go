@@ -92,6 +92,9 @@ type GCReport struct {
 	// nil on a dry run); both nil unless measured.
 	Before *DiskTotals `json:"before,omitempty"`
 	After  *DiskTotals `json:"after,omitempty"`
+	// Warnings are what went wrong without stopping gc (a size it could
+	// not measure).
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 // Reclaimed sums what the removals freed.
@@ -110,7 +113,7 @@ func (r GCReport) Reclaimed() int64 {
 // fresh one. Removal is graceful and never forced. Resources without
 // berth's labels are touched only in mode deep, and only when unused.
 func (m *Manager) GC(ctx context.Context, o GCOptions) (GCReport, error) {
-	rep := GCReport{DryRun: o.DryRun}
+	rep := GCReport{DryRun: o.DryRun, Plan: GCPlan{Mode: o.Mode}}
 	s, err := m.gcSettings(o)
 	if err != nil {
 		return rep, err
@@ -133,11 +136,15 @@ func (m *Manager) GC(ctx context.Context, o GCOptions) (GCReport, error) {
 		}
 	}
 	measure := o.Measure || s.Mode >= gc.Normal
-	f, before, err := m.gcFacts(ctx, db, locks, s.Mode, measure)
+	f, before, warning, err := m.gcFacts(ctx, db, locks, s.Mode, measure)
 	if err != nil {
 		return rep, err
 	}
 	rep.Before = before
+	if warning != "" {
+		rep.Warnings = append(rep.Warnings, warning)
+		measure = false
+	}
 	rep.Plan = gc.Build(f, s)
 	if o.DryRun {
 		return rep, nil
@@ -147,7 +154,7 @@ func (m *Manager) GC(ctx context.Context, o GCOptions) (GCReport, error) {
 	if measure {
 		after, err := m.diskTotals(ctx)
 		if err != nil {
-			errs = append(errs, err)
+			rep.Warnings = append(rep.Warnings, "disk usage after: "+err.Error())
 		}
 		rep.After = after
 	}

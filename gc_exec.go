@@ -65,7 +65,7 @@ func (m *Manager) gcExecute(ctx context.Context, db *store.Store, locks lock.Dir
 		var err error
 		switch a.Kind {
 		case gc.KindVolume:
-			results[i], err = m.gcLoneVolume(ctx, locks, a)
+			results[i], err = m.gcLoneVolume(ctx, db, locks, a)
 		case gc.KindImage:
 			results[i], err = m.gcImage(ctx, a)
 		case gc.KindBuildCache:
@@ -92,16 +92,19 @@ func (m *Manager) gcTeardown(ctx context.Context, db *store.Store, locks lock.Di
 	}
 	unlock, ok, err := locks.TryAcquire("env-" + td.Env)
 	if err != nil {
-		return skip(err.Error())
+		_, _ = skip("its lock could not be taken: " + err.Error())
+		return false, fmt.Errorf("gc: %s: %w", td.Env, err)
 	}
 	if !ok {
 		return skip("its lock is held: being acquired")
 	}
 	defer unlock()
-	if why, err := m.gcRecheck(ctx, db, td); err != nil || why != "" {
-		if err != nil {
-			why = "recheck failed: " + err.Error()
-		}
+	why, err := m.gcRecheck(ctx, db, td)
+	if err != nil {
+		_, _ = skip("recheck failed: " + err.Error())
+		return false, fmt.Errorf("gc: %s: %w", td.Env, err)
+	}
+	if why != "" {
 		return skip(why)
 	}
 	if td.Known {
@@ -193,8 +196,8 @@ func (m *Manager) gcRecheck(ctx context.Context, db *store.Store, td gc.Teardown
 }
 
 // gcLoneVolume removes a volume outside any teardown; a berth volume
-// under its environment's lock.
-func (m *Manager) gcLoneVolume(ctx context.Context, locks lock.Dir, a gc.Action) (GCResult, error) {
+// under its environment's lock, and only while that has no live lease.
+func (m *Manager) gcLoneVolume(ctx context.Context, db *store.Store, locks lock.Dir, a gc.Action) (GCResult, error) {
 	if a.Env != "" {
 		unlock, ok, err := locks.TryAcquire("env-" + a.Env)
 		if err != nil {
@@ -204,6 +207,13 @@ func (m *Manager) gcLoneVolume(ctx context.Context, locks lock.Dir, a gc.Action)
 			return GCResult{Action: a, Outcome: GCSkipped, Detail: "its environment's lock is held"}, nil
 		}
 		defer unlock()
+		live, _, err := m.leases(ctx, db, a.Env)
+		if err != nil {
+			return GCResult{Action: a, Outcome: GCFailed, Detail: err.Error()}, err
+		}
+		if len(live) > 0 {
+			return GCResult{Action: a, Outcome: GCSkipped, Detail: "its environment was acquired since the plan was made"}, nil
+		}
 	}
 	err := m.conn.VolumeRemove(ctx, a.ID)
 	if errors.Is(err, engine.ErrConflict) {
@@ -216,9 +226,11 @@ func (m *Manager) gcLoneVolume(ctx context.Context, locks lock.Dir, a gc.Action)
 	return outcome(a, gone, err), err
 }
 
-// gcImage removes an image: each of its tags, then (if still there) its
-// ID, never forced. An image in use or with dependent images now is
-// skipped.
+// gcImage removes an image: each of its planned tags, then (if still
+// there) its ID, never forced. An image whose tags changed since the plan
+// is skipped; one in use or with dependent images now is skipped at the
+// daemon's refusal (a tag removed before that refusal stays removed: the
+// daemon only untags an image that has other tags).
 func (m *Manager) gcImage(ctx context.Context, a gc.Action) (GCResult, error) {
 	im, err := m.conn.ImageInspect(ctx, a.ID)
 	if errors.Is(err, engine.ErrNotFound) {
@@ -227,8 +239,13 @@ func (m *Manager) gcImage(ctx context.Context, a gc.Action) (GCResult, error) {
 	if err != nil {
 		return outcome(a, false, err), err
 	}
-	refs := slices.DeleteFunc(slices.Clone(im.RepoTags), func(t string) bool { return t == "<none>:<none>" })
-	refs = append(refs, a.ID)
+	now := slices.DeleteFunc(slices.Clone(im.RepoTags), func(t string) bool { return t == "<none>:<none>" })
+	slices.Sort(now)
+	planned := slices.Sorted(slices.Values(a.Tags))
+	if !slices.Equal(now, planned) {
+		return GCResult{Action: a, Outcome: GCSkipped, Detail: fmt.Sprintf("its tags changed since the plan: %v", now)}, nil
+	}
+	refs := append(planned, a.ID)
 	for _, ref := range refs {
 		err := m.conn.ImageRemove(ctx, ref)
 		switch {

@@ -15,51 +15,59 @@ import (
 // environments and live leases, berth-labelled containers and networks,
 // every volume, which environment locks are held, and, when measure is
 // set, sizes from the daemon's disk usage (also every image, for the
-// normal and deep modes). before is the disk use then, when measured.
-func (m *Manager) gcFacts(ctx context.Context, db *store.Store, locks lock.Dir, mode gc.Mode, measure bool) (f gc.Facts, before *DiskTotals, err error) {
+// normal and deep modes). before is the disk use then, when measured. In
+// mode safe a failed measurement is only a warning: sizes are then unknown.
+func (m *Manager) gcFacts(ctx context.Context, db *store.Store, locks lock.Dir, mode gc.Mode, measure bool) (f gc.Facts, before *DiskTotals, warning string, err error) {
 	f = gc.Facts{Now: m.now(), State: m.stateID, Busy: map[string]bool{}, BuildCacheReclaimable: -1}
 	if f.StoreCreated, err = db.CreatedAt(ctx); err != nil {
-		return f, nil, err
+		return f, nil, "", err
 	}
 	recs, err := db.Envs(ctx)
 	if err != nil {
-		return f, nil, err
+		return f, nil, "", err
 	}
 	for _, r := range recs {
-		live, _, err := m.leases(ctx, db, r.ID)
+		live, dead, err := m.leases(ctx, db, r.ID)
 		if err != nil {
-			return f, nil, err
+			return f, nil, "", err
 		}
-		f.Envs = append(f.Envs, gc.Env{Record: r, LiveLeases: len(live)})
+		f.Envs = append(f.Envs, gc.Env{Record: r, LiveLeases: len(live), DeadLeases: len(dead)})
 	}
 	var du engine.DiskUsage
 	if measure {
-		if du, err = m.conn.DiskUsage(ctx); err != nil {
-			return f, nil, fmt.Errorf("gc: disk usage: %w", err)
+		du, err = m.conn.DiskUsage(ctx)
+		switch {
+		case err == nil:
+			before = totals(du)
+		case mode == gc.Safe:
+			// Sizes only inform a safe plan: go on without them.
+			warning = fmt.Sprintf("sizes unknown: the daemon's disk usage failed: %v", err)
+			measure = false
+		default:
+			return f, nil, "", fmt.Errorf("gc: disk usage (mode %s needs it to know what is unused): %w", mode, err)
 		}
-		before = totals(du)
 	}
 	if err := m.gcResources(ctx, &f, du, measure); err != nil {
-		return f, nil, err
+		return f, nil, "", err
 	}
 	if mode >= gc.Normal {
 		f.Images = images(du)
 		f.BuildCacheRecords, f.BuildCacheReclaimable = du.BuildCache.Count, du.BuildCache.Reclaimable
 	}
-	for id := range envIDs(f) {
+	for id := range candidates(f) {
 		release, ok, err := locks.TryAcquire("env-" + id)
 		if err != nil {
-			return f, nil, err
+			return f, nil, "", err
 		}
 		if !ok {
 			f.Busy[id] = true
 			continue
 		}
 		if err := release(); err != nil {
-			return f, nil, err
+			return f, nil, "", err
 		}
 	}
-	return f, before, nil
+	return f, before, warning, nil
 }
 
 // gcResources lists berth's containers (inspecting those that stopped,
@@ -67,6 +75,10 @@ func (m *Manager) gcFacts(ctx context.Context, db *store.Store, locks lock.Dir, 
 // when measured.
 func (m *Manager) gcResources(ctx context.Context, f *gc.Facts, du engine.DiskUsage, measure bool) error {
 	ours := map[string]string{labels.Env: ""}
+	known := map[string]bool{} // environments of the store
+	for _, e := range f.Envs {
+		known[e.Record.ID] = true
+	}
 	cs, err := m.conn.ContainerList(ctx, engine.ListFilter{All: true, Labels: ours})
 	if err != nil {
 		return fmt.Errorf("gc: list containers: %w", err)
@@ -80,7 +92,7 @@ func (m *Manager) gcResources(ctx context.Context, f *gc.Facts, du engine.DiskUs
 		if s, ok := sizes[c.ID]; ok {
 			gcc.Size = s
 		}
-		if c.State == "exited" || c.State == "dead" {
+		if (c.State == "exited" || c.State == "dead") && (c.Labels[labels.State] == f.State || known[c.Labels[labels.Env]]) {
 			in, err := m.conn.ContainerInspect(ctx, c.ID)
 			if err == nil {
 				gcc.ExitCode, gcc.OOMKilled = in.State.ExitCode, in.State.OOMKilled
@@ -113,22 +125,28 @@ func (m *Manager) gcResources(ctx context.Context, f *gc.Facts, du engine.DiskUs
 	return nil
 }
 
-// envIDs is every environment ID the facts mention.
-func envIDs(f gc.Facts) map[string]bool {
+// candidates are the environments gc could take down: those of the store
+// and those with a resource stamped with this state directory. Another
+// directory's environments are never probed (their lock files are not
+// ours to create).
+func candidates(f gc.Facts) map[string]bool {
 	ids := map[string]bool{}
 	for _, e := range f.Envs {
 		ids[e.Record.ID] = true
 	}
+	note := func(l map[string]string) {
+		if l[labels.State] == f.State {
+			ids[l[labels.Env]] = true
+		}
+	}
 	for _, c := range f.Containers {
-		ids[c.Labels[labels.Env]] = true
+		note(c.Labels)
 	}
 	for _, n := range f.Networks {
-		ids[n.Labels[labels.Env]] = true
+		note(n.Labels)
 	}
 	for _, v := range f.Volumes {
-		if id := v.Labels[labels.Env]; id != "" {
-			ids[id] = true
-		}
+		note(v.Labels)
 	}
 	delete(ids, "")
 	return ids

@@ -154,6 +154,9 @@ func printGC(w io.Writer, rep berth.GCReport) {
 		}
 		_ = tw.Flush()
 	}
+	for _, warn := range rep.Warnings {
+		fmt.Fprintf(w, "warning: %s\n", warn)
+	}
 	for _, k := range p.Kept {
 		what := k.Env
 		if k.Name != "" {

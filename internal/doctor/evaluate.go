@@ -47,7 +47,7 @@ func Evaluate(f Facts) []Finding {
 	}
 	if f.BerthExitedContainers > 0 {
 		out = append(out, Finding{Level: Warn, Check: "leftovers", Detail: fmt.Sprintf("%d exited berth container(s)", f.BerthExitedContainers),
-			Remedy: "run berth gc"})
+			Remedy: "run berth gc --dry-run to see what it takes and why, then berth gc"})
 	}
 	if f.ExitedContainers > exitedContainersWarn {
 		out = append(out, Finding{Level: Warn, Check: "containers", Detail: fmt.Sprintf("%d exited containers on the daemon", f.ExitedContainers),
@@ -55,7 +55,7 @@ func Evaluate(f Facts) []Finding {
 	}
 	if r := reclaimable(f); r > reclaimableWarn {
 		out = append(out, Finding{Level: Warn, Check: "disk", Detail: fmt.Sprintf("%s reclaimable (images, containers, volumes, build cache)", Bytes(r)),
-			Remedy: "run berth gc (its deeper modes reclaim build cache and unused images)"})
+			Remedy: "see berth gc --mode normal --dry-run (dangling images, unused volumes) or --mode deep (build cache, every unused image)"})
 	}
 	switch {
 	case f.State.Problem != "":

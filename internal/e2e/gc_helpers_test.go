@@ -71,14 +71,7 @@ func (h *holder) kill() {
 // environment's ID.
 func (w *world) upFor(t *testing.T, file string, h *holder) string {
 	t.Helper()
-	r := w.run("up", "-p", w.project, "-f", file, "--holder-pid", h.pid(), "--json")
-	require.Equal(t, 0, r.code, r.stderr)
-	var a struct {
-		Env string `json:"env"`
-	}
-	require.NoError(t, json.Unmarshal([]byte(r.stdout), &a), r.stdout)
-	require.NotEmpty(t, a.Env)
-	return a.Env
+	return w.up(t, file, h.pid())
 }
 
 // gcReport is berth gc --json.
@@ -142,7 +135,7 @@ func (r gcReport) keptReason(env string) string {
 	return ""
 }
 
-// mineOnly keeps this world's teardowns (other tests may share the daemon
+// tornDown keeps this world's teardowns (other tests may share the daemon
 // but never this state directory, so this is a second guard).
 func (w *world) tornDown(r gcReport) []string {
 	var out []string

@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -117,17 +118,22 @@ func envsOf(ts []gcTeardown) []string {
 }
 
 // TestGCLoopWhileFiveProcessesAcquire: five processes each acquire and
-// release one shared environment three times while gc, in a loop, takes
-// down whatever has no live lease (stale after 1 ms): every run's check
-// reaches every service, so no acquirer ever got a half-deleted
-// environment.
+// release one shared environment four times, running gc after each
+// release, while this test runs gc in a loop too; every gc takes down
+// whatever has no live lease (stale after 1 ms). Every run's check reaches
+// every service, so no acquirer ever got a half-deleted environment; the
+// daemon's create events count how often gc took it down under them and
+// they made a fresh one.
 func TestGCLoopWhileFiveProcessesAcquire(t *testing.T) {
 	w := newWorld(t)
 	w.env = append(w.env, "BERTH_LINGER=1h") // releases leave it up: gc must race for it
 	file := gcStack(t, "loop", "")
-	const procs, rounds = 5, 3
-	script := `p=$1 f=$2; shift 2; for i in $(seq ` + strconv.Itoa(rounds) + `); do "$0" run -p "$p" -f "$f" -- "$@" </dev/null || exit 1; done`
-	// Each runner is one shell process running berth run three times.
+	const procs, rounds = 5, 4
+	script := `p=$1 f=$2; shift 2; for i in $(seq ` + strconv.Itoa(rounds) + `); do
+		"$0" run -p "$p" -f "$f" -- "$@" </dev/null || exit 1
+		"$0" gc --stale-after 1ms --min-age 0s >/dev/null || exit 1
+	done`
+	log := w.watch()
 	var wg sync.WaitGroup
 	results := make([]result, procs)
 	for i := range procs {
@@ -147,24 +153,26 @@ func TestGCLoopWhileFiveProcessesAcquire(t *testing.T) {
 	}
 	done := make(chan struct{})
 	go func() { wg.Wait(); close(done) }()
-	gcs, teardowns := 0, 0
+	gcs := 0
 	for loop := true; loop; {
 		select {
 		case <-done:
 			loop = false
 		default:
-			r := w.gc(t, nil, "--stale-after", "1ms", "--min-age", "0s")
+			w.gc(t, nil, "--stale-after", "1ms", "--min-age", "0s")
 			gcs++
-			teardowns += len(w.tornDown(r))
 		}
 	}
 	for i, r := range results {
 		assert.Equal(t, 0, r.code, "runner %d: %s", i, r.stderr)
 		assert.Equal(t, rounds, strings.Count(r.stdout, "ready "), "runner %d checked every round", i)
 	}
-	t.Logf("%d runners x %d runs passed; %d gc runs meanwhile took the environment down %d time(s)", procs, rounds, gcs, teardowns)
-	require.Positive(t, gcs)
 	w.gc(t, nil, "--stale-after", "1ms", "--min-age", "0s")
+	made := creates(log.finish(t, w.e))["web"]
+	t.Logf("%d runners x %d runs passed; %d gc runs from the runners and %d from the test; the environment was created %d time(s), so gc took it down %d time(s) between acquirers",
+		procs, rounds, procs*rounds, gcs, made, made-1)
+	require.Positive(t, gcs)
+	require.Positive(t, made)
 	assert.Empty(t, w.leftovers(context.Background()))
 }
 
@@ -248,4 +256,70 @@ func TestGCDeepKeepsWhatIsInUse(t *testing.T) {
 	require.Len(t, vs, 1)
 	assert.Equal(t, f.usedVolume, vs[0].Name, "the mounted volume survives, the unused one is gone")
 	h.kill()
+}
+
+// TestAcquireDuringGCTeardownGetsAFreshEnvironment: gc is in the middle of
+// taking an environment down (its service ignores SIGTERM, so the stop
+// waits out a 3 s grace period while gc holds the environment's lock) when
+// a runner acquires the same environment. The runner waits for the lock
+// and gets a fresh copy, created only after the old container was
+// destroyed, and its check reaches the service: never a half-deleted one.
+func TestAcquireDuringGCTeardownGetsAFreshEnvironment(t *testing.T) {
+	w := newWorld(t)
+	w.env = append(w.env, "BERTH_LINGER=1h")
+	ctx := t.Context()
+	file := filepath.Join(t.TempDir(), "slow-stop.yaml")
+	require.NoError(t, os.WriteFile(file, []byte(`services:
+  web:
+    image: ${BERTH_TESTSVC_IMAGE}
+    ports: ["8080"]
+    environment:
+      TESTSVC_IGNORE_SIGTERM: "1"
+    stop_grace_period: 3s
+    healthcheck:
+      test: ["CMD", "/testsvc", "probe"]
+      interval: 1s
+      retries: 30
+`), 0o600))
+	h := newHolder(t)
+	env := w.upFor(t, file, h)
+	h.kill()
+	old := w.container(t, env, "web").ID
+
+	log := w.watch()
+	sctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	events, _ := w.e.Events(sctx, engine.EventFilter{Types: []string{"container"}, Labels: map[string]string{"dev.berth.env": env}})
+	gc := w.berth("gc", "--json", "--stale-after", "1ms", "--min-age", "0s")
+	var gcOut strings.Builder
+	gc.Stdout = &gcOut
+	require.NoError(t, gc.Start())
+	for ev := range events { // gc sent the stop signal: it holds the lock, mid-teardown
+		if ev.ActorID == old && ev.Action == "kill" {
+			break
+		}
+	}
+	cancel()
+	run := w.run("run", "-p", w.project, "-f", file, "--", "env", roleEnv+"=check", os.Args[0])
+	require.NoError(t, gc.Wait())
+	assert.Equal(t, 0, run.code, "the runner's check: %s", run.stderr)
+	assert.Contains(t, run.stdout, "ready ")
+	var rep gcReport
+	require.NoError(t, json.Unmarshal([]byte(gcOut.String()), &rep), gcOut.String())
+	assert.Equal(t, []string{env}, w.tornDown(rep))
+
+	evs := log.finish(t, w.e)
+	destroyed, created := -1, -1
+	for i, ev := range evs {
+		switch {
+		case ev.ActorID == old && ev.Action == "destroy":
+			destroyed = i
+		case ev.ActorID != old && ev.Action == "create" && created < 0:
+			created = i
+		}
+	}
+	require.GreaterOrEqual(t, destroyed, 0, "gc removed the old container")
+	require.GreaterOrEqual(t, created, 0, "the runner got a new container")
+	assert.Greater(t, created, destroyed, "the fresh copy was created only after gc finished with the old one")
+	t.Logf("events: old container killed, destroyed at #%d; new one created at #%d of %d", destroyed, created, len(evs))
 }

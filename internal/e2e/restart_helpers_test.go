@@ -31,6 +31,13 @@ func (w *world) upHeld(t *testing.T, file string) string {
 			t.Logf("down: exit %d: %s%s", r.code, r.stdout, r.stderr)
 		}
 	})
+	return w.up(t, file, pid)
+}
+
+// up runs berth up on file with a lease held by process pid and returns
+// the environment's ID.
+func (w *world) up(t *testing.T, file, pid string) string {
+	t.Helper()
 	r := w.run("up", "-p", w.project, "-f", file, "--holder-pid", pid, "--json")
 	require.Equal(t, 0, r.code, r.stderr)
 	var a struct {

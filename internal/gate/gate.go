@@ -39,6 +39,9 @@ type Gate struct {
 	now     func() time.Time
 	breaker *sharedBreaker
 	stats   stats
+	// endpoint holds the locks every berth process of this daemon's
+	// endpoint shares before the daemon's ID is known (disk usage).
+	endpoint lock.Dir
 
 	mu       sync.Mutex // guards the lazily resolved daemon state below
 	stateDir string
@@ -63,6 +66,7 @@ func New(inner engine.Engine, opts Options) (*Gate, error) {
 	if err := lock.EnsureDir(dir); err != nil {
 		return nil, err
 	}
+	g.endpoint = lock.Dir{Path: dir}
 	g.breaker = &sharedBreaker{
 		policy: policy.Breaker{Threshold: g.cfg.BreakerThreshold, OpenFor: g.cfg.BreakerOpenFor, ProbeTimeout: probeTimeout},
 		file:   newSharedFile(lock.Dir{Path: dir}, "breaker"),

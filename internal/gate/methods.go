@@ -2,6 +2,7 @@ package gate
 
 import (
 	"context"
+	"errors"
 	"io"
 	"time"
 
@@ -22,9 +23,40 @@ func (g *Gate) Version(ctx context.Context) (engine.Version, error) {
 	return run(ctx, g, engine.OpVersion, g.inner.Version)
 }
 
+// DiskUsage holds a lock shared by every berth process of the endpoint
+// around the call: the daemon computes one disk usage at a time and
+// refuses a second one meanwhile ("a disk usage operation is already
+// running"), so berth's callers queue on the kernel lock instead. Another
+// client's disk usage (docker system df, a berth with another state
+// directory) can take seconds, so a transient refusal is retried, after
+// the usual retries, for up to [diskUsagePatience].
 func (g *Gate) DiskUsage(ctx context.Context) (engine.DiskUsage, error) {
-	return run(ctx, g, engine.OpDiskUsage, g.inner.DiskUsage)
+	release, err := g.endpoint.Acquire(ctx, "disk-usage")
+	if err != nil {
+		return engine.DiskUsage{}, err
+	}
+	defer release()
+	deadline := g.now().Add(diskUsagePatience)
+	pause := 250 * time.Millisecond
+	for {
+		du, err := run(ctx, g, engine.OpDiskUsage, g.inner.DiskUsage)
+		if err == nil || !errors.Is(err, engine.ErrTransient) || !g.now().Add(pause).Before(deadline) {
+			return du, err
+		}
+		t := time.NewTimer(pause)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return du, err
+		case <-t.C:
+		}
+		pause = min(2*pause, 2*time.Second)
+	}
 }
+
+// diskUsagePatience bounds how long DiskUsage waits for the daemon to
+// finish another client's disk usage.
+const diskUsagePatience = 30 * time.Second
 
 // Events passes the breaker once and is not retried: a stream that breaks
 // is the caller's to reopen.

@@ -85,7 +85,8 @@ func unusedVolumes(f Facts, s Settings, protected, planned map[string]bool) (out
 }
 
 // unusedImages are the images no container uses that mode s.Mode reaches:
-// dangling berth-built ones from normal on, every one in deep. An image
+// dangling ones this state directory's berth built from normal on, every
+// one in deep. An image
 // younger than the minimum age is left (a creator may be about to use it).
 func unusedImages(f Facts, s Settings) []Action {
 	ims := slices.Clone(f.Images)
@@ -102,7 +103,7 @@ func unusedImages(f Facts, s Settings) []Action {
 			reason = "deep: dangling image"
 		case s.Mode >= Deep:
 			reason = "deep: unused image"
-		case dangling && im.Labels[labels.Creator] != "":
+		case dangling && im.Labels[labels.Creator] != "" && im.Labels[labels.State] == f.State:
 			reason = "dangling image berth built"
 		default:
 			continue
@@ -115,7 +116,18 @@ func unusedImages(f Facts, s Settings) []Action {
 		if !dangling {
 			name = im.Tags[0]
 		}
-		out = append(out, Action{Kind: KindImage, ID: im.ID, Name: name, Reason: reason, Size: size})
+		out = append(out, Action{Kind: KindImage, ID: im.ID, Name: name, Reason: reason, Size: size, Tags: realTags(im.Tags)})
+	}
+	return out
+}
+
+// realTags drops the "<none>:<none>" placeholder.
+func realTags(tags []string) []string {
+	var out []string
+	for _, t := range tags {
+		if t != "<none>:<none>" {
+			out = append(out, t)
+		}
 	}
 	return out
 }

@@ -218,7 +218,7 @@ func TestModesReachFurtherStepByStep(t *testing.T) {
 		Volume{Name: "foreign_new", Created: now.Add(-time.Second), Size: 5, RefCount: 0},
 		Volume{Name: "foreign_unknown", Created: old, Size: -1, RefCount: -1},
 	)
-	built := map[string]string{labels.Creator: "me@host:1"}
+	built := map[string]string{labels.Creator: "me@host:1", labels.State: ours}
 	f.Images = []Image{
 		{ID: "sha256:01berthdangling", Labels: built, Created: old, Size: 300, SharedSize: 100},
 		{ID: "sha256:02berthtagged", Tags: []string{"demo-api:berth"}, Labels: built, Created: old, Size: 300},
@@ -227,6 +227,7 @@ func TestModesReachFurtherStepByStep(t *testing.T) {
 		{ID: "sha256:05foreignused", Tags: []string{"nginx:latest"}, Created: old, Size: 50, Containers: 2},
 		{ID: "sha256:06berthdanglingused", Labels: built, Created: old, Size: 50, Containers: 1},
 		{ID: "sha256:07foreignnew", Created: now.Add(-time.Minute), Size: 50},
+		{ID: "sha256:08otherstatedangling", Labels: map[string]string{labels.Creator: "them@host:1", labels.State: "bbbbbbbbbbbb"}, Created: old, Size: 50},
 	}
 	f.BuildCacheRecords, f.BuildCacheReclaimable = 3, 1<<20
 
@@ -244,9 +245,12 @@ func TestModesReachFurtherStepByStep(t *testing.T) {
 	assert.Equal(t, []string{
 		"volume foreign_unused", "volume idle_spare",
 		"image sha256:01berthdangling", "image sha256:02berthtagged", "image sha256:03foreigndangling", "image sha256:04foreignunused",
+		"image sha256:08otherstatedangling",
 		"build-cache ",
 	}, kinds(p))
 	assert.Equal(t, "busybox:latest", p.Actions[5].Name)
+	assert.Equal(t, []string{"busybox:latest"}, p.Actions[5].Tags)
+	assert.Empty(t, p.Actions[4].Tags, "the <none> placeholder is no tag")
 	assert.Contains(t, p.Kept, Kept{Name: "volume foreign_new", Reason: "unused but younger than the minimum age 5m0s"})
 	assert.Equal(t, "", p.Actions[0].Env, "a foreign volume runs under no environment lock")
 	assert.Equal(t, "idle", p.Actions[1].Env)
@@ -281,4 +285,21 @@ func TestParseMode(t *testing.T) {
 	}
 	_, err := ParseMode("aggressive")
 	assert.EqualError(t, err, `unknown gc mode "aggressive": want safe, normal or deep`)
+}
+
+// TestDeadLeasesCountAsIdleFromNow: a dry run does not reap, but plans as
+// if it had: an environment whose only lease is dead lingers from now, as
+// it will once the real run has reaped it.
+func TestDeadLeasesCountAsIdleFromNow(t *testing.T) {
+	f := facts()
+	rec := shared("demo", now.Add(-10*time.Minute)) // linger 2m, never idle-marked
+	f.withEnv(rec, 0, rec.CreatedAt)
+	f.Envs[0].DeadLeases = 1
+	p := Build(f, safe())
+	assert.Empty(t, p.Teardowns)
+	assert.Equal(t, "lingering for reuse until 2026-12-01 12:02:00 (linger 2m0s)", keptReason(t, p, "demo"))
+
+	f.Envs[0].DeadLeases = 0 // reaped meanwhile: the store marked it idle
+	f.Envs[0].Record.IdleSince = now
+	assert.Equal(t, p, Build(f, safe()), "the same plan before and after reaping")
 }

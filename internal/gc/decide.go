@@ -51,7 +51,10 @@ func decide(g *group, f Facts, s Settings) verdict {
 func decideKnown(g *group, now time.Time, s Settings) verdict {
 	rec := g.record.Record
 	since, linger := rec.IdleSince, rec.Linger
-	if since.IsZero() {
+	switch {
+	case g.record.DeadLeases > 0:
+		since = now // reaping its dead leases makes it idle from now
+	case since.IsZero():
 		since = rec.CreatedAt // never leased: its creator died before leasing it
 	}
 	if rec.Mode == plan.ModeDedicated {
@@ -89,7 +92,12 @@ func decideOrphan(g *group, f Facts, s Settings) verdict {
 	return teardown("orphan: berth's store does not know it, created %s ago", dur(f.Now.Sub(oldest)))
 }
 
-// dur prints d rounded to the second.
-func dur(d time.Duration) string { return d.Round(time.Second).String() }
+// dur prints d rounded to the second (to the millisecond below one).
+func dur(d time.Duration) string {
+	if d < time.Second {
+		return d.Round(time.Millisecond).String()
+	}
+	return d.Round(time.Second).String()
+}
 
 func itoa(n int) string { return strconv.Itoa(n) }

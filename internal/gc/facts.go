@@ -35,6 +35,10 @@ type Facts struct {
 type Env struct {
 	Record     store.Env
 	LiveLeases int
+	// DeadLeases are leases whose holders are gone but that are not reaped
+	// yet (a dry run reaps nothing): reaping the last one marks the
+	// environment idle from then, so the plan counts it idle from now.
+	DeadLeases int
 }
 
 // Container is one berth-labelled container.

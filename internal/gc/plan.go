@@ -24,6 +24,9 @@ type Action struct {
 	Env    string `json:"env,omitempty"`
 	Reason string `json:"reason"`
 	Size   int64  `json:"size"` // estimated bytes freed; -1 unknown
+	// Tags are an image's tags when planned: the removal untags exactly
+	// these, and is skipped if the image's tags changed meanwhile.
+	Tags []string `json:"tags,omitempty"`
 }
 
 // Teardown is an environment the plan takes down: its containers,

@@ -34,15 +34,17 @@ const (
 	State = "dev.berth.state"
 )
 
-// StateOf is the value of the State label for state directory dir: 12 hex
-// digits of the SHA-256 of its cleaned absolute path. Two users, or
-// BERTH_STATE_DIR pointing elsewhere, give different values; losing the
-// store inside one directory does not change it.
-func StateOf(dir string) string {
+// StateOf is the value of the State label for state directory dir on
+// host: 12 hex digits of the SHA-256 of the host name and the cleaned
+// absolute path. Two users, two hosts sharing one daemon, or
+// BERTH_STATE_DIR pointing elsewhere give different values; losing the
+// store, or the whole directory, and recreating it at the same place does
+// not change it.
+func StateOf(host, dir string) string {
 	if abs, err := filepath.Abs(dir); err == nil {
 		dir = abs
 	}
-	sum := sha256.Sum256([]byte(filepath.Clean(dir)))
+	sum := sha256.Sum256([]byte(host + "\x00" + filepath.Clean(dir)))
 	return hex.EncodeToString(sum[:6])
 }
 

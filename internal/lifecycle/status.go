@@ -25,6 +25,7 @@ type ServiceStatus struct {
 	OOMKilled   bool
 	Ports       []engine.PublishedPort
 	MemoryLimit int64
+	StateLabel  string // its dev.berth.state label: the berth state directory that made it
 }
 
 // EnvStatus is the state of an environment's containers.
@@ -53,7 +54,7 @@ func Status(ctx context.Context, e engine.Engine, envID string) (EnvStatus, erro
 		}
 		ss := ServiceStatus{Service: c.Labels[labels.ComposeService], ContainerID: c.ID, Name: c.Name,
 			State: c.State.Status, ExitCode: c.State.ExitCode, OOMKilled: c.State.OOMKilled,
-			Ports: c.Ports, MemoryLimit: c.MemoryLimit}
+			Ports: c.Ports, MemoryLimit: c.MemoryLimit, StateLabel: c.Labels[labels.State]}
 		if c.State.Health != nil {
 			ss.Health = c.State.Health.Status
 		}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"sync"
 	"time"
 
@@ -58,6 +59,7 @@ func buildImage(ctx context.Context, e engine.Engine, id plan.Identity, b plan.B
 		Args: b.Build.Args, Target: b.Build.Target, Labels: map[string]string{
 			BuildDigestLabel: bc.digest, labels.Creator: labels.CreatorID(),
 			labels.Created: time.Now().UTC().Format(time.RFC3339), labels.Version: id.Version}}
+	maps.Copy(spec.Labels, b.Labels)
 	err = e.ImageBuild(ctx, spec)
 	_ = pr.CloseWithError(errors.New("build finished")) // unblocks the writer if the build stopped reading
 	wg.Wait()

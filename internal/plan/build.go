@@ -21,6 +21,8 @@ type BuildPlan struct {
 	// of them with the image's label before reusing it.
 	Tag   string
 	Build compose.Build
+	// Labels are added to the built image's (see [Plan.Stamp]).
+	Labels map[string]string
 }
 
 // newBuildPlan plans the build of service s of project project.

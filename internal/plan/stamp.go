@@ -1,9 +1,12 @@
 package plan
 
 // Stamp sets label key=value on every resource p creates (networks,
-// volumes, containers). It is for facts known only after planning, such as
-// the state directory that owns the environment.
+// volumes, containers, built images). It is for facts known only after
+// planning, such as the state directory that owns the environment.
 func (p *Plan) Stamp(key, value string) {
+	for i := range p.Builds {
+		p.Builds[i].Labels = with(p.Builds[i].Labels, key, value)
+	}
 	for i := range p.Networks {
 		p.Networks[i].Spec.Labels = with(p.Networks[i].Spec.Labels, key, value)
 	}

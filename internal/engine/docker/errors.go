@@ -36,6 +36,9 @@ var messageRules = []struct {
 	{regexp.MustCompile(`(?i)is ambiguous`), engine.ErrTransient},
 	// "removal of container X is already in progress" (409) and friends.
 	{regexp.MustCompile(`(?i)already in progress`), engine.ErrTransient},
+	// "a disk usage operation is already running" (409): another client's
+	// docker system df; the daemon runs one at a time.
+	{regexp.MustCompile(`(?i)operation is already running`), engine.ErrTransient},
 	// "device or resource busy", "daemon is busy"; not "busybox".
 	{regexp.MustCompile(`(?i)\bbusy\b`), engine.ErrTransient},
 	// Port conflicts come back as 500 on some daemons; retrying will not help.

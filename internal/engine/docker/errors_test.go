@@ -29,6 +29,7 @@ func TestClassifyDaemonAnswers(t *testing.T) {
 		{409, `Conflict. The container name "/web" is already in use by container "abc"`, engine.ErrConflict},
 		{409, "You cannot remove a running container abc. Stop the container before attempting removal", engine.ErrConflict},
 		{409, "removal of container abc is already in progress", engine.ErrTransient},
+		{409, "a disk usage operation is already running", engine.ErrTransient},
 		{400, "invalid reference format", engine.ErrInvalid},
 		{404, "network web_default is ambiguous (2 matches found on name)", engine.ErrTransient},
 		{500, "network web_default is ambiguous (2 matches found on name)", engine.ErrTransient},

@@ -36,8 +36,7 @@ func (s *suite) testDaemon(t *testing.T, ctx context.Context) {
 	require.NoError(t, err, "info again")
 	assert.Equal(t, in.ID, again.ID, "daemon ID is stable")
 
-	du, err := s.e.DiskUsage(ctx)
-	require.NoError(t, err, "disk usage")
+	du := s.diskUsage(t, ctx)
 	assert.Positive(t, du.Images.Count, "the harness image exists")
 	assert.GreaterOrEqual(t, du.Images.Count, du.Images.Active)
 	assert.GreaterOrEqual(t, du.Containers.Count, du.Containers.Active)

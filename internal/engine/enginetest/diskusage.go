@@ -2,8 +2,10 @@ package enginetest
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -23,8 +25,7 @@ func (s *suite) testDiskUsageDetail(t *testing.T, ctx context.Context) {
 	spec.Mounts = []engine.Mount{{Type: "volume", Source: used, Target: "/data"}}
 	cid := s.create(t, ctx, spec)
 
-	du, err := s.e.DiskUsage(ctx)
-	require.NoError(t, err, "disk usage")
+	du := s.diskUsage(t, ctx)
 	vol := func(name string) engine.VolumeUsage {
 		i := slices.IndexFunc(du.VolumeItems, func(v engine.VolumeUsage) bool { return v.Name == name })
 		require.GreaterOrEqual(t, i, 0, "volume %s listed", name)
@@ -44,4 +45,22 @@ func (s *suite) testDiskUsageDetail(t *testing.T, ctx context.Context) {
 	assert.GreaterOrEqual(t, du.ImageItems[i].Containers, 1, "the container made from the harness image counts")
 	assert.Positive(t, du.ImageItems[i].Size)
 	assert.Contains(t, du.ImageItems[i].RepoTags, s.h.Image)
+}
+
+// diskUsage asks for the daemon's disk usage. The daemon computes one at a
+// time and refuses others meanwhile with a transient error (other test
+// packages ask too); that refusal is waited out, for at most 30 s.
+func (s *suite) diskUsage(t *testing.T, ctx context.Context) engine.DiskUsage {
+	t.Helper()
+	var du engine.DiskUsage
+	poll(t, ctx, 30*time.Second, "disk usage", func() (bool, string) {
+		var err error
+		du, err = s.e.DiskUsage(ctx)
+		if errors.Is(err, engine.ErrTransient) {
+			return false, err.Error()
+		}
+		require.NoError(t, err, "disk usage")
+		return true, ""
+	})
+	return du
 }
