@@ -323,3 +323,21 @@ func TestAcquireDuringGCTeardownGetsAFreshEnvironment(t *testing.T) {
 	assert.Greater(t, created, destroyed, "the fresh copy was created only after gc finished with the old one")
 	t.Logf("events: old container killed, destroyed at #%d; new one created at #%d of %d", destroyed, created, len(evs))
 }
+
+// TestRunCleanupOldRunsTheSafeGCFirst: berth run --cleanup-old takes down
+// a stale environment whose holder died before it acquires its own, and
+// its own (leased) one survives the same rules.
+func TestRunCleanupOldRunsTheSafeGCFirst(t *testing.T) {
+	w := newWorld(t)
+	w.env = append(w.env, "BERTH_LINGER=1h", "BERTH_STALE_AFTER=1ms")
+	ctx := t.Context()
+	h := newHolder(t)
+	old := w.upFor(t, gcStack(t, "old", ""), h)
+	h.kill()
+	run := w.run("run", "--cleanup-old", "-p", w.project, "-f", gcStack(t, "new", ""), "--", "env", roleEnv+"=check", os.Args[0])
+	require.Equal(t, 0, run.code, run.stderr)
+	assert.Contains(t, run.stderr, "berth: gc (safe): reaped 1 dead lease(s), took down 1 environment(s)")
+	assert.False(t, w.running(t, ctx, old), "the stale environment is gone")
+	_, ids := w.liveLeases(t)
+	assert.NotContains(t, ids, old)
+}
