@@ -9,6 +9,10 @@ import (
 	"github.com/berth-dev/berth/internal/gc"
 )
 
+// recordsKept is how long op, usage, restart and event records are kept
+// (gc prunes older ones).
+const recordsKept = 7 * 24 * time.Hour
+
 // GCMode selects how far [Manager.GC] reaches: [GCSafe] (berth's own
 // resources only), [GCNormal] (plus unused berth volumes and dangling
 // images berth built) or [GCDeep] (plus every unused image and volume on

@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/berth-dev/berth/internal/lifecycle"
+	"github.com/berth-dev/berth/internal/lock"
 	"github.com/berth-dev/berth/internal/store"
 )
 
@@ -49,39 +50,23 @@ func (m *Manager) Release(ctx context.Context, leaseID string, o ReleaseOptions)
 		return err
 	}
 	if o.Now || rec.Linger == 0 || rec.Mode == ModeDedicated {
-		_, err := m.teardownIfIdle(ctx, db, locks.Acquire, rec.ID, nil)
+		_, err := m.teardownIfIdle(ctx, db, locks, rec.ID)
 		return err
 	}
 	return nil
 }
 
-// teardownIfIdle takes environment id down if, under its lock, it has no
-// live lease (and, when recheck is set, its record still passes recheck). lockFn blocks (Release) or tries (sweep); a nil release
-// from it means the lock is busy and nothing is done.
-func (m *Manager) teardownIfIdle(ctx context.Context, db *store.Store,
-	lockFn func(context.Context, string) (func() error, error), id string, recheck func(store.Env) bool) (bool, error) {
-	unlock, err := lockFn(ctx, "env-"+id)
-	if err != nil || unlock == nil {
+// teardownIfIdle takes environment id down if, once it holds the
+// environment's lock, the environment has no live lease.
+func (m *Manager) teardownIfIdle(ctx context.Context, db *store.Store, locks lock.Dir, id string) (bool, error) {
+	unlock, err := m.envLock(ctx, locks, id)
+	if err != nil {
 		return false, err
 	}
 	defer unlock()
 	live, _, err := m.leases(ctx, db, id)
-	if err != nil {
+	if err != nil || len(live) > 0 {
 		return false, err
-	}
-	if len(live) > 0 {
-		return false, nil
-	}
-	if recheck != nil {
-		// gc judged the record before it held the lock; someone may have
-		// acquired and released it since, restarting its linger.
-		rec, err := db.Env(ctx, id)
-		if errors.Is(err, store.ErrNotFound) {
-			return false, nil
-		}
-		if err != nil || !recheck(rec) {
-			return false, err
-		}
 	}
 	if err := db.SetEnvState(ctx, id, "tearing_down"); err != nil && !errors.Is(err, store.ErrNotFound) {
 		return false, err
@@ -121,7 +106,7 @@ func (m *Manager) ReleaseHolder(ctx context.Context, envID string, pid int, o Re
 	}
 	if n == 0 && o.Now && len(errs) == 0 {
 		// Nothing of ours left: --now still takes an idle environment down.
-		if _, err := m.teardownIfIdle(ctx, db, m.locks.Acquire, envID, nil); err != nil {
+		if _, err := m.teardownIfIdle(ctx, db, m.locks, envID); err != nil {
 			errs = append(errs, err)
 		}
 	}

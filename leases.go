@@ -2,7 +2,6 @@ package berth
 
 import (
 	"context"
-	"time"
 
 	"github.com/berth-dev/berth/internal/proc"
 	"github.com/berth-dev/berth/internal/store"
@@ -32,19 +31,4 @@ func (m *Manager) leases(ctx context.Context, db *store.Store, envID string) (li
 // reapDeadLeases deletes every lease whose holder is gone.
 func (m *Manager) reapDeadLeases(ctx context.Context, db *store.Store) ([]store.Lease, error) {
 	return db.ReapLeases(ctx, func(l store.Lease) bool { return !m.live(l) }, m.now())
-}
-
-// recordsKept is how long op, usage, restart and event records are kept.
-const recordsKept = 7 * 24 * time.Hour
-
-// tryLock adapts a non-blocking lock to teardownIfIdle's lock function:
-// a busy lock yields a nil release.
-func tryLock(try func(string) (func() error, bool, error)) func(context.Context, string) (func() error, error) {
-	return func(_ context.Context, name string) (func() error, error) {
-		release, ok, err := try(name)
-		if err != nil || !ok {
-			return nil, err
-		}
-		return release, nil
-	}
 }
