@@ -54,7 +54,7 @@ func (m *Manager) gcFacts(ctx context.Context, db *store.Store, locks lock.Dir, 
 		f.Images = images(du)
 		f.BuildCacheRecords, f.BuildCacheReclaimable = du.BuildCache.Count, du.BuildCache.Reclaimable
 	}
-	for id := range candidates(f) {
+	for _, id := range gc.Candidates(f) {
 		release, ok, err := locks.TryAcquire("env-" + id)
 		if err != nil {
 			return f, nil, "", err
@@ -123,33 +123,6 @@ func (m *Manager) gcResources(ctx context.Context, f *gc.Facts, du engine.DiskUs
 		f.Volumes = append(f.Volumes, gv)
 	}
 	return nil
-}
-
-// candidates are the environments gc could take down: those of the store
-// and those with a resource stamped with this state directory. Another
-// directory's environments are never probed (their lock files are not
-// ours to create).
-func candidates(f gc.Facts) map[string]bool {
-	ids := map[string]bool{}
-	for _, e := range f.Envs {
-		ids[e.Record.ID] = true
-	}
-	note := func(l map[string]string) {
-		if l[labels.State] == f.State {
-			ids[l[labels.Env]] = true
-		}
-	}
-	for _, c := range f.Containers {
-		note(c.Labels)
-	}
-	for _, n := range f.Networks {
-		note(n.Labels)
-	}
-	for _, v := range f.Volumes {
-		note(v.Labels)
-	}
-	delete(ids, "")
-	return ids
 }
 
 func images(du engine.DiskUsage) []gc.Image {

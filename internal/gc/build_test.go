@@ -303,3 +303,12 @@ func TestDeadLeasesCountAsIdleFromNow(t *testing.T) {
 	f.Envs[0].Record.IdleSince = now
 	assert.Equal(t, p, Build(f, safe()), "the same plan before and after reaping")
 }
+
+func TestCandidatesAreOursOnly(t *testing.T) {
+	f := facts()
+	f.withEnv(shared("known", now.Add(-time.Hour)), 0, now.Add(-time.Hour))
+	f.withResources("orphan", ours, now.Add(-time.Hour))
+	f.withResources("theirs", "bbbbbbbbbbbb", now.Add(-time.Hour))
+	f.withResources("unstamped", "", now.Add(-time.Hour))
+	assert.Equal(t, []string{"known", "orphan"}, Candidates(f))
+}

@@ -150,3 +150,17 @@ func (g *group) died() string {
 	}
 	return ""
 }
+
+// Candidates are the environments a plan could take down: those of the
+// store and those with a resource stamped with this state directory. Only
+// their locks need probing for [Facts.Busy]; another directory's
+// environments are never probed (their lock files are not ours to make).
+func Candidates(f Facts) []string {
+	var out []string
+	for _, g := range groups(f) {
+		if g.record != nil || slices.ContainsFunc(g.labelSets(), func(l map[string]string) bool { return l[labels.State] == f.State }) {
+			out = append(out, g.id)
+		}
+	}
+	return out
+}
