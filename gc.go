@@ -158,7 +158,7 @@ func (m *Manager) GC(ctx context.Context, o GCOptions) (GCReport, error) {
 	if measure {
 		after, err := m.diskTotals(ctx)
 		if err != nil {
-			rep.Warnings = append(rep.Warnings, "disk usage after: "+err.Error())
+			rep.Warnings = append(rep.Warnings, err.Error())
 		}
 		rep.After = after
 	}

@@ -226,8 +226,8 @@ func (m *Manager) gcLoneVolume(ctx context.Context, db *store.Store, locks lock.
 	return outcome(a, gone, err), err
 }
 
-// gcImage removes an image: each of its planned tags, then (if still
-// there) its ID, never forced. An image whose tags changed since the plan
+// gcImage removes an image, never forced: by ID when it has one tag or
+// none, else each of its planned tags, then its ID if still there. An image whose tags changed since the plan
 // is skipped; one in use or with dependent images now is skipped at the
 // daemon's refusal (a tag removed before that refusal stays removed: the
 // daemon only untags an image that has other tags).
@@ -246,6 +246,10 @@ func (m *Manager) gcImage(ctx context.Context, a gc.Action) (GCResult, error) {
 		return GCResult{Action: a, Outcome: GCSkipped, Detail: fmt.Sprintf("its tags changed since the plan: %v", now)}, nil
 	}
 	refs := append(planned, a.ID)
+	if len(planned) <= 1 {
+		// By ID alone: a tag moved to another image meanwhile stays put.
+		refs = []string{a.ID}
+	}
 	for _, ref := range refs {
 		err := m.conn.ImageRemove(ctx, ref)
 		switch {

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/berth-dev/berth/internal/gc"
+	"github.com/berth-dev/berth/internal/lifecycle"
 	"github.com/berth-dev/berth/internal/lock"
 	"github.com/berth-dev/berth/internal/proc"
 	"github.com/berth-dev/berth/internal/store"
@@ -87,4 +88,22 @@ func TestGCSkipsAnEnvironmentWhoseLockIsHeld(t *testing.T) {
 		assert.Equal(t, GCSkipped, r.Outcome)
 		assert.Equal(t, "its lock is held: being acquired", r.Detail)
 	}
+}
+
+// TestAcquireRefusesAnotherStateDirectorysEnvironment: containers stamped
+// by another state directory are not adopted (their leases are out of
+// sight); unstamped or our own are.
+func TestAcquireRefusesAnotherStateDirectorysEnvironment(t *testing.T) {
+	m := &Manager{stateID: "aaaaaaaaaaaa"}
+	st := func(stamps ...string) lifecycle.EnvStatus {
+		var s lifecycle.EnvStatus
+		for _, v := range stamps {
+			s.Services = append(s.Services, lifecycle.ServiceStatus{Service: "web", StateLabel: v})
+		}
+		return s
+	}
+	require.NoError(t, m.refuseForeign("demo-1", st("aaaaaaaaaaaa", "")))
+	err := m.refuseForeign("demo-1", st("aaaaaaaaaaaa", "bbbbbbbbbbbb"))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "environment demo-1 is already up, made by a berth with another state directory (dev.berth.state=bbbbbbbbbbbb")
 }

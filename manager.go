@@ -83,7 +83,7 @@ func (m *Manager) state(ctx context.Context) (*store.Store, lock.Dir, error) {
 	if err != nil {
 		return nil, lock.Dir{}, err
 	}
-	m.db, m.locks, m.stateID = db, lock.Dir{Path: dir}, labels.StateOf(m.host, dir)
+	m.db, m.locks, m.stateID = db, lock.Dir{Path: dir}, labels.StateOf(dir)
 	return db, m.locks, nil
 }
 

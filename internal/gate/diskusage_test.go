@@ -3,6 +3,7 @@ package gate
 import (
 	"context"
 	"errors"
+	"runtime"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -36,4 +37,44 @@ func TestDiskUsagePermanentErrorReturnsAtOnce(t *testing.T) {
 	_, err := g.DiskUsage(context.Background())
 	require.ErrorIs(t, err, engine.ErrInvalid)
 	assert.Equal(t, 1, e.Calls(engine.OpDiskUsage))
+}
+
+// TestDiskUsageCancelledReturnsTheCancellation: an interrupted wait for
+// the daemon ends with the context's error, not the last refusal (so
+// Ctrl-C reads as an interruption).
+func TestDiskUsageCancelledReturnsTheCancellation(t *testing.T) {
+	e := fake.New()
+	busy := engine.Wrap(engine.OpDiskUsage, engine.ErrTransient, errors.New("a disk usage operation is already running"))
+	for range 50 {
+		e.FailNext(engine.OpDiskUsage, busy)
+	}
+	g := newGate(t, t.TempDir(), e, nil)
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() {
+		for e.Calls(engine.OpDiskUsage) < 5 { // the first round of retries is done
+			runtime.Gosched()
+		}
+		cancel()
+	}()
+	_, err := g.DiskUsage(ctx)
+	require.ErrorIs(t, err, context.Canceled)
+}
+
+// TestDiskUsageWaitsForAnotherProcesssLockWithinCtx: a disk usage held by
+// another holder of the endpoint's lock is waited for; a cancelled wait
+// returns the cancellation at once.
+func TestDiskUsageWaitsForAnotherProcesssLockWithinCtx(t *testing.T) {
+	dir := t.TempDir()
+	e := fake.New()
+	g := newGate(t, dir, e, nil)
+	release, err := g.endpoint.Acquire(context.Background(), "disk-usage") // another process's call in flight
+	require.NoError(t, err)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err = g.DiskUsage(ctx)
+	require.ErrorIs(t, err, context.Canceled)
+	assert.Equal(t, 0, e.Calls(engine.OpDiskUsage), "no call while the other holds the lock")
+	require.NoError(t, release())
+	_, err = g.DiskUsage(context.Background())
+	require.NoError(t, err)
 }

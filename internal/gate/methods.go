@@ -3,6 +3,7 @@ package gate
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"time"
 
@@ -29,23 +30,33 @@ func (g *Gate) Version(ctx context.Context) (engine.Version, error) {
 // running"), so berth's callers queue on the kernel lock instead. Another
 // client's disk usage (docker system df, a berth with another state
 // directory) can take seconds, so a transient refusal is retried, after
-// the usual retries, for up to [diskUsagePatience].
+// the usual retries. Waiting for the lock and for the daemon together
+// take at most [diskUsagePatience]; then the last refusal (or a timeout,
+// transient too) is returned. A cancelled ctx returns its error.
 func (g *Gate) DiskUsage(ctx context.Context) (engine.DiskUsage, error) {
-	release, err := g.endpoint.Acquire(ctx, "disk-usage")
+	wctx, cancel := context.WithTimeout(ctx, diskUsagePatience)
+	defer cancel()
+	release, err := g.endpoint.Acquire(wctx, "disk-usage")
 	if err != nil {
-		return engine.DiskUsage{}, err
+		if ctx.Err() != nil {
+			return engine.DiskUsage{}, ctx.Err()
+		}
+		return engine.DiskUsage{}, engine.Wrap(engine.OpDiskUsage, engine.ErrTransient,
+			fmt.Errorf("another berth process's disk usage did not finish within %s: %w", diskUsagePatience, err))
 	}
 	defer release()
-	deadline := g.now().Add(diskUsagePatience)
 	pause := 250 * time.Millisecond
 	for {
 		du, err := run(ctx, g, engine.OpDiskUsage, g.inner.DiskUsage)
-		if err == nil || !errors.Is(err, engine.ErrTransient) || !g.now().Add(pause).Before(deadline) {
+		if err == nil || !errors.Is(err, engine.ErrTransient) {
 			return du, err
 		}
 		t := time.NewTimer(pause)
 		select {
 		case <-ctx.Done():
+			t.Stop()
+			return du, ctx.Err()
+		case <-wctx.Done():
 			t.Stop()
 			return du, err
 		case <-t.C:

@@ -164,12 +164,16 @@ func TestOrphans(t *testing.T) {
 	for _, tc := range []struct {
 		name     string
 		state    string
+		creator  string
 		created  time.Time
 		running  bool
 		stale    time.Duration
 		teardown string // "" = kept
 		kept     string
 	}{
+		{name: "made on this host", state: ours, creator: "me@here:1", created: old, running: true, teardown: "orphan: berth's store does not know it, created 1h0m0s ago"},
+		{name: "made on another host", state: ours, creator: "me@there:1", created: old, running: false, kept: "made on host there, whose berth may hold its leases; taken down once stale (at 2026-12-01 15:00:00)"},
+		{name: "made on another host, stale", state: ours, creator: "me@there:1", created: old, stale: 30 * time.Minute, teardown: "orphan made on host there, stale: created 1h0m0s ago, stale after 30m0s"},
 		{name: "orphan after the store", state: ours, created: old, running: true, teardown: "orphan: berth's store does not know it, created 1h0m0s ago"},
 		{name: "too young", state: ours, created: now.Add(-time.Minute), running: true, kept: "younger than the minimum age 5m0s"},
 		{name: "another state directory", state: "bbbbbbbbbbbb", created: old, running: false, kept: "another berth state directory (dev.berth.state=bbbbbbbbbbbb)"},
@@ -180,7 +184,11 @@ func TestOrphans(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			f := facts()
+			f.Host = "here"
 			f.withResources("lost", tc.state, tc.created)
+			if tc.creator != "" {
+				f.Containers[0].Labels[labels.Creator] = tc.creator
+			}
 			if !tc.running {
 				f.Containers[0].State = "exited"
 			}

@@ -81,6 +81,14 @@ func decideOrphan(g *group, f Facts, s Settings) verdict {
 	if newest.After(f.Now.Add(-s.MinAge)) {
 		return keep(true, "not in the store but younger than the minimum age %s: its creator may still be recording it", dur(s.MinAge))
 	}
+	if h := g.otherHost(f.Host); h != "" {
+		stale := s.staleAfter(0)
+		if f.Now.Sub(oldest) >= stale {
+			return teardown("orphan made on host %s, stale: created %s ago, stale after %s", h, dur(f.Now.Sub(oldest)), dur(stale))
+		}
+		return keep(true, "not in the store and made on host %s, whose berth may hold its leases; taken down once stale (at %s)",
+			h, oldest.Add(stale).Format(time.DateTime))
+	}
 	if oldest.Before(f.StoreCreated) && g.running() {
 		stale := s.staleAfter(0)
 		if f.Now.Sub(oldest) >= stale {

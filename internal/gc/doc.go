@@ -18,7 +18,8 @@
 //   - an orphan (labelled ours, unknown to the store) goes once all of it is
 //     older than the minimum age; one that is older than the store itself
 //     may belong to runners whose leases the lost store held, so while any of
-//     its containers runs it goes only once stale.
+//     its containers runs it goes only once stale; one another host made
+//     (same state path on another machine) goes only once stale.
 //
 // Mode normal adds unused berth volumes and dangling berth images; mode
 // deep adds every unused image and volume on the daemon and the build

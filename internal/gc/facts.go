@@ -15,6 +15,9 @@ type Facts struct {
 	// State is the value of the dev.berth.state label of this state
 	// directory: resources with another value are not ours.
 	State string
+	// Host is this host's name: an orphan another host made may be leased
+	// in that host's store (same state path, another machine).
+	Host string
 	// Envs are the store's environments with their live lease counts.
 	Envs []Env
 	// Busy holds the IDs of environments whose lock is held right now.

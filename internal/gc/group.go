@@ -102,6 +102,17 @@ func (g *group) unstamped() bool {
 	return false
 }
 
+// otherHost returns the first creator host on g's resources that is not
+// host, or "".
+func (g *group) otherHost(host string) string {
+	for _, m := range g.labelSets() {
+		if h := labels.CreatorHost(m); h != "" && h != host {
+			return h
+		}
+	}
+	return ""
+}
+
 // createdRange returns the oldest and newest creation times of g's
 // resources (zero when it has none).
 func (g *group) createdRange() (oldest, newest time.Time) {

@@ -11,6 +11,7 @@ import (
 	"os/user"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -34,18 +35,34 @@ const (
 	State = "dev.berth.state"
 )
 
-// StateOf is the value of the State label for state directory dir on
-// host: 12 hex digits of the SHA-256 of the host name and the cleaned
-// absolute path. Two users, two hosts sharing one daemon, or
-// BERTH_STATE_DIR pointing elsewhere give different values; losing the
-// store, or the whole directory, and recreating it at the same place does
-// not change it.
-func StateOf(host, dir string) string {
+// StateOf is the value of the State label for state directory dir: 12
+// hex digits of the SHA-256 of its absolute path, symbolic links resolved.
+// Two users, or BERTH_STATE_DIR pointing elsewhere, give different values;
+// losing the store, or the whole directory, and recreating it at the same
+// place does not change it, nor does the host name (CI job containers that
+// share a mounted state directory). Two hosts that use the same path for
+// different directories do share the value: gc tells them apart by the
+// host in [Creator].
+func StateOf(dir string) string {
 	if abs, err := filepath.Abs(dir); err == nil {
 		dir = abs
 	}
-	sum := sha256.Sum256([]byte(host + "\x00" + filepath.Clean(dir)))
+	if real, err := filepath.EvalSymlinks(dir); err == nil {
+		dir = real
+	}
+	sum := sha256.Sum256([]byte(filepath.Clean(dir)))
 	return hex.EncodeToString(sum[:6])
+}
+
+// CreatorHost is the host part of the Creator label ("user@host:pid"), or
+// "" when absent or malformed.
+func CreatorHost(m map[string]string) string {
+	c := m[Creator]
+	at, colon := strings.LastIndexByte(c, '@'), strings.LastIndexByte(c, ':')
+	if at < 0 || colon < at {
+		return ""
+	}
+	return c[at+1 : colon]
 }
 
 // Docker Compose's labels, set so Docker Desktop and `docker compose ls/ps`

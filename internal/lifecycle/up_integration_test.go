@@ -204,7 +204,9 @@ func TestTeardownRealTakesOneGracePeriod(t *testing.T) {
 	took := time.Since(start)
 	require.NoError(t, err)
 	t.Logf("teardown of 3 levels, each ignoring SIGTERM with a 2s grace: %s", took)
-	assert.Less(t, took, 4*time.Second, "about one grace period, not three")
+	// Level by level it would take at least the three grace periods (6 s);
+	// the rest of that bound is room for a loaded 2-core machine.
+	assert.Less(t, took, 6*time.Second, "about one grace period, not one per level")
 	assert.GreaterOrEqual(t, took, 2*time.Second, "each container got its full grace period")
 	require.Len(t, res.Containers, 3)
 	for _, c := range res.Containers {
