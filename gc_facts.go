@@ -18,8 +18,7 @@ import (
 // normal and deep modes). before is the disk use then, when measured. In
 // mode safe a failed measurement is only a warning: sizes are then unknown.
 func (m *Manager) gcFacts(ctx context.Context, db *store.Store, locks lock.Dir, mode gc.Mode, measure bool) (f gc.Facts, before *DiskTotals, warning string, err error) {
-	f = gc.Facts{Now: m.now(), State: m.stateID, Host: labels.CreatorHost(map[string]string{labels.Creator: labels.CreatorID()}),
-		Busy: map[string]bool{}, BuildCacheReclaimable: -1}
+	f = gc.Facts{Now: m.now(), State: m.stateID, Host: m.host, Busy: map[string]bool{}, BuildCacheReclaimable: -1}
 	if f.StoreCreated, err = db.CreatedAt(ctx); err != nil {
 		return f, nil, "", err
 	}

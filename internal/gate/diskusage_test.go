@@ -17,11 +17,7 @@ import (
 // usage while another runs; the gate keeps trying past its usual retries
 // (here 6 refusals, 4 retries) until it gets an answer.
 func TestDiskUsageWaitsOutAnotherClientsDiskUsage(t *testing.T) {
-	e := fake.New()
-	busy := engine.Wrap(engine.OpDiskUsage, engine.ErrTransient, errors.New("a disk usage operation is already running"))
-	for range 6 {
-		e.FailNext(engine.OpDiskUsage, busy)
-	}
+	e := busyDaemon(6)
 	g := newGate(t, t.TempDir(), e, nil)
 	_, err := g.DiskUsage(context.Background())
 	require.NoError(t, err)
@@ -43,11 +39,7 @@ func TestDiskUsagePermanentErrorReturnsAtOnce(t *testing.T) {
 // the daemon ends with the context's error, not the last refusal (so
 // Ctrl-C reads as an interruption).
 func TestDiskUsageCancelledReturnsTheCancellation(t *testing.T) {
-	e := fake.New()
-	busy := engine.Wrap(engine.OpDiskUsage, engine.ErrTransient, errors.New("a disk usage operation is already running"))
-	for range 50 {
-		e.FailNext(engine.OpDiskUsage, busy)
-	}
+	e := busyDaemon(50)
 	g := newGate(t, t.TempDir(), e, nil)
 	ctx, cancel := context.WithCancel(context.Background())
 	go func() {
@@ -77,4 +69,15 @@ func TestDiskUsageWaitsForAnotherProcesssLockWithinCtx(t *testing.T) {
 	require.NoError(t, release())
 	_, err = g.DiskUsage(context.Background())
 	require.NoError(t, err)
+}
+
+// busyDaemon is a fake engine whose next n disk usage calls are refused
+// as the daemon refuses one while another runs.
+func busyDaemon(n int) *fake.Engine {
+	e := fake.New()
+	busy := engine.Wrap(engine.OpDiskUsage, engine.ErrTransient, errors.New("a disk usage operation is already running"))
+	for range n {
+		e.FailNext(engine.OpDiskUsage, busy)
+	}
+	return e
 }
