@@ -5,6 +5,12 @@
 // teardown that never force-removes, and cleanup that never touches what is
 // in use or not berth's.
 //
-// The command-line tool is cmd/berth; this package is the library for Go
-// test suites (TestMain). See README.md and DESIGN.md.
+// Where to start: a test suite's TestMain calls [Acquire] with the compose
+// files, reads endpoints with [Env.Endpoint] or [Env.Vars], and calls
+// [Env.Release] at the end. A program that acquires several environments
+// opens one [Manager] with [Open].
+//
+// This package is a thin front: each method hands off to one internal
+// subsystem (acquire, release, restart, gc, stats, query). The command-line
+// tool is cmd/berth; docs/design.md describes the whole.
 package berth

@@ -17,7 +17,8 @@ import (
 type Env struct {
 	// ID names the environment (label dev.berth.env, compose project).
 	ID string
-	// Project is the compose project name; Mode is "shared" or "dedicated".
+	// Project is the compose project name; Mode is [ModeShared] or
+	// [ModeDedicated].
 	Project, Mode string
 	// LeaseID identifies this holder's lease (berth down --lease).
 	LeaseID string
@@ -87,9 +88,9 @@ func (e *Env) heartbeat(ttl time.Duration) {
 		case <-e.stopBeats:
 			return
 		case <-t.C:
-			db, _, err := e.m.state(context.Background())
+			sys, err := e.m.system(context.Background())
 			if err == nil {
-				err = db.Heartbeat(context.Background(), e.LeaseID, e.m.now())
+				err = sys.db.Heartbeat(context.Background(), e.LeaseID, e.m.clock.Now())
 			}
 			if err != nil {
 				e.m.log.Warn("lease heartbeat", "lease", e.LeaseID, "err", err)

@@ -1,30 +1,31 @@
 package berth
 
 import (
-	"errors"
-	"fmt"
+	"github.com/berth-dev/berth/internal/acquire"
+	"github.com/berth-dev/berth/internal/failure"
+	"github.com/berth-dev/berth/internal/restart"
 )
 
 // InputError is bad input found before any Docker call: a compose file
 // berth cannot use (malformed, an unsupported key, an unknown dependency,
-// a dependency cycle...). The CLI exits 2 on it.
-type InputError struct{ Err error }
-
-func (e *InputError) Error() string { return e.Err.Error() }
-func (e *InputError) Unwrap() error { return e.Err }
+// a dependency cycle...), an unknown service, a bad setting. The CLI exits
+// 2 on it.
+type InputError = failure.InputError
 
 // NotReadyError is an environment that did not come up: a service failed,
-// turned unhealthy or did not get ready in time. What was created has been
-// torn down.
-type NotReadyError struct {
-	EnvID string
-	Err   error
-}
+// turned unhealthy or did not get ready in time, or it is in use and not
+// healthy. What was created has been torn down. The CLI exits 3 on it.
+type NotReadyError = failure.NotReadyError
 
-func (e *NotReadyError) Error() string {
-	return fmt.Sprintf("environment %s did not come up: %v", e.EnvID, e.Err)
-}
-func (e *NotReadyError) Unwrap() error { return e.Err }
+// AdmissionError refuses to create an environment whose memory limits do
+// not fit in what the daemon has left. Nothing was created. The CLI exits
+// 5 on it.
+type AdmissionError = acquire.AdmissionError
+
+// RestartRefusedError is a restart the limits refused: cooldown, attempts
+// per window, or the breaker of a service that keeps dying. The CLI exits
+// 4 on it.
+type RestartRefusedError = restart.RefusedError
 
 // ErrNoSuchEnv is returned for an environment berth does not know.
-var ErrNoSuchEnv = errors.New("no such environment")
+var ErrNoSuchEnv = failure.ErrNoSuchEnv

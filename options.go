@@ -4,6 +4,11 @@ import (
 	"io"
 	"log/slog"
 	"time"
+
+	"github.com/berth-dev/berth/internal/acquire"
+	"github.com/berth-dev/berth/internal/lifecycle"
+	"github.com/berth-dev/berth/internal/plan"
+	"github.com/berth-dev/berth/internal/resolve"
 )
 
 // Options describe an environment to acquire. Zero values mean "not set":
@@ -50,6 +55,24 @@ type Options struct {
 
 // Defaults for settings nobody set.
 const (
-	DefaultLinger      = 2 * time.Minute
-	DefaultWaitTimeout = 2 * time.Minute
+	DefaultLinger      = resolve.DefaultLinger
+	DefaultWaitTimeout = lifecycle.DefaultWaitTimeout
 )
+
+// Modes of an environment ([Env.Mode]).
+const (
+	ModeShared    = plan.ModeShared
+	ModeDedicated = plan.ModeDedicated
+)
+
+// request is which environment o describes.
+func (o Options) request() resolve.Request {
+	return resolve.Request{Files: o.Files, WorkingDir: o.WorkingDir, ProjectName: o.ProjectName,
+		Dedicated: o.Dedicated, Production: o.Production, WaitTimeout: o.WaitTimeout, Linger: o.Linger}
+}
+
+// acquisition is how o wants its environment held.
+func (o Options) acquisition() acquire.Options {
+	return acquire.Options{HolderPID: o.HolderPID, HeartbeatTTL: o.HeartbeatTTL,
+		WaitForMemory: o.WaitForMemory, Progress: o.Progress}
+}

@@ -111,7 +111,7 @@ func xberthRule(size *rule) *rule {
 	return &rule{keys: map[string]*rule{
 		"linger":      leaf(),
 		"stale_after": leaf(),
-		"restart":     {keys: keys("cooldown", "max_attempts", "window")},
+		"restart":     {keys: keys("cooldown", "max_attempts", "window", "breaker_open_for")},
 		"memory":      {anyKey: size},
 		"production": {keys: map[string]*rule{
 			"images": {anyKey: leaf()},

@@ -112,6 +112,9 @@ type XRestart struct {
 	Cooldown    *time.Duration
 	MaxAttempts *int
 	Window      *time.Duration
+	// BreakerOpenFor is how long a service that keeps dying is left alone
+	// after its last death (x-berth.restart.breaker_open_for).
+	BreakerOpenFor *time.Duration
 }
 
 // XProduction is x-berth.production.

@@ -42,6 +42,9 @@ func parseXBerth(v any, locs *locations) (XBerth, error) {
 		if xb.Restart.MaxAttempts, err = optCount(r, "max_attempts", "x-berth.restart", locs); err != nil {
 			return xb, err
 		}
+		if xb.Restart.BreakerOpenFor, err = optDuration(r, "breaker_open_for", "x-berth.restart", locs); err != nil {
+			return xb, err
+		}
 	}
 	if xb.Memory, err = memoryMap(m, locs); err != nil {
 		return xb, err

@@ -12,6 +12,9 @@ type Restart struct {
 	Cooldown    *time.Duration // BERTH_RESTART_COOLDOWN / DOCKER_RESTART_COOLDOWN; 0 allowed (no cooldown)
 	MaxAttempts *int           // BERTH_MAX_RESTART_ATTEMPTS / DOCKER_MAX_RESTART_ATTEMPTS; at least 1
 	Window      *time.Duration // BERTH_RESTART_WINDOW; greater than zero
+	// BreakerOpenFor is BERTH_RESTART_BREAKER_OPEN_FOR: how long the breaker
+	// of a service that keeps dying stays open after its last death.
+	BreakerOpenFor *time.Duration
 }
 
 // RestartFromEnv reads the restart settings; getenv is os.Getenv in
@@ -19,9 +22,10 @@ type Restart struct {
 func RestartFromEnv(getenv func(string) string) (Restart, error) {
 	l := &lookup{getenv: getenv}
 	r := Restart{
-		Cooldown:    l.optDuration("BERTH_RESTART_COOLDOWN", "DOCKER_RESTART_COOLDOWN"),
-		MaxAttempts: l.optPositiveInt("BERTH_MAX_RESTART_ATTEMPTS", "DOCKER_MAX_RESTART_ATTEMPTS"),
-		Window:      l.optDuration("BERTH_RESTART_WINDOW"),
+		Cooldown:       l.optDuration("BERTH_RESTART_COOLDOWN", "DOCKER_RESTART_COOLDOWN"),
+		MaxAttempts:    l.optPositiveInt("BERTH_MAX_RESTART_ATTEMPTS", "DOCKER_MAX_RESTART_ATTEMPTS"),
+		Window:         l.optDuration("BERTH_RESTART_WINDOW"),
+		BreakerOpenFor: l.optDuration("BERTH_RESTART_BREAKER_OPEN_FOR"),
 	}
 	if r.Window != nil && *r.Window == 0 {
 		l.fail("BERTH_RESTART_WINDOW", getenv("BERTH_RESTART_WINDOW"), "must be greater than zero")
@@ -34,7 +38,8 @@ func RestartFromEnv(getenv func(string) string) (Restart, error) {
 // tests.
 func (Restart) Names() []string {
 	return []string{"BERTH_RESTART_COOLDOWN", "DOCKER_RESTART_COOLDOWN",
-		"BERTH_MAX_RESTART_ATTEMPTS", "DOCKER_MAX_RESTART_ATTEMPTS", "BERTH_RESTART_WINDOW"}
+		"BERTH_MAX_RESTART_ATTEMPTS", "DOCKER_MAX_RESTART_ATTEMPTS", "BERTH_RESTART_WINDOW",
+		"BERTH_RESTART_BREAKER_OPEN_FOR"}
 }
 
 func (l *lookup) optPositiveInt(names ...string) *int {

@@ -17,17 +17,20 @@ func TestRestartUnsetIsNil(t *testing.T) {
 
 func TestRestartReadsEverySetting(t *testing.T) {
 	r, err := RestartFromEnv(env(map[string]string{
-		"BERTH_RESTART_COOLDOWN":     "2",
-		"BERTH_MAX_RESTART_ATTEMPTS": "5",
-		"BERTH_RESTART_WINDOW":       "90s",
+		"BERTH_RESTART_COOLDOWN":         "2",
+		"BERTH_MAX_RESTART_ATTEMPTS":     "5",
+		"BERTH_RESTART_WINDOW":           "90s",
+		"BERTH_RESTART_BREAKER_OPEN_FOR": "45",
 	}))
 	require.NoError(t, err)
 	require.NotNil(t, r.Cooldown)
 	require.NotNil(t, r.MaxAttempts)
 	require.NotNil(t, r.Window)
+	require.NotNil(t, r.BreakerOpenFor)
 	assert.Equal(t, 2*time.Second, *r.Cooldown)
 	assert.Equal(t, 5, *r.MaxAttempts)
 	assert.Equal(t, 90*time.Second, *r.Window)
+	assert.Equal(t, 45*time.Second, *r.BreakerOpenFor)
 }
 
 func TestRestartCompatibleNamesAndPrecedence(t *testing.T) {
@@ -56,11 +59,12 @@ func TestRestartZeroCooldownIsAllowed(t *testing.T) {
 
 func TestRestartRefusesBadValuesNamingTheSetting(t *testing.T) {
 	bad := map[string][]string{
-		"BERTH_RESTART_COOLDOWN":      {"-1", "-5s", "soon", "5 s"},
-		"DOCKER_RESTART_COOLDOWN":     {"-1", "x"},
-		"BERTH_MAX_RESTART_ATTEMPTS":  {"0", "-1", "three", "1.5"},
-		"DOCKER_MAX_RESTART_ATTEMPTS": {"0", "x"},
-		"BERTH_RESTART_WINDOW":        {"0", "0s", "-1m", "forever"},
+		"BERTH_RESTART_COOLDOWN":         {"-1", "-5s", "soon", "5 s"},
+		"DOCKER_RESTART_COOLDOWN":        {"-1", "x"},
+		"BERTH_MAX_RESTART_ATTEMPTS":     {"0", "-1", "three", "1.5"},
+		"DOCKER_MAX_RESTART_ATTEMPTS":    {"0", "x"},
+		"BERTH_RESTART_WINDOW":           {"0", "0s", "-1m", "forever"},
+		"BERTH_RESTART_BREAKER_OPEN_FOR": {"-1s", "a while"},
 	}
 	for name, values := range bad {
 		for _, v := range values {

@@ -11,6 +11,7 @@ import (
 	"net/url"
 
 	"github.com/berth-dev/berth/internal/config"
+	"github.com/berth-dev/berth/internal/engine"
 	"github.com/berth-dev/berth/internal/engine/docker"
 	"github.com/berth-dev/berth/internal/gate"
 	"github.com/berth-dev/berth/internal/statedir"
@@ -34,9 +35,17 @@ type ClientError struct{ Err error }
 func (e *ClientError) Error() string { return fmt.Sprintf("configure docker client: %v", e.Err) }
 func (e *ClientError) Unwrap() error { return e.Err }
 
-// FromEnv reads the settings through getenv and opens the connection. No
-// call reaches the daemon here.
+// FromEnv reads the settings through getenv and opens the connection to
+// the daemon DOCKER_HOST (or DOCKER_CONTEXT, or the default socket) names.
+// No call reaches the daemon here.
 func FromEnv(getenv func(string) string, log *slog.Logger) (*Conn, error) {
+	return Over(nil, getenv, log)
+}
+
+// Over is [FromEnv] over eng instead of the Docker SDK engine (nil: the
+// SDK engine): the same settings, state directory and gate, so unit tests
+// run berth over the in-memory fake exactly as it runs over the daemon.
+func Over(eng engine.Engine, getenv func(string) string, log *slog.Logger) (*Conn, error) {
 	settings, err := config.GateFromEnv(getenv)
 	if err != nil {
 		return nil, err
@@ -45,20 +54,24 @@ func FromEnv(getenv func(string) string, log *slog.Logger) (*Conn, error) {
 	if err != nil {
 		return nil, err
 	}
-	eng, err := docker.New(docker.Options{})
-	if err != nil {
-		return nil, &ClientError{Err: err}
-	}
-	if err := checkHost(eng.Endpoint()); err != nil {
-		_ = eng.Close()
-		return nil, &ClientError{Err: err}
+	closeEng := func() error { return nil }
+	if eng == nil {
+		sdk, err := docker.New(docker.Options{})
+		if err != nil {
+			return nil, &ClientError{Err: err}
+		}
+		if err := checkHost(sdk.Endpoint()); err != nil {
+			_ = sdk.Close()
+			return nil, &ClientError{Err: err}
+		}
+		eng, closeEng = sdk, sdk.Close
 	}
 	g, err := gate.New(eng, gate.Options{Config: settings, Layout: layout, Logger: log})
 	if err != nil {
-		_ = eng.Close()
+		_ = closeEng()
 		return nil, err
 	}
-	return &Conn{Gate: g, Settings: settings, close: func() error { return errors.Join(g.Close(), eng.Close()) }}, nil
+	return &Conn{Gate: g, Settings: settings, close: func() error { return errors.Join(g.Close(), closeEng()) }}, nil
 }
 
 // checkHost refuses daemon addresses the Engine SDK cannot dial, so a

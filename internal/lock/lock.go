@@ -100,3 +100,7 @@ func EnsureDir(dir string) error {
 	}
 	return nil
 }
+
+// EnvName is the name of environment envID's lock: held while the
+// environment is acquired, restarted or torn down.
+func EnvName(envID string) string { return "env-" + envID }

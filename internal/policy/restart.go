@@ -15,12 +15,17 @@ type RestartPolicy struct {
 	Cooldown    time.Duration // 0: no cooldown
 	MaxAttempts int           // < 1: no limit per window
 	Window      time.Duration // <= 0: no limit per window
+	// BreakerOpenFor is how long the [ServiceBreaker] of a service that
+	// keeps dying stays open after its last death.
+	BreakerOpenFor time.Duration
 }
 
-// DefaultRestartPolicy returns the defaults of DESIGN.md: a 30 s cooldown
-// and at most 3 restarts in 5 minutes.
+// DefaultRestartPolicy returns the defaults of docs/design.md: a 30 s
+// cooldown, at most 3 restarts in 5 minutes, and a service breaker that
+// stays open 30 s after the last death.
 func DefaultRestartPolicy() RestartPolicy {
-	return RestartPolicy{Cooldown: 30 * time.Second, MaxAttempts: 3, Window: 5 * time.Minute}
+	return RestartPolicy{Cooldown: 30 * time.Second, MaxAttempts: 3, Window: 5 * time.Minute,
+		BreakerOpenFor: 30 * time.Second}
 }
 
 // RestartAttempt is one restart that happened.

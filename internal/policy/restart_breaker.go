@@ -15,23 +15,23 @@ import (
 // the latest death:
 //   - closed (restarts allowed) while fewer than MaxDeaths deaths are recent;
 //   - open (refused) while MaxDeaths or more are recent and
-//     now < last+Cooldown;
-//   - half-open from last+Cooldown (inclusive): one probe restart is
+//     now < last+OpenFor;
+//   - half-open from last+OpenFor (inclusive): one probe restart is
 //     allowed; the probe is spent by any restart (done, forced or engine)
-//     at or after last+Cooldown. If the probe's service dies again, that
-//     death is the new last and the breaker is open again for Cooldown.
+//     at or after last+OpenFor. If the probe's service dies again, that
+//     death is the new last and the breaker is open again for OpenFor.
 //     While the probe is spent and no new death comes, restarts are refused
 //     until enough deaths have left the window to close the breaker.
 type ServiceBreaker struct {
 	MaxDeaths int           // deaths in Window that open it; < 1 disables the breaker
 	Window    time.Duration // <= 0 disables the breaker
-	Cooldown  time.Duration // how long it stays open after the last death
+	OpenFor   time.Duration // how long it stays open after the last death
 }
 
 // ServiceBreaker returns the breaker that goes with p: MaxAttempts deaths
-// in Window open it, for Cooldown after the last death.
+// in Window open it, for BreakerOpenFor after the last death.
 func (p RestartPolicy) ServiceBreaker() ServiceBreaker {
-	return ServiceBreaker{MaxDeaths: p.MaxAttempts, Window: p.Window, Cooldown: p.Cooldown}
+	return ServiceBreaker{MaxDeaths: p.MaxAttempts, Window: p.Window, OpenFor: p.BreakerOpenFor}
 }
 
 // ServiceState is a [ServiceBreaker]'s state at one moment.
@@ -79,11 +79,11 @@ func (b ServiceBreaker) decide(deaths []time.Time, restarts []RestartAttempt, no
 	}
 	slices.SortFunc(recent, func(x, y time.Time) int { return x.Compare(y) })
 	last := recent[len(recent)-1]
-	probeAt := last.Add(b.Cooldown)
+	probeAt := last.Add(b.OpenFor)
 	died := fmt.Sprintf("died %d times in the last %s (limit %d)", len(recent), b.Window, b.MaxDeaths)
 	if now.Before(probeAt) {
 		return ServiceVerdict{State: ServiceOpen, RestartVerdict: RestartVerdict{
-			Reason:      fmt.Sprintf("breaker open: %s; last death %s ago, cooldown %s", died, short(now.Sub(last)), b.Cooldown),
+			Reason:      fmt.Sprintf("breaker open: %s; last death %s ago, open for %s", died, short(now.Sub(last)), b.OpenFor),
 			NextAllowed: probeAt,
 		}}
 	}

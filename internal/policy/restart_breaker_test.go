@@ -16,7 +16,7 @@ func times(ds ...time.Duration) []time.Time {
 }
 
 func TestServiceBreakerFromPolicy(t *testing.T) {
-	assert.Equal(t, ServiceBreaker{MaxDeaths: 3, Window: 5 * time.Minute, Cooldown: 30 * time.Second},
+	assert.Equal(t, ServiceBreaker{MaxDeaths: 3, Window: 5 * time.Minute, OpenFor: 30 * time.Second},
 		DefaultRestartPolicy().ServiceBreaker())
 }
 
@@ -39,9 +39,9 @@ func TestServiceBreakerDecide(t *testing.T) {
 		{name: "no deaths", b: b, now: 0, state: ServiceClosed, allowed: true, next: 0},
 		{name: "fewer deaths than the limit", b: b, deaths: times(0, 10*s), now: 11 * s, state: ServiceClosed, allowed: true, next: 11 * s},
 		{name: "opens at the limit", b: b, deaths: times(0, 10*s, 20*s), now: 21 * s, state: ServiceOpen, next: 50 * s,
-			reason: "breaker open: " + died3 + "; last death 1s ago, cooldown 30s"},
+			reason: "breaker open: " + died3 + "; last death 1s ago, open for 30s"},
 		{name: "one ns before the cooldown ends", b: b, deaths: times(0, 10*s, 20*s), now: 50*s - 1, state: ServiceOpen, next: 50 * s,
-			reason: "breaker open: " + died3 + "; last death 29s ago, cooldown 30s"},
+			reason: "breaker open: " + died3 + "; last death 29s ago, open for 30s"},
 		{name: "engine restarts before the cooldown end are no probe", b: b, deaths: times(0, 10*s, 20*s),
 			restarts: []RestartAttempt{{Time: at(20*s + 100*time.Millisecond), Engine: true}},
 			now:      50 * s, state: ServiceHalfOpen, allowed: true, next: 50 * s, reason: "probe: " + died3},
@@ -54,7 +54,7 @@ func TestServiceBreakerDecide(t *testing.T) {
 			restarts: attempts(50 * s), now: 5 * m, state: ServiceClosed, allowed: true, next: 5 * m},
 		{name: "death after the probe reopens it", b: b, deaths: times(0, 10*s, 20*s, 55*s),
 			restarts: attempts(50 * s), now: 60 * s, state: ServiceOpen, next: 85 * s,
-			reason: "breaker open: died 4 times in the last 5m0s (limit 3); last death 5s ago, cooldown 30s"},
+			reason: "breaker open: died 4 times in the last 5m0s (limit 3); last death 5s ago, open for 30s"},
 		{name: "deaths spread wider than the window stay closed", b: b, deaths: times(0, 3*m, 5*m), now: 5*m + s,
 			state: ServiceClosed, allowed: true, next: 5*m + s},
 		{name: "death exactly a window old no longer counts", b: b, deaths: times(0, 10*s, 20*s), now: 5 * m,

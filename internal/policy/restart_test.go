@@ -19,7 +19,8 @@ func attempts(ds ...time.Duration) []RestartAttempt {
 }
 
 func TestDefaultRestartPolicy(t *testing.T) {
-	assert.Equal(t, RestartPolicy{Cooldown: 30 * time.Second, MaxAttempts: 3, Window: 5 * time.Minute}, DefaultRestartPolicy())
+	assert.Equal(t, RestartPolicy{Cooldown: 30 * time.Second, MaxAttempts: 3, Window: 5 * time.Minute,
+		BreakerOpenFor: 30 * time.Second}, DefaultRestartPolicy())
 }
 
 func TestRestartPolicyDecide(t *testing.T) {

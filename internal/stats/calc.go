@@ -1,15 +1,15 @@
-package berth
+package stats
 
 import (
 	"cmp"
 	"slices"
-	"strings"
 	"time"
 
+	"github.com/berth-dev/berth/internal/engine"
 	"github.com/berth-dev/berth/internal/store"
 )
 
-// The aggregations behind [Manager.Stats]: pure functions over records.
+// The aggregations behind [Reporter.Report]: pure functions over records.
 
 // restartStats counts restarts per (environment, service) by kind,
 // sorted by environment then service.
@@ -130,7 +130,7 @@ func oomKills(events []store.EventRecord, current []OOMKill, since time.Time) []
 		// Two recorders (the watcher, a failed up) may report one kill:
 		// the same container within a few seconds is one kill.
 		dup := slices.ContainsFunc(out, func(k OOMKill) bool {
-			return sameContainer(k.Container, e.Container) && e.Time.Sub(k.Time).Abs() < oomSameKill
+			return engine.SameContainer(k.Container, e.Container) && e.Time.Sub(k.Time).Abs() < oomSameKill
 		})
 		if !dup && (e.Action == "oom" || (e.OOMKilled && !seenOOM[e.Container])) {
 			out = append(out, OOMKill{Time: e.Time, EnvID: e.EnvID, Service: e.Service, Container: e.Container,
@@ -138,7 +138,7 @@ func oomKills(events []store.EventRecord, current []OOMKill, since time.Time) []
 		}
 	}
 	for _, c := range current {
-		covered := slices.ContainsFunc(out, func(k OOMKill) bool { return sameContainer(k.Container, c.Container) })
+		covered := slices.ContainsFunc(out, func(k OOMKill) bool { return engine.SameContainer(k.Container, c.Container) })
 		if covered || (!since.IsZero() && !c.Time.IsZero() && c.Time.Before(since)) {
 			continue
 		}
@@ -154,14 +154,6 @@ func oomKills(events []store.EventRecord, current []OOMKill, since time.Time) []
 		return a.Time.Compare(b.Time)
 	})
 	return out
-}
-
-// sameContainer compares container IDs that may be abbreviated.
-func sameContainer(a, b string) bool {
-	if a == "" || b == "" {
-		return false
-	}
-	return strings.HasPrefix(a, b) || strings.HasPrefix(b, a)
 }
 
 // percentile of an ascending slice, nearest-rank; 0 when empty.

@@ -1,4 +1,8 @@
-package berth
+// Package query answers the CLI's questions about environments: what
+// exists (berth ps), one environment's record and endpoints (berth env),
+// which environment a command that names only compose files means (down,
+// env, restart). Test suites need none of it; it reads, never changes.
+package query
 
 import (
 	"context"
@@ -7,8 +11,11 @@ import (
 	"time"
 
 	"github.com/berth-dev/berth/internal/engine"
+	"github.com/berth-dev/berth/internal/failure"
 	"github.com/berth-dev/berth/internal/labels"
 	"github.com/berth-dev/berth/internal/lifecycle"
+	"github.com/berth-dev/berth/internal/memory"
+	"github.com/berth-dev/berth/internal/stats"
 	"github.com/berth-dev/berth/internal/store"
 )
 
@@ -57,12 +64,8 @@ type ServiceInfo struct {
 // daemon by its labels that the store does not (for example after the
 // state directory was deleted). Running services carry a one-shot memory
 // sample against their limit.
-func (m *Manager) List(ctx context.Context) ([]EnvInfo, error) {
-	db, _, err := m.state(ctx)
-	if err != nil {
-		return nil, err
-	}
-	recs, err := db.Envs(ctx)
+func (q *Queries) List(ctx context.Context) ([]EnvInfo, error) {
+	recs, err := q.Store.Envs(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -70,7 +73,7 @@ func (m *Manager) List(ctx context.Context) ([]EnvInfo, error) {
 	for _, r := range recs {
 		byID[r.ID] = r
 	}
-	cs, err := m.conn.ContainerList(ctx, engine.ListFilter{All: true, Labels: map[string]string{labels.Env: ""}})
+	cs, err := q.Engine.ContainerList(ctx, engine.ListFilter{All: true, Labels: map[string]string{labels.Env: ""}})
 	if err != nil {
 		return nil, err
 	}
@@ -84,29 +87,29 @@ func (m *Manager) List(ctx context.Context) ([]EnvInfo, error) {
 	}
 	var out []EnvInfo
 	for _, r := range byID {
-		info, err := m.describe(ctx, db, r)
+		info, err := q.describe(ctx, r)
 		if err != nil {
 			return nil, err
 		}
 		out = append(out, info)
 	}
-	m.withMemory(ctx, out)
+	q.withMemory(ctx, out)
 	slices.SortFunc(out, func(a, b EnvInfo) int { return a.CreatedAt.Compare(b.CreatedAt) })
 	return out, nil
 }
 
-func (m *Manager) describe(ctx context.Context, db *store.Store, r store.Env) (EnvInfo, error) {
+func (q *Queries) describe(ctx context.Context, r store.Env) (EnvInfo, error) {
 	info := EnvInfo{ID: r.ID, Project: r.Project, Mode: r.Mode, State: r.State, CreatedAt: r.CreatedAt,
 		IdleSince: r.IdleSince, Linger: r.Linger, Endpoints: r.Endpoints}
-	ls, err := db.Leases(ctx, r.ID)
+	ls, err := q.Store.Leases(ctx, r.ID)
 	if err != nil {
 		return info, err
 	}
 	for _, l := range ls {
 		info.Leases = append(info.Leases, LeaseInfo{ID: l.ID, Host: l.Holder.Host, PID: l.Holder.PID,
-			Live: m.live(l), CreatedAt: l.CreatedAt, HeartbeatAt: l.HeartbeatAt})
+			Live: q.Leases.Live(l), CreatedAt: l.CreatedAt, HeartbeatAt: l.HeartbeatAt})
 	}
-	st, err := lifecycle.Status(ctx, m.conn, r.ID)
+	st, err := lifecycle.Status(ctx, q.Engine, r.ID)
 	if err != nil {
 		return info, err
 	}
@@ -117,18 +120,39 @@ func (m *Manager) describe(ctx context.Context, db *store.Store, r store.Env) (E
 	return info, nil
 }
 
-// Env looks up a known environment's record (for `berth env`).
-func (m *Manager) Env(ctx context.Context, id string) (EnvInfo, error) {
-	db, _, err := m.state(ctx)
-	if err != nil {
-		return EnvInfo{}, err
-	}
-	r, err := db.Env(ctx, id)
+// Env looks up a known environment's record (for `berth env`); an
+// unknown one is [failure.ErrNoSuchEnv].
+func (q *Queries) Env(ctx context.Context, id string) (EnvInfo, error) {
+	r, err := q.Store.Env(ctx, id)
 	if errors.Is(err, store.ErrNotFound) {
-		return EnvInfo{}, ErrNoSuchEnv
+		return EnvInfo{}, failure.ErrNoSuchEnv
 	}
 	if err != nil {
 		return EnvInfo{}, err
 	}
-	return m.describe(ctx, db, r)
+	return q.describe(ctx, r)
+}
+
+// withMemory fills in the memory usage of every running service of envs.
+func (q *Queries) withMemory(ctx context.Context, envs []EnvInfo) {
+	var ids []string
+	for _, e := range envs {
+		for _, s := range e.Services {
+			if s.State == "running" {
+				ids = append(ids, s.Container)
+			}
+		}
+	}
+	samples := stats.SampleMemory(ctx, q.Engine, q.Log, ids)
+	for _, e := range envs {
+		for i := range e.Services {
+			s := &e.Services[i]
+			st, ok := samples[s.Container]
+			if !ok || s.State != "running" {
+				continue
+			}
+			s.MemoryUsage = st.MemoryUsage
+			s.MemoryPercent, s.High = memory.Pressure(st.MemoryUsage, s.MemoryLimit)
+		}
+	}
 }

@@ -1,4 +1,8 @@
-package berth
+// Package stats reports what every berth process of one daemon recorded
+// (restarts, environment usage, Docker operations, OOM kills) and the
+// memory pressure of berth's running containers now. The aggregations are
+// pure functions over records (calc.go); [Reporter] gathers their inputs.
+package stats
 
 import (
 	"context"
@@ -85,46 +89,42 @@ type MemorySample struct {
 	High      bool    `json:"high,omitempty"`
 }
 
-// Stats reports the records of the last since (0: all that are kept) and
+// Report gives the records of the last since (0: all that are kept) and
 // the memory pressure of berth's running containers now. This process's
 // own Docker calls so far are written out first, so they count.
-func (m *Manager) Stats(ctx context.Context, since time.Duration) (Stats, error) {
-	db, _, err := m.state(ctx)
-	if err != nil {
-		return Stats{}, err
-	}
-	st := Stats{Now: m.now()}
+func (r *Reporter) Report(ctx context.Context, since time.Duration) (Stats, error) {
+	st := Stats{Now: r.Clock.Now()}
 	if since > 0 {
 		st.Since = st.Now.Add(-since)
 	}
-	if err := m.flushOps(ctx, db); err != nil {
-		m.log.Warn("record docker operations", "err", err)
+	if err := r.FlushOps(ctx); err != nil {
+		r.Log.Warn("record docker operations", "err", err)
 	}
-	restarts, err := db.AllRestarts(ctx, st.Since)
+	restarts, err := r.Store.AllRestarts(ctx, st.Since)
 	if err != nil {
 		return st, fmt.Errorf("read restarts: %w", err)
 	}
 	st.Restarts = restartStats(restarts)
-	usage, err := db.Usage(ctx, st.Since)
+	usage, err := r.Store.Usage(ctx, st.Since)
 	if err != nil {
 		return st, err
 	}
 	st.Usage = usageStats(usage)
-	ops, err := db.Ops(ctx, st.Since)
+	ops, err := r.Store.Ops(ctx, st.Since)
 	if err != nil {
 		return st, err
 	}
 	st.Ops, st.OpsTotal = opStats(ops)
-	br, err := m.conn.Breaker(ctx)
+	br, err := r.Gate.Breaker(ctx)
 	if err != nil {
 		return st, fmt.Errorf("read circuit breaker: %w", err)
 	}
 	st.BreakerOpenings = br.Openings
-	events, err := db.EventsSince(ctx, st.Since)
+	events, err := r.Store.EventsSince(ctx, st.Since)
 	if err != nil {
 		return st, fmt.Errorf("read container events: %w", err)
 	}
-	current, samples, err := m.containerMemory(ctx)
+	current, samples, err := r.containerMemory(ctx)
 	if err != nil {
 		return st, err
 	}
@@ -135,15 +135,15 @@ func (m *Manager) Stats(ctx context.Context, since time.Duration) (Stats, error)
 // containerMemory inspects every berth container: those the kernel
 // OOM-killed (as their state says now) and a memory sample of each
 // running one.
-func (m *Manager) containerMemory(ctx context.Context) ([]OOMKill, []MemorySample, error) {
-	cs, err := m.conn.ContainerList(ctx, engine.ListFilter{All: true, Labels: map[string]string{labels.Env: ""}})
+func (r *Reporter) containerMemory(ctx context.Context) ([]OOMKill, []MemorySample, error) {
+	cs, err := r.Engine.ContainerList(ctx, engine.ListFilter{All: true, Labels: map[string]string{labels.Env: ""}})
 	if err != nil {
 		return nil, nil, fmt.Errorf("list berth containers: %w", err)
 	}
 	var kills []OOMKill
 	var running []engine.Container
 	for _, c := range cs {
-		in, err := m.conn.ContainerInspect(ctx, c.ID)
+		in, err := r.Engine.ContainerInspect(ctx, c.ID)
 		if errors.Is(err, engine.ErrNotFound) {
 			continue
 		}
@@ -162,7 +162,7 @@ func (m *Manager) containerMemory(ctx context.Context) ([]OOMKill, []MemorySampl
 	for i, in := range running {
 		ids[i] = in.ID
 	}
-	got := m.sampleMemory(ctx, ids)
+	got := SampleMemory(ctx, r.Engine, r.Log, ids)
 	var samples []MemorySample
 	for _, in := range running {
 		s, ok := got[in.ID]

@@ -1,4 +1,4 @@
-package berth
+package stats
 
 import (
 	"testing"
@@ -7,8 +7,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/berth-dev/berth/internal/engine"
-	"github.com/berth-dev/berth/internal/plan"
 	"github.com/berth-dev/berth/internal/store"
 )
 
@@ -96,17 +94,6 @@ func TestOOMKills(t *testing.T) {
 	assert.Equal(t, int64(64<<20), got[1].MemoryLimit)
 	assert.Len(t, oomKills(events, current, time.Time{}), 4, "no window: the old kill counts too")
 	assert.Equal(t, []OOMKill{}, oomKills(nil, nil, time.Time{}))
-}
-
-func TestPlanNeed(t *testing.T) {
-	p := &plan.Plan{Services: map[string]plan.ServicePlan{
-		"api":   {Spec: engine.ContainerSpec{MemoryLimit: 512 << 20}},
-		"db":    {Spec: engine.ContainerSpec{MemoryLimit: 1 << 30}},
-		"cache": {},
-	}}
-	need, unlimited := planNeed(p)
-	assert.Equal(t, int64(1536<<20), need)
-	assert.Equal(t, []string{"cache"}, unlimited)
 }
 
 func TestOOMKillRecordedTwiceCountsOnce(t *testing.T) {

@@ -1,0 +1,55 @@
+package acquire
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/berth-dev/berth/internal/labels"
+	"github.com/berth-dev/berth/internal/lock"
+	"github.com/berth-dev/berth/internal/resolve"
+	"github.com/berth-dev/berth/internal/store"
+)
+
+// Acquire takes a lease on environment r, making it ready first: a
+// healthy one is reused; one that is broken and unused is recreated; one
+// in use by others is never taken from them (acquire waits for it to
+// recover, else fails with a [*failure.NotReadyError]). If the store lost
+// a running environment, it is adopted by its labels.
+func (a *Acquirer) Acquire(ctx context.Context, r *resolve.Env, o Options) (Result, error) {
+	holder, err := a.Leases.Holder(o.HolderPID)
+	if err != nil {
+		return Result{}, err
+	}
+	if _, err := a.Leases.Reap(ctx); err != nil {
+		a.Log.Warn("reap dead leases", "err", err)
+	}
+	r.Plan.Stamp(labels.State, a.StateID)
+	start := a.Clock.Now()
+	id := r.ID()
+	unlock, err := a.Locks.Acquire(ctx, lock.EnvName(id))
+	if err != nil {
+		return Result{}, err
+	}
+	defer unlock()
+	rec, reused, err := a.ensureLocked(ctx, r, o)
+	if err != nil {
+		return Result{}, err
+	}
+	// Not cancellable: an environment made ready must get its lease.
+	lease, err := a.Store.AddLease(context.WithoutCancel(ctx), id, holder, o.HeartbeatTTL, a.Clock.Now())
+	if err != nil {
+		if !reused {
+			a.forget(context.WithoutCancel(ctx), id)
+		}
+		return Result{}, fmt.Errorf("add lease on %s: %w", id, err)
+	}
+	kind := store.UsageAcquire
+	if reused {
+		kind = store.UsageReuse
+	}
+	if err := a.Store.RecordUsage(ctx, store.UsageRecord{Time: a.Clock.Now(), EnvID: id, Kind: kind,
+		ValueMS: a.Clock.Now().Sub(start).Milliseconds()}); err != nil {
+		a.Log.Warn("record usage", "err", err)
+	}
+	return Result{Env: rec, Lease: lease, Reused: reused}, nil
+}

@@ -1,0 +1,80 @@
+// Package acquire takes a lease on an environment, creating the
+// environment or reusing a healthy shared one. Everything happens under
+// the environment's lock, so parallel acquirers of one shared environment
+// wait for each other instead of creating duplicates.
+//
+// What "reuse" means is decided in one place, [Decide]; the rest of the
+// package carries the decision out: create (after memory admission), adopt
+// a running environment the store lost, wait for one in use to recover,
+// refuse to recreate one in use, recreate one that is broken and unused.
+package acquire
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"time"
+
+	"github.com/berth-dev/berth/internal/clock"
+	"github.com/berth-dev/berth/internal/engine"
+	"github.com/berth-dev/berth/internal/lifecycle"
+	"github.com/berth-dev/berth/internal/store"
+)
+
+// Store is what acquiring reads and writes.
+type Store interface {
+	Env(ctx context.Context, id string) (store.Env, error)
+	PutEnv(ctx context.Context, e store.Env) error
+	DeleteEnv(ctx context.Context, id string) error
+	AddLease(ctx context.Context, envID string, h store.Holder, ttl time.Duration, now time.Time) (store.Lease, error)
+	RecordUsage(ctx context.Context, r store.UsageRecord) error
+	RecordEvent(ctx context.Context, r store.EventRecord) error
+	ServiceEvents(ctx context.Context, envID, service string, since time.Time) ([]store.EventRecord, error)
+}
+
+// Leases judges and reaps leases (see package leases).
+type Leases interface {
+	Split(ctx context.Context, envID string) (live, dead []store.Lease, err error)
+	Reap(ctx context.Context) ([]store.Lease, error)
+	Holder(pid int) (store.Holder, error)
+}
+
+// Acquirer acquires environments on one daemon.
+type Acquirer struct {
+	Engine engine.Engine
+	Store  Store
+	// Locks hands out the environment locks (see [lock.EnvName]) and the
+	// network locks of [lifecycle.Up].
+	Locks  lifecycle.Locker
+	Leases Leases
+	Clock  clock.Clock
+	Log    *slog.Logger
+	// StateID is this state directory's dev.berth.state label value.
+	StateID string
+	// Watch records an environment's container events while it comes up,
+	// until the returned stop is called.
+	Watch func(ctx context.Context, envID string) (stop func())
+}
+
+// Options are the parts of an acquisition that are not about which
+// environment: who holds the lease, how long to wait for memory, where
+// progress goes.
+type Options struct {
+	// HolderPID is the process whose life the lease follows; 0 is this one.
+	HolderPID int
+	// HeartbeatTTL, when > 0, also keeps the lease alive while heartbeats
+	// are fresher than this.
+	HeartbeatTTL time.Duration
+	// WaitForMemory, when > 0, waits up to this long for memory to be
+	// released when the environment's limits do not fit.
+	WaitForMemory time.Duration
+	// Progress receives per-service progress; nil is silent.
+	Progress io.Writer
+}
+
+// Result is a leased environment.
+type Result struct {
+	Env    store.Env
+	Lease  store.Lease
+	Reused bool // an existing environment was leased
+}

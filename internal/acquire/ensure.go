@@ -1,0 +1,145 @@
+package acquire
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/berth-dev/berth/internal/failure"
+	"github.com/berth-dev/berth/internal/lifecycle"
+	"github.com/berth-dev/berth/internal/progress"
+	"github.com/berth-dev/berth/internal/resolve"
+	"github.com/berth-dev/berth/internal/store"
+)
+
+// awaitPoll is how often an environment in use is checked while acquire
+// waits for it to recover.
+const awaitPoll = 500 * time.Millisecond
+
+// ensureLocked makes environment r ready, reusing a healthy one, and
+// returns its record and whether it was reused. The caller holds the
+// environment's lock.
+func (a *Acquirer) ensureLocked(ctx context.Context, r *resolve.Env, o Options) (store.Env, bool, error) {
+	id := r.ID()
+	rec, err := a.Store.Env(ctx, id)
+	known := err == nil
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return rec, false, err
+	}
+	st, err := lifecycle.Status(ctx, a.Engine, id)
+	if err != nil {
+		return rec, false, err
+	}
+	live := 0
+	if len(st.Services) > 0 {
+		if err := a.refuseForeign(id, st); err != nil {
+			return rec, false, err
+		}
+		ls, _, err := a.Leases.Split(ctx, id)
+		if err != nil {
+			return rec, false, err
+		}
+		live = len(ls)
+	}
+	d, why := Decide(st, r.Plan, live)
+	if d == Wait {
+		if st, d, why, err = a.awaitRecovery(ctx, r, live); err != nil {
+			return rec, false, err
+		}
+	}
+	switch d {
+	case Reuse:
+		if known && rec.State == store.StateReady {
+			return rec, true, nil
+		}
+		// The store lost it (or never saw it finish): adopt it by its labels.
+		rec = a.record(r, store.StateReady, a.Clock.Now(), a.vars(st))
+		return rec, true, a.Store.PutEnv(ctx, rec)
+	case Wait, Refuse:
+		return rec, false, &failure.NotReadyError{EnvID: id, Err: fmt.Errorf(
+			"in use by %d live lease(s) and not healthy: %s; berth restart SERVICE repairs a service without taking the environment from its holders",
+			live, why)}
+	case Recreate:
+		a.Log.Warn("environment is broken and unused; recreating it", "env", id, "why", why)
+	}
+	rec, err = a.create(ctx, r, o)
+	return rec, false, err
+}
+
+// awaitRecovery checks an environment in use every [awaitPoll] until
+// [Decide] no longer says Wait or r's wait timeout passes (then it says
+// Wait still). Containers that vanished meanwhile are a Refuse: others
+// hold leases on it.
+func (a *Acquirer) awaitRecovery(ctx context.Context, r *resolve.Env, live int) (lifecycle.EnvStatus, Decision, string, error) {
+	deadline := a.Clock.Now().Add(r.WaitTimeout)
+	for {
+		select {
+		case <-ctx.Done():
+			return lifecycle.EnvStatus{}, Wait, "", ctx.Err()
+		case <-a.Clock.After(awaitPoll):
+		}
+		st, err := lifecycle.Status(ctx, a.Engine, r.ID())
+		if err != nil {
+			return st, Wait, "", err
+		}
+		d, why := Decide(st, r.Plan, live)
+		if d == Create {
+			d, why = Refuse, "its containers are gone"
+		}
+		if d != Wait || a.Clock.Now().After(deadline) {
+			return st, d, why, nil
+		}
+	}
+}
+
+// create brings environment r up from a clean slate and records it.
+func (a *Acquirer) create(ctx context.Context, r *resolve.Env, o Options) (store.Env, error) {
+	id := r.ID()
+	// Whatever an earlier copy left (containers, networks, volumes of this
+	// ID) goes first, so the new copy starts clean: no stale volume data.
+	if _, err := lifecycle.Teardown(ctx, a.Engine, id, lifecycle.TeardownOptions{}); err != nil {
+		return store.Env{}, fmt.Errorf("tear down broken environment %s: %w", id, err)
+	}
+	if err := a.admitLocked(ctx, r, o.WaitForMemory); err != nil {
+		return store.Env{}, err
+	}
+	rec := a.record(r, store.StateCreating, time.Time{}, nil)
+	if err := a.Store.PutEnv(ctx, rec); err != nil {
+		return rec, err
+	}
+	up := lifecycle.UpOptions{Locker: a.Locks, Progress: progress.For(o.Progress), WaitTimeout: r.WaitTimeout, Log: a.Log}
+	stopWatch := a.Watch(ctx, id) // record deaths, OOM kills and health while waiting
+	err := lifecycle.Up(ctx, a.Engine, r.Plan, up)
+	stopWatch()
+	if err != nil {
+		if derr := a.Store.DeleteEnv(context.WithoutCancel(ctx), id); derr != nil {
+			a.Log.Warn("forget failed environment", "env", id, "err", derr)
+		}
+		return rec, &failure.NotReadyError{EnvID: id, Err: a.noteOOM(ctx, r, err)}
+	}
+	// The stack is up: finish the bookkeeping even if we are being
+	// interrupted, or a running stack would be left unrecorded.
+	bctx := context.WithoutCancel(ctx)
+	st, err := lifecycle.Status(bctx, a.Engine, id)
+	if err == nil {
+		rec = a.record(r, store.StateReady, a.Clock.Now(), a.vars(st))
+		err = a.Store.PutEnv(bctx, rec)
+	}
+	if err != nil {
+		a.forget(bctx, id)
+		return rec, fmt.Errorf("record environment %s: %w", id, err)
+	}
+	return rec, nil
+}
+
+// forget tears down an environment this call created but could not
+// record or lease, and drops its record.
+func (a *Acquirer) forget(ctx context.Context, id string) {
+	if _, err := lifecycle.Teardown(ctx, a.Engine, id, lifecycle.TeardownOptions{}); err != nil {
+		a.Log.Warn("tear down unrecorded environment", "env", id, "err", err)
+	}
+	if err := a.Store.DeleteEnv(ctx, id); err != nil {
+		a.Log.Warn("forget environment", "env", id, "err", err)
+	}
+}

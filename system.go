@@ -1,0 +1,70 @@
+package berth
+
+import (
+	"context"
+	"path/filepath"
+
+	"github.com/berth-dev/berth/internal/acquire"
+	"github.com/berth-dev/berth/internal/config"
+	"github.com/berth-dev/berth/internal/gc"
+	"github.com/berth-dev/berth/internal/labels"
+	"github.com/berth-dev/berth/internal/leases"
+	"github.com/berth-dev/berth/internal/lifecycle"
+	"github.com/berth-dev/berth/internal/lock"
+	"github.com/berth-dev/berth/internal/proc"
+	"github.com/berth-dev/berth/internal/query"
+	"github.com/berth-dev/berth/internal/release"
+	"github.com/berth-dev/berth/internal/restart"
+	"github.com/berth-dev/berth/internal/stats"
+	"github.com/berth-dev/berth/internal/store"
+	"github.com/berth-dev/berth/internal/watch"
+)
+
+// system is the daemon's state (its store and locks) and the subsystems
+// wired over it, each given only what it uses.
+type system struct {
+	db        *store.Store
+	leases    *leases.Book
+	acquirer  *acquire.Acquirer
+	releaser  *release.Releaser
+	restarter *restart.Restarter
+	collector *gc.Collector
+	reporter  *stats.Reporter
+	queries   *query.Queries
+}
+
+// system opens the daemon's state directory and store on first use (this
+// asks the daemon its ID) and wires the subsystems.
+func (m *Manager) system(ctx context.Context) (*system, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.sys != nil {
+		return m.sys, nil
+	}
+	dir, err := m.conn.StateDir(ctx)
+	if err != nil {
+		return nil, err
+	}
+	db, err := store.Open(ctx, filepath.Join(dir, "berth.db"))
+	if err != nil {
+		return nil, err
+	}
+	envSet, _ := config.EnvFromEnv(m.getenv) // bad values were refused before any Docker call
+	locks, stateID, eng := lock.Dir{Path: dir}, labels.StateOf(dir), m.conn
+	book := &leases.Book{Store: db, Now: m.clock.Now, Host: m.host, Alive: proc.Alive, StartTime: proc.StartTime}
+	s := &system{db: db, leases: book}
+	s.acquirer = &acquire.Acquirer{Engine: eng, Store: db, Locks: locks, Leases: book, Clock: m.clock, Log: m.log,
+		StateID: stateID, Watch: func(ctx context.Context, envID string) func() {
+			w := watch.Start(ctx, eng, db, envID, m.log)
+			return func() { _ = w.Close() }
+		}}
+	s.releaser = &release.Releaser{Engine: eng, Store: db, Locks: locks, Leases: book, Clock: m.clock, Log: m.log}
+	s.restarter = &restart.Restarter{Engine: eng, Store: db, Locks: locks, Clock: m.clock, Log: m.log,
+		WaitTimeout: lifecycle.DefaultWaitTimeout}
+	s.collector = &gc.Collector{Engine: eng, Store: db, Leases: book, Locks: locks, Clock: m.clock, Log: m.log,
+		StateID: stateID, Host: m.host, EnvStaleAfter: envSet.StaleAfter}
+	s.reporter = &stats.Reporter{Engine: eng, Gate: m.conn, Store: db, Clock: m.clock, Log: m.log}
+	s.queries = &query.Queries{Engine: eng, Store: db, Leases: book, Log: m.log}
+	m.sys = s
+	return s, nil
+}
