@@ -120,7 +120,18 @@ func (w *watcher) inspect(ctx context.Context, id string) error {
 	}
 	w.apply(id, func(o *observed) bool { // runs with w.mu held
 		if w.eventAt[id].After(began) {
-			return false
+			// An event is newer: its state stands. The inspection still
+			// tells what no event says, whether the container has a
+			// health check; without it a dependent would wait for the
+			// next inspection round.
+			if o.inspected {
+				return false
+			}
+			o.inspected = true
+			if o.health == "" && !gone && c.State.Health != nil {
+				o.health = c.State.Health.Status
+			}
+			return true
 		}
 		before := *o
 		if gone {
