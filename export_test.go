@@ -1,14 +1,26 @@
 package berth
 
 import (
+	"context"
 	"log/slog"
 
 	"github.com/berth-dev/berth/internal/clock"
 	"github.com/berth-dev/berth/internal/engine"
+	"github.com/berth-dev/berth/internal/store"
 )
 
 // OpenWith is the constructor [Open] uses, over engine eng and clock clk:
 // unit tests run the Manager over the in-memory fake with a fake clock.
 func OpenWith(getenv func(string) string, eng engine.Engine, clk clock.Clock) (*Manager, error) {
 	return open(getenv, slog.New(slog.DiscardHandler), eng, clk)
+}
+
+// RecordEvent records a container event in m's store, as the event
+// watcher does when it sees one.
+func RecordEvent(ctx context.Context, m *Manager, ev store.EventRecord) error {
+	sys, err := m.system(ctx)
+	if err != nil {
+		return err
+	}
+	return sys.db.RecordEvent(ctx, ev)
 }

@@ -110,3 +110,11 @@ func (r *rig) acquire(m *berth.Manager, o berth.Options) *berth.Env {
 	require.NoError(r.t, err)
 	return env
 }
+
+// inspect inspects service's container in environment envID.
+func (r *rig) inspect(envID, service string) engine.Container {
+	r.t.Helper()
+	c, err := r.eng.ContainerInspect(r.t.Context(), r.container(envID, service))
+	require.NoError(r.t, err)
+	return c
+}

@@ -73,72 +73,40 @@ func TestTenRestartsMakeOne(t *testing.T) {
 	assert.Equal(t, "healthy", w.health(t, env, "api"))
 }
 
-// TestRestartLimitsAtProcessLevel: with a 6 s cooldown and 2 attempts per
-// 20 s window set through the environment, a scripted sequence of berth
-// restart processes on a dead service obeys both limits exactly: ok,
-// refused (cooldown, next allowed = first + 6 s), ok after the cooldown,
-// refused (attempts, next allowed = first + 20 s), ok after the window.
-// (The cooldown is long enough that a loaded 2-core machine still runs
-// the kill and the next berth process within it.)
+// TestRestartLimitsAtProcessLevel: a smoke check that the limits hold
+// across berth processes on the real daemon: with a one-hour cooldown set
+// through the environment, a second berth restart of a dead service is
+// refused (exit 4, the limit and the next allowed time named) and both are
+// recorded. The limits' arithmetic (cooldown, window, the service breaker,
+// exact next-allowed times) is unit-tested over the fake engine with a fake
+// clock: TestRestartCooldownAndWindow, TestRestartServiceBreaker.
 func TestRestartLimitsAtProcessLevel(t *testing.T) {
 	w := newWorld(t)
-	w.env = append(w.env, "BERTH_RESTART_COOLDOWN=6s", "BERTH_MAX_RESTART_ATTEMPTS=2", "BERTH_RESTART_WINDOW=20s")
+	w.env = append(w.env, "BERTH_RESTART_COOLDOWN=1h")
 	file := testdata("restart.yaml")
 	env := w.upHeld(t, file)
-	const cooldown, window = 6 * time.Second, 20 * time.Second
-	var t1 time.Time // the first restart, as recorded
-	doneTimes := func() []time.Time {
-		var ts []time.Time
-		for _, r := range w.restarts(t, env, "worker") {
-			if r.Kind == "done" {
-				ts = append(ts, r.Time)
-			}
-		}
-		return ts
-	}
-	ok := func(step string) {
-		t.Helper()
-		out, r := w.restart(t, "worker", "-f", file)
-		require.Equal(t, 0, r.code, "%s: %s", step, r.stderr)
-		require.Equal(t, "restarted", out.Action, step)
-		require.Equal(t, "running", w.container(t, env, "worker").State.Status, step)
-	}
-	refused := func(step, why string, next time.Time) restartJSON {
-		t.Helper()
-		out, r := w.restart(t, "worker", "-f", file)
-		require.Equal(t, 4, r.code, "%s: exit 4 for a refused restart: %s", step, r.stderr)
-		assert.Equal(t, "refused", out.Action, step)
-		assert.Contains(t, out.Reason, why, step)
-		assert.WithinDuration(t, next, out.NextAllowed, 5*time.Millisecond, "%s: next allowed", step)
-		assert.Equal(t, "exited", w.container(t, env, "worker").State.Status, "%s: nothing done", step)
-		t.Logf("%s: refused: %s; next allowed %s after the first restart", step, out.Reason, out.NextAllowed.Sub(t1))
-		return out
+
+	w.kill(t, env, "worker")
+	out, r := w.restart(t, "worker", "-f", file)
+	require.Equal(t, 0, r.code, r.stderr)
+	require.Equal(t, "restarted", out.Action)
+	require.Equal(t, "running", w.container(t, env, "worker").State.Status)
+	var first time.Time
+	for _, rec := range w.restarts(t, env, "worker") {
+		first = rec.Time
 	}
 
 	w.kill(t, env, "worker")
-	ok("1st restart")
-	t1 = doneTimes()[0]
-
-	w.kill(t, env, "worker")
-	r := refused("immediate restart", "cooldown", t1.Add(cooldown))
-
-	time.Sleep(time.Until(r.NextAllowed) + 50*time.Millisecond) // the subject is time
-	ok("restart after the cooldown")
-	t2 := doneTimes()[1]
-	require.Less(t, t2.Add(cooldown).Sub(t1), window-time.Second, "the machine was too slow for this script's window")
-
-	w.kill(t, env, "worker")
-	time.Sleep(time.Until(t2.Add(cooldown)) + 50*time.Millisecond)
-	r = refused("3rd restart within the window", "limit 2", t1.Add(window))
+	out, r = w.restart(t, "worker", "-f", file)
+	require.Equal(t, 4, r.code, "exit 4 for a refused restart: %s", r.stderr)
+	assert.Equal(t, "refused", out.Action)
+	assert.Contains(t, out.Reason, "cooldown")
+	assert.WithinDuration(t, first.Add(time.Hour), out.NextAllowed, 5*time.Millisecond, "next allowed")
+	assert.Equal(t, "exited", w.container(t, env, "worker").State.Status, "nothing done")
 	text := w.run("restart", "worker", "-p", w.project, "-f", file)
 	assert.Equal(t, 4, text.code)
-	assert.Contains(t, text.stderr, "restart of service worker refused: 2 restarts in the last 20s (limit 2); next attempt allowed at")
-
-	time.Sleep(time.Until(r.NextAllowed) + 50*time.Millisecond)
-	ok("restart after the window")
-
-	k := kinds(w.restarts(t, env, "worker"))
-	assert.Equal(t, map[string]int{"done": 3, "refused": 3}, k)
+	assert.Contains(t, text.stderr, "restart of service worker refused: cooldown: last restart")
+	assert.Equal(t, map[string]int{"done": 1, "refused": 2}, kinds(w.restarts(t, env, "worker")))
 }
 
 // TestHealthyServiceIsNotRestartedWithoutForce: berth restart of a healthy
