@@ -26,7 +26,7 @@ type Gate struct {
 	StateDir string
 }
 
-// DefaultGate returns the defaults of DESIGN.md and the foundation issue.
+// DefaultGate returns the gate defaults of docs/design.md.
 func DefaultGate() Gate {
 	return Gate{
 		MaxConcurrentOps: 4,

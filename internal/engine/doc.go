@@ -12,5 +12,5 @@
 // classify them with errors.Is without knowing the implementation.
 //
 // Removal operations deliberately have no "force" option: berth never
-// force-removes (DESIGN.md invariant 2).
+// force-removes (docs/design.md invariant 2).
 package engine

@@ -1,4 +1,4 @@
-// Package gate is the one path from berth to the Docker daemon (DESIGN.md
+// Package gate is the one path from berth to the Docker daemon (docs/design.md
 // invariant 1). [Gate] wraps an engine.Engine and is itself one; every call
 // passes, in order, through:
 //

@@ -2,8 +2,9 @@
 // gathered about one daemon (berth's store records and leases, the labelled
 // resources, disk usage) and the clock, it decides which environments to
 // take down and which resources to remove, each with a reason and an
-// estimated size, and which to keep and why. Effects live in the berth
-// package, which executes a plan under each environment's lock.
+// estimated size, and which to keep and why. [Collector] gathers those
+// facts and executes a plan, each environment under its lock, checked
+// again there ([Collector.Recheck]).
 //
 // The rules, in the order they are applied to each environment:
 //
@@ -23,5 +24,5 @@
 //
 // Mode normal adds unused berth volumes and dangling berth images; mode
 // deep adds every unused image and volume on the daemon and the build
-// cache (explicitly global, see DESIGN.md invariant 3).
+// cache (explicitly global, see docs/design.md invariant 3).
 package gc

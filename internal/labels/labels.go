@@ -1,6 +1,6 @@
 // Package labels holds every label key berth writes or reads, and builds the
 // label set every berth-created resource carries. Labels are the truth of
-// what exists (DESIGN.md invariant 5): berth mutates only resources that
+// what exists (docs/design.md invariant 5): berth mutates only resources that
 // carry [Env].
 package labels
 

@@ -1,7 +1,7 @@
 // Package lifecycle moves berth's containers and networks through their
 // lives safely on a shared daemon.
 //
-// Taking down (DESIGN.md invariant 2): [StopAndRemove] stops a container
+// Taking down (docs/design.md invariant 2): [StopAndRemove] stops a container
 // with its own stop signal and grace period, verifies by inspection that it
 // exited, and only then removes it, never with force. A container that
 // will not stop is left in place and reported as a [*NotStoppedError] for

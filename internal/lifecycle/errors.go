@@ -8,7 +8,7 @@ import (
 )
 
 // ErrNotOwned marks a refusal to mutate a resource that does not carry
-// berth's labels (DESIGN.md invariant 3).
+// berth's labels (docs/design.md invariant 3).
 var ErrNotOwned = errors.New("not a berth resource")
 
 // NotStoppedError reports a container that was still running after its

@@ -1,5 +1,5 @@
 // Package lock provides kernel-held cross-process locks on files in a
-// directory (DESIGN.md invariant 4): a process killed while holding one
+// directory (docs/design.md invariant 4): a process killed while holding one
 // frees it at once, because the kernel drops the lock with the process.
 //
 // Locks live on separate ".lock" files, never on data files: on Windows a
