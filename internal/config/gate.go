@@ -11,9 +11,11 @@ type Gate struct {
 	// (BERTH_OPS_PER_SECOND, BERTH_OPS_BURST).
 	OpsPerSecond float64
 	Burst        int
-	// Cooldown, when set, is the minimum spacing between mutating calls and
-	// replaces the rate budget (DOCKER_OPERATION_COOLDOWN, seconds).
-	Cooldown time.Duration
+	// MinInterval, when set, is the minimum spacing between two mutating
+	// calls and replaces the rate budget (BERTH_OPERATION_COOLDOWN /
+	// DOCKER_OPERATION_COOLDOWN, the audits' name for it). It is not the
+	// restart cooldown.
+	MinInterval time.Duration
 	// BreakerThreshold consecutive daemon-unavailable calls open the circuit
 	// for BreakerOpenFor (BERTH_BREAKER_THRESHOLD, BERTH_BREAKER_OPEN_FOR).
 	BreakerThreshold int
@@ -47,7 +49,7 @@ func GateFromEnv(getenv func(string) string) (Gate, error) {
 		MaxConcurrentOps: l.positiveInt(d.MaxConcurrentOps, "BERTH_MAX_CONCURRENT_OPS"),
 		OpsPerSecond:     l.positiveFloat(d.OpsPerSecond, "BERTH_OPS_PER_SECOND"),
 		Burst:            l.positiveInt(d.Burst, "BERTH_OPS_BURST"),
-		Cooldown:         l.duration(0, "DOCKER_OPERATION_COOLDOWN", "BERTH_OPERATION_COOLDOWN"),
+		MinInterval:      l.duration(0, "DOCKER_OPERATION_COOLDOWN", "BERTH_OPERATION_COOLDOWN"),
 		BreakerThreshold: l.positiveInt(d.BreakerThreshold, "BERTH_BREAKER_THRESHOLD"),
 		BreakerOpenFor:   l.positiveDuration(d.BreakerOpenFor, "BERTH_BREAKER_OPEN_FOR"),
 		RetryAttempts:    l.positiveInt(d.RetryAttempts, "BERTH_RETRY_ATTEMPTS"),

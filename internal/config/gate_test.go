@@ -32,7 +32,7 @@ func TestGateReadsEverySetting(t *testing.T) {
 		"BERTH_STATE_DIR":           "/tmp/x",
 	}))
 	require.NoError(t, err)
-	assert.Equal(t, Gate{MaxConcurrentOps: 2, OpsPerSecond: 5.5, Burst: 3, Cooldown: 500 * time.Millisecond,
+	assert.Equal(t, Gate{MaxConcurrentOps: 2, OpsPerSecond: 5.5, Burst: 3, MinInterval: 500 * time.Millisecond,
 		BreakerThreshold: 7, BreakerOpenFor: time.Minute, RetryAttempts: 2, RetryInitial: 10 * time.Millisecond,
 		StateDir: "/tmp/x"}, g)
 }

@@ -113,8 +113,8 @@ func (g *Gate) StateDir(ctx context.Context) (string, error) {
 }
 
 func budgetPolicy(c config.Gate) policy.Budget {
-	if c.Cooldown > 0 {
-		return policy.Budget{Interval: c.Cooldown, Burst: 1}
+	if c.MinInterval > 0 {
+		return policy.Budget{Interval: c.MinInterval, Burst: 1}
 	}
 	return policy.Budget{Interval: time.Duration(float64(time.Second) / c.OpsPerSecond), Burst: c.Burst}
 }
