@@ -57,9 +57,9 @@ func (m *Manager) Acquire(ctx context.Context, o Options) (*Env, error) {
 		}
 		return nil, fmt.Errorf("add lease on %s: %w", id, err)
 	}
-	kind := "acquire"
+	kind := store.UsageAcquire
 	if reused {
-		kind = "reuse"
+		kind = store.UsageReuse
 	}
 	if err := db.RecordUsage(ctx, store.UsageRecord{Time: m.now(), EnvID: id, Kind: kind,
 		ValueMS: m.now().Sub(start).Milliseconds()}); err != nil {
@@ -104,9 +104,9 @@ func (m *Manager) ensureLocked(ctx context.Context, db *store.Store, r *resolved
 			}
 		}
 		if ok {
-			if !known || rec.State != "ready" {
+			if !known || rec.State != store.StateReady {
 				// The store lost it (or never saw it finish): adopt it by its labels.
-				rec = m.record(r, "ready", m.now(), m.vars(st))
+				rec = m.record(r, store.StateReady, m.now(), m.vars(st))
 				if err := db.PutEnv(ctx, rec); err != nil {
 					return rec, false, err
 				}
@@ -123,7 +123,7 @@ func (m *Manager) ensureLocked(ctx context.Context, db *store.Store, r *resolved
 	if err := m.admitLocked(ctx, r, o); err != nil {
 		return rec, false, err
 	}
-	rec = m.record(r, "creating", time.Time{}, nil)
+	rec = m.record(r, store.StateCreating, time.Time{}, nil)
 	if err := db.PutEnv(ctx, rec); err != nil {
 		return rec, false, err
 	}
@@ -141,7 +141,7 @@ func (m *Manager) ensureLocked(ctx context.Context, db *store.Store, r *resolved
 	// interrupted, or a running stack would be left unrecorded.
 	bctx := context.WithoutCancel(ctx)
 	if st, err = lifecycle.Status(bctx, m.conn, id); err == nil {
-		rec = m.record(r, "ready", m.now(), m.vars(st))
+		rec = m.record(r, store.StateReady, m.now(), m.vars(st))
 		err = db.PutEnv(bctx, rec)
 	}
 	if err != nil {
@@ -198,7 +198,7 @@ func recoverable(st lifecycle.EnvStatus, r *resolved) bool {
 	return true
 }
 
-func (m *Manager) record(r *resolved, state string, ready time.Time, vars map[string]string) store.Env {
+func (m *Manager) record(r *resolved, state store.State, ready time.Time, vars map[string]string) store.Env {
 	return store.Env{ID: r.plan.ID.EnvID, Project: r.project.Name, Mode: r.plan.ID.Mode,
 		ConfigHash: r.project.Hash, Files: r.project.Files, State: state, CreatedAt: m.now(),
 		ReadyAt: ready, Linger: r.linger, Endpoints: vars, StaleAfter: r.staleAfter}

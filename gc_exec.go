@@ -108,7 +108,7 @@ func (m *Manager) gcTeardown(ctx context.Context, db *store.Store, locks lock.Di
 		return skip(why)
 	}
 	if td.Known {
-		if err := db.SetEnvState(ctx, td.Env, "tearing_down"); err != nil && !errors.Is(err, store.ErrNotFound) {
+		if err := db.SetEnvState(ctx, td.Env, store.StateTearingDown); err != nil && !errors.Is(err, store.ErrNotFound) {
 			return skip("mark it tearing down: " + err.Error())
 		}
 	}

@@ -36,7 +36,7 @@ func TestGCRecheckUnderTheLock(t *testing.T) {
 	idle := created.Add(time.Minute)
 	planned := gc.Teardown{Env: "demo-1", Known: true, CreatedAt: created, IdleSince: idle}
 	put := func(db *store.Store, c, i time.Time) {
-		require.NoError(t, db.PutEnv(ctx, store.Env{ID: "demo-1", Project: "demo", Mode: "shared", State: "ready", CreatedAt: c, IdleSince: i}))
+		require.NoError(t, db.PutEnv(ctx, store.Env{ID: "demo-1", Project: "demo", Mode: "shared", State: store.StateReady, CreatedAt: c, IdleSince: i}))
 	}
 	for _, tc := range []struct {
 		name  string

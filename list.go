@@ -96,7 +96,7 @@ func (m *Manager) List(ctx context.Context) ([]EnvInfo, error) {
 }
 
 func (m *Manager) describe(ctx context.Context, db *store.Store, r store.Env) (EnvInfo, error) {
-	info := EnvInfo{ID: r.ID, Project: r.Project, Mode: r.Mode, State: r.State, CreatedAt: r.CreatedAt,
+	info := EnvInfo{ID: r.ID, Project: r.Project, Mode: r.Mode, State: string(r.State), CreatedAt: r.CreatedAt,
 		IdleSince: r.IdleSince, Linger: r.Linger, Endpoints: r.Endpoints}
 	ls, err := db.Leases(ctx, r.ID)
 	if err != nil {

@@ -36,7 +36,7 @@ func (m *Manager) Release(ctx context.Context, leaseID string, o ReleaseOptions)
 	if _, err := db.ReleaseLease(ctx, leaseID, m.now()); err != nil {
 		return fmt.Errorf("release lease %s: %w", leaseID, err)
 	}
-	if err := db.RecordUsage(ctx, store.UsageRecord{Time: m.now(), EnvID: l.EnvID, Kind: "release"}); err != nil {
+	if err := db.RecordUsage(ctx, store.UsageRecord{Time: m.now(), EnvID: l.EnvID, Kind: store.UsageRelease}); err != nil {
 		m.log.Warn("record usage", "err", err)
 	}
 	if o.Keep {
@@ -68,7 +68,7 @@ func (m *Manager) teardownIfIdle(ctx context.Context, db *store.Store, locks loc
 	if err != nil || len(live) > 0 {
 		return false, err
 	}
-	if err := db.SetEnvState(ctx, id, "tearing_down"); err != nil && !errors.Is(err, store.ErrNotFound) {
+	if err := db.SetEnvState(ctx, id, store.StateTearingDown); err != nil && !errors.Is(err, store.ErrNotFound) {
 		return false, err
 	}
 	if _, err := lifecycle.Teardown(ctx, m.conn, id, lifecycle.TeardownOptions{}); err != nil {

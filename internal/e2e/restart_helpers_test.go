@@ -128,7 +128,7 @@ func (w *world) restarts(t *testing.T, envID, service string) []store.RestartRec
 func kinds(recs []store.RestartRecord) map[string]int {
 	n := map[string]int{}
 	for _, r := range recs {
-		n[r.Kind]++
+		n[string(r.Kind)]++
 	}
 	return n
 }

@@ -28,7 +28,7 @@ func (s *Store) Envs(ctx context.Context) ([]Env, error) {
 }
 
 // SetEnvState sets the state of environment id ([ErrNotFound] if none).
-func (s *Store) SetEnvState(ctx context.Context, id, state string) error {
+func (s *Store) SetEnvState(ctx context.Context, id string, state State) error {
 	return s.Update(ctx, func(tx *Tx) error { return tx.SetEnvState(ctx, id, state) })
 }
 
@@ -103,7 +103,7 @@ func (tx *Tx) Envs(ctx context.Context) ([]Env, error) {
 }
 
 // SetEnvState is [Store.SetEnvState] inside tx.
-func (tx *Tx) SetEnvState(ctx context.Context, id, state string) error {
+func (tx *Tx) SetEnvState(ctx context.Context, id string, state State) error {
 	if err := tx.updateEnv(ctx, `UPDATE envs SET state = ? WHERE id = ?`, state, id); err != nil {
 		return fmt.Errorf("set state of environment %s: %w", id, err)
 	}
