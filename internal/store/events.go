@@ -6,22 +6,6 @@ import (
 	"time"
 )
 
-// EventRecord is one container event of a berth environment, as the
-// watcher (internal/watch) recorded it.
-type EventRecord struct {
-	Time      time.Time `json:"ts"` // the daemon's event time
-	EnvID     string    `json:"env_id"`
-	Service   string    `json:"service"`
-	Container string    `json:"container"` // container ID
-	// Action is "die" (exited on its own), "stop" (exited after a stop or
-	// kill request), "oom", "restart", "health_status: healthy", ...
-	Action   string `json:"action"`
-	ExitCode int    `json:"exit_code"` // die and stop; 0 otherwise
-	// OOMKilled is true on the "oom" records, exactly one per OOM kill.
-	OOMKilled   bool  `json:"oom_killed"`
-	MemoryLimit int64 `json:"memory_limit"` // bytes, on oom records; 0 = no limit or unknown
-}
-
 const eventColumns = `ts, env_id, service, container, action, exit_code, oom_killed, memory_limit`
 
 // RecordEvent appends r. A record with the same Container, Time and Action

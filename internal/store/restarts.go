@@ -6,28 +6,6 @@ import (
 	"time"
 )
 
-// RestartKind is what a [RestartRecord] records.
-type RestartKind string
-
-// Restart record kinds.
-const (
-	RestartDone    RestartKind = "done"    // berth restarted the service
-	RestartRefused RestartKind = "refused" // berth refused a restart (the limiter or the breaker said no)
-	RestartForced  RestartKind = "forced"  // berth restarted it with --force
-	RestartEngine  RestartKind = "engine"  // the engine restarted it on its own (restart policy)
-)
-
-// RestartRecord is one restart of a service, or one refused restart. The
-// history of every berth process of a daemon is in the one store, so the
-// restart limits hold across processes.
-type RestartRecord struct {
-	Time    time.Time   `json:"ts"`
-	EnvID   string      `json:"env_id"`
-	Service string      `json:"service"`
-	Kind    RestartKind `json:"kind"`
-	Reason  string      `json:"reason"`
-}
-
 const restartColumns = `ts, env_id, service, kind, reason`
 
 // RecordRestart appends r. A record with the same EnvID, Service, Time and

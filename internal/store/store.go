@@ -12,9 +12,6 @@ import (
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
 
-// ErrNotFound reports that an environment or lease does not exist.
-var ErrNotFound = errors.New("not found")
-
 // busyTimeoutMS is how long a connection waits for another writer before
 // failing with SQLITE_BUSY. Write transactions are a few milliseconds, so
 // this only runs out if a process holds a transaction open and hangs.

@@ -76,3 +76,41 @@ type UsageRecord struct {
 	Kind    UsageKind `json:"kind"`
 	ValueMS int64     `json:"value_ms"`
 }
+
+// RestartKind is what a [RestartRecord] records.
+type RestartKind string
+
+// Restart record kinds.
+const (
+	RestartDone    RestartKind = "done"    // berth restarted the service
+	RestartRefused RestartKind = "refused" // berth refused a restart (the limiter or the breaker said no)
+	RestartForced  RestartKind = "forced"  // berth restarted it with --force
+	RestartEngine  RestartKind = "engine"  // the engine restarted it on its own (restart policy)
+)
+
+// RestartRecord is one restart of a service, or one refused restart. The
+// history of every berth process of a daemon is in the one store, so the
+// restart limits hold across processes.
+type RestartRecord struct {
+	Time    time.Time   `json:"ts"`
+	EnvID   string      `json:"env_id"`
+	Service string      `json:"service"`
+	Kind    RestartKind `json:"kind"`
+	Reason  string      `json:"reason"`
+}
+
+// EventRecord is one container event of a berth environment, as the
+// watcher (internal/watch) recorded it.
+type EventRecord struct {
+	Time      time.Time `json:"ts"` // the daemon's event time
+	EnvID     string    `json:"env_id"`
+	Service   string    `json:"service"`
+	Container string    `json:"container"` // container ID
+	// Action is "die" (exited on its own), "stop" (exited after a stop or
+	// kill request), "oom", "restart", "health_status: healthy", ...
+	Action   string `json:"action"`
+	ExitCode int    `json:"exit_code"` // die and stop; 0 otherwise
+	// OOMKilled is true on the "oom" records, exactly one per OOM kill.
+	OOMKilled   bool  `json:"oom_killed"`
+	MemoryLimit int64 `json:"memory_limit"` // bytes, on oom records; 0 = no limit or unknown
+}
