@@ -10,13 +10,14 @@ import (
 	"github.com/berth-dev/berth/internal/engine"
 	"github.com/berth-dev/berth/internal/labels"
 	"github.com/berth-dev/berth/internal/store"
+	"github.com/berth-dev/berth/internal/store/sqlite"
 )
 
 // recorder turns one environment's container events into store records.
 // It is used by one goroutine only.
 type recorder struct {
 	e          engine.Engine
-	db         *store.Store
+	db         *sqlite.Store
 	envID      string
 	log        *slog.Logger
 	containers map[string]*containerState // by container ID

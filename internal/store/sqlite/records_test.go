@@ -1,4 +1,4 @@
-package store
+package sqlite
 
 import (
 	"context"
@@ -7,13 +7,15 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/berth-dev/berth/internal/store"
 )
 
 func TestRecordOps(t *testing.T) {
 	ctx := context.Background()
 	s := openTest(t)
 	require.NoError(t, s.RecordOps(ctx, nil))
-	recs := []OpRecord{
+	recs := []store.OpRecord{
 		{Time: t0.UTC(), Op: "container.create", Duration: 1500 * time.Microsecond, PID: 9},
 		{Time: t0.Add(time.Second).UTC(), Op: "container.start", Duration: 2 * time.Millisecond, ErrorKind: "transient", Retries: 2, PID: 9},
 		{Time: t0.Add(2 * time.Second).UTC(), Op: "ping", Duration: time.Millisecond, PID: 10},
@@ -31,10 +33,10 @@ func TestRecordOps(t *testing.T) {
 func TestRecordUsage(t *testing.T) {
 	ctx := context.Background()
 	s := openTest(t)
-	recs := []UsageRecord{
-		{Time: t0.UTC(), EnvID: "e1", Kind: UsageAcquire, ValueMS: 900},
-		{Time: t0.Add(time.Second).UTC(), EnvID: "e1", Kind: UsageReady, ValueMS: 4200},
-		{Time: t0.Add(2 * time.Second).UTC(), EnvID: "e1", Kind: UsageRelease},
+	recs := []store.UsageRecord{
+		{Time: t0.UTC(), EnvID: "e1", Kind: store.UsageAcquire, ValueMS: 900},
+		{Time: t0.Add(time.Second).UTC(), EnvID: "e1", Kind: store.UsageReady, ValueMS: 4200},
+		{Time: t0.Add(2 * time.Second).UTC(), EnvID: "e1", Kind: store.UsageRelease},
 	}
 	for _, r := range recs {
 		require.NoError(t, s.RecordUsage(ctx, r))
@@ -47,9 +49,9 @@ func TestRecordUsage(t *testing.T) {
 func TestPruneRecords(t *testing.T) {
 	ctx := context.Background()
 	s := openTest(t)
-	require.NoError(t, s.RecordOps(ctx, []OpRecord{{Time: t0, Op: "a"}, {Time: t0.Add(time.Hour), Op: "b"}}))
-	require.NoError(t, s.RecordUsage(ctx, UsageRecord{Time: t0, EnvID: "e", Kind: UsageReuse}))
-	require.NoError(t, s.RecordUsage(ctx, UsageRecord{Time: t0.Add(time.Hour), EnvID: "e", Kind: UsageReuse}))
+	require.NoError(t, s.RecordOps(ctx, []store.OpRecord{{Time: t0, Op: "a"}, {Time: t0.Add(time.Hour), Op: "b"}}))
+	require.NoError(t, s.RecordUsage(ctx, store.UsageRecord{Time: t0, EnvID: "e", Kind: store.UsageReuse}))
+	require.NoError(t, s.RecordUsage(ctx, store.UsageRecord{Time: t0.Add(time.Hour), EnvID: "e", Kind: store.UsageReuse}))
 
 	require.NoError(t, s.PruneRecords(ctx, t0.Add(time.Minute)))
 	ops, err := s.Ops(ctx, time.Time{})

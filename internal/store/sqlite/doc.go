@@ -1,6 +1,6 @@
-// Package store keeps berth's shared state in one SQLite file per daemon:
-// environments, the leases runners hold on them, and the operation and
-// usage records that stats read. Many berth processes open the same file at
+// Package sqlite is the SQLite backend of the store: berth's shared state
+// in one SQLite file per daemon. [Open] opens it. Many
+// berth processes open the same file at
 // once; the file is in WAL mode with a busy timeout, and every write runs in
 // a BEGIN IMMEDIATE transaction, so writers queue instead of failing with
 // "database is locked" and a read-then-write never deadlocks. Writers also
@@ -11,7 +11,6 @@
 // durations as nanoseconds. The schema is created and upgraded by numbered
 // migrations (see migrate.go) when the store is opened.
 //
-// The store is the truth of who uses an environment, not of what exists:
-// labels on Docker resources are. Losing the file loses leases, not
-// environments.
-package store
+// Beyond the store's methods, [Store.Update] runs several operations (the
+// methods of [Tx]) in one write transaction.
+package sqlite

@@ -1,4 +1,4 @@
-package store
+package sqlite
 
 import (
 	"context"
@@ -7,6 +7,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/berth-dev/berth/internal/store"
 )
 
 func TestPutEnvRoundTrip(t *testing.T) {
@@ -31,7 +33,7 @@ func TestPutEnvZeroTimes(t *testing.T) {
 	ctx := context.Background()
 	s := openTest(t)
 	e := testEnv("e1")
-	e.ReadyAt, e.State = time.Time{}, StateCreating
+	e.ReadyAt, e.State = time.Time{}, store.StateCreating
 	require.NoError(t, s.PutEnv(ctx, e))
 	got, err := s.Env(ctx, "e1")
 	require.NoError(t, err)
@@ -41,7 +43,7 @@ func TestPutEnvZeroTimes(t *testing.T) {
 
 func TestEnvNotFound(t *testing.T) {
 	_, err := openTest(t).Env(context.Background(), "nope")
-	require.ErrorIs(t, err, ErrNotFound)
+	require.ErrorIs(t, err, store.ErrNotFound)
 }
 
 func TestEnvsOldestFirst(t *testing.T) {
@@ -73,11 +75,11 @@ func TestPutEnvReplacesAndKeepsLeases(t *testing.T) {
 	require.NoError(t, err)
 
 	e := testEnv("e1")
-	e.State, e.Endpoints = StateBroken, map[string]string{"BERTH_X_PORT": "1"}
+	e.State, e.Endpoints = store.StateBroken, map[string]string{"BERTH_X_PORT": "1"}
 	require.NoError(t, s.PutEnv(ctx, e))
 	got, err := s.Env(ctx, "e1")
 	require.NoError(t, err)
-	assert.Equal(t, StateBroken, got.State)
+	assert.Equal(t, store.StateBroken, got.State)
 	assert.Equal(t, e.Endpoints, got.Endpoints)
 
 	_, err = s.Lease(ctx, l.ID)
@@ -89,11 +91,11 @@ func TestSetEnvStateAndIdleSince(t *testing.T) {
 	s := openTest(t)
 	require.NoError(t, s.PutEnv(ctx, testEnv("e1")))
 
-	require.NoError(t, s.SetEnvState(ctx, "e1", StateTearingDown))
+	require.NoError(t, s.SetEnvState(ctx, "e1", store.StateTearingDown))
 	require.NoError(t, s.SetIdleSince(ctx, "e1", t0))
 	got, err := s.Env(ctx, "e1")
 	require.NoError(t, err)
-	assert.Equal(t, StateTearingDown, got.State)
+	assert.Equal(t, store.StateTearingDown, got.State)
 	assert.True(t, t0.Equal(got.IdleSince))
 
 	require.NoError(t, s.SetIdleSince(ctx, "e1", time.Time{}))
@@ -101,8 +103,8 @@ func TestSetEnvStateAndIdleSince(t *testing.T) {
 	require.NoError(t, err)
 	assert.True(t, got.IdleSince.IsZero())
 
-	require.ErrorIs(t, s.SetEnvState(ctx, "nope", StateReady), ErrNotFound)
-	require.ErrorIs(t, s.SetIdleSince(ctx, "nope", t0), ErrNotFound)
+	require.ErrorIs(t, s.SetEnvState(ctx, "nope", store.StateReady), store.ErrNotFound)
+	require.ErrorIs(t, s.SetIdleSince(ctx, "nope", t0), store.ErrNotFound)
 }
 
 func TestDeleteEnvCascadesToLeases(t *testing.T) {
@@ -117,7 +119,7 @@ func TestDeleteEnvCascadesToLeases(t *testing.T) {
 
 	require.NoError(t, s.DeleteEnv(ctx, "e1"))
 	_, err := s.Env(ctx, "e1")
-	require.ErrorIs(t, err, ErrNotFound)
+	require.ErrorIs(t, err, store.ErrNotFound)
 	all, err := s.AllLeases(ctx)
 	require.NoError(t, err)
 	require.Len(t, all, 1)

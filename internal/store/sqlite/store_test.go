@@ -1,4 +1,4 @@
-package store
+package sqlite
 
 import (
 	"context"
@@ -12,6 +12,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/berth-dev/berth/internal/store"
 )
 
 func TestOpenCreatesSchema(t *testing.T) {
@@ -146,7 +148,7 @@ func TestUpdateRollsBackOnError(t *testing.T) {
 	})
 	require.ErrorIs(t, err, boom)
 	_, err = s.Env(ctx, "e1")
-	require.ErrorIs(t, err, ErrNotFound)
+	require.ErrorIs(t, err, store.ErrNotFound)
 }
 
 // TestCreatedAtIsKeptAcrossOpens: the store's creation time is written once

@@ -1,4 +1,4 @@
-package store
+package sqlite
 
 import (
 	"context"
@@ -9,16 +9,18 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/berth-dev/berth/internal/store"
 )
 
 func TestRestartsRoundTripAndFilter(t *testing.T) {
 	ctx := context.Background()
 	s := openTest(t)
-	recs := []RestartRecord{
-		{Time: t0.Add(2 * time.Second).UTC(), EnvID: "e1", Service: "db", Kind: RestartDone, Reason: ""},
-		{Time: t0.UTC(), EnvID: "e1", Service: "db", Kind: RestartEngine, Reason: "restart policy"},
-		{Time: t0.Add(time.Second).UTC(), EnvID: "e1", Service: "web", Kind: RestartForced, Reason: "forced"},
-		{Time: t0.Add(3 * time.Second).UTC(), EnvID: "e2", Service: "db", Kind: RestartRefused, Reason: "cooldown: last restart 1s ago, cooldown 30s"},
+	recs := []store.RestartRecord{
+		{Time: t0.Add(2 * time.Second).UTC(), EnvID: "e1", Service: "db", Kind: store.RestartDone, Reason: ""},
+		{Time: t0.UTC(), EnvID: "e1", Service: "db", Kind: store.RestartEngine, Reason: "restart policy"},
+		{Time: t0.Add(time.Second).UTC(), EnvID: "e1", Service: "web", Kind: store.RestartForced, Reason: "forced"},
+		{Time: t0.Add(3 * time.Second).UTC(), EnvID: "e2", Service: "db", Kind: store.RestartRefused, Reason: "cooldown: last restart 1s ago, cooldown 30s"},
 	}
 	for _, r := range recs {
 		require.NoError(t, s.RecordRestart(ctx, r))
@@ -26,15 +28,15 @@ func TestRestartsRoundTripAndFilter(t *testing.T) {
 
 	got, err := s.Restarts(ctx, "e1", "db", time.Time{})
 	require.NoError(t, err)
-	assert.Equal(t, []RestartRecord{recs[1], recs[0]}, got, "oldest first, only e1/db")
+	assert.Equal(t, []store.RestartRecord{recs[1], recs[0]}, got, "oldest first, only e1/db")
 
 	got, err = s.Restarts(ctx, "e1", "db", t0.Add(2*time.Second))
 	require.NoError(t, err)
-	assert.Equal(t, []RestartRecord{recs[0]}, got, "since is inclusive")
+	assert.Equal(t, []store.RestartRecord{recs[0]}, got, "since is inclusive")
 
 	all, err := s.AllRestarts(ctx, t0.Add(time.Second))
 	require.NoError(t, err)
-	assert.Equal(t, []RestartRecord{recs[2], recs[0], recs[3]}, all)
+	assert.Equal(t, []store.RestartRecord{recs[2], recs[0], recs[3]}, all)
 
 	none, err := s.Restarts(ctx, "e9", "db", time.Time{})
 	require.NoError(t, err)
@@ -44,11 +46,11 @@ func TestRestartsRoundTripAndFilter(t *testing.T) {
 func TestRecordRestartStoresOneFactOnce(t *testing.T) {
 	ctx := context.Background()
 	s := openTest(t)
-	r := RestartRecord{Time: t0, EnvID: "e1", Service: "db", Kind: RestartEngine, Reason: "seen by watcher 1"}
+	r := store.RestartRecord{Time: t0, EnvID: "e1", Service: "db", Kind: store.RestartEngine, Reason: "seen by watcher 1"}
 	require.NoError(t, s.RecordRestart(ctx, r))
 	r.Reason = "seen by watcher 2"
 	require.NoError(t, s.RecordRestart(ctx, r))
-	r.Kind = RestartRefused // another fact at the same time
+	r.Kind = store.RestartRefused // another fact at the same time
 	require.NoError(t, s.RecordRestart(ctx, r))
 	got, err := s.Restarts(ctx, "e1", "db", time.Time{})
 	require.NoError(t, err)
@@ -61,7 +63,7 @@ func TestRecordRestartStoresOneFactOnce(t *testing.T) {
 func TestRestartsInsideTx(t *testing.T) {
 	ctx := context.Background()
 	s := openTest(t)
-	require.NoError(t, s.RecordRestart(ctx, RestartRecord{Time: t0, EnvID: "e1", Service: "db", Kind: RestartDone}))
+	require.NoError(t, s.RecordRestart(ctx, store.RestartRecord{Time: t0, EnvID: "e1", Service: "db", Kind: store.RestartDone}))
 	err := s.Update(ctx, func(tx *Tx) error {
 		h, err := tx.Restarts(ctx, "e1", "db", time.Time{})
 		if err != nil {
@@ -73,7 +75,7 @@ func TestRestartsInsideTx(t *testing.T) {
 		}
 		require.Len(t, h, 1)
 		require.Len(t, all, 1)
-		return tx.RecordRestart(ctx, RestartRecord{Time: t0.Add(time.Second), EnvID: "e1", Service: "db", Kind: RestartRefused, Reason: "cooldown"})
+		return tx.RecordRestart(ctx, store.RestartRecord{Time: t0.Add(time.Second), EnvID: "e1", Service: "db", Kind: store.RestartRefused, Reason: "cooldown"})
 	})
 	require.NoError(t, err)
 	got, err := s.Restarts(ctx, "e1", "db", time.Time{})
@@ -116,8 +118,8 @@ func TestMigrateVersion1FileToCurrent(t *testing.T) {
 	require.NoError(t, err)
 	assert.WithinDuration(t, time.Now(), created, time.Minute, "an old store counts as created when it was upgraded")
 
-	require.NoError(t, s.RecordRestart(ctx, RestartRecord{Time: t0, EnvID: "old", Service: "db", Kind: RestartDone}))
-	require.NoError(t, s.RecordEvent(ctx, EventRecord{Time: t0, EnvID: "old", Service: "db", Container: "c1", Action: "die", ExitCode: 3}))
+	require.NoError(t, s.RecordRestart(ctx, store.RestartRecord{Time: t0, EnvID: "old", Service: "db", Kind: store.RestartDone}))
+	require.NoError(t, s.RecordEvent(ctx, store.EventRecord{Time: t0, EnvID: "old", Service: "db", Container: "c1", Action: "die", ExitCode: 3}))
 	rs, err := s.AllRestarts(ctx, time.Time{})
 	require.NoError(t, err)
 	assert.Len(t, rs, 1)

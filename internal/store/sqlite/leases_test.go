@@ -1,4 +1,4 @@
-package store
+package sqlite
 
 import (
 	"context"
@@ -7,6 +7,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/berth-dev/berth/internal/store"
 )
 
 func TestAddLease(t *testing.T) {
@@ -19,7 +21,7 @@ func TestAddLease(t *testing.T) {
 	l, err := s.AddLease(ctx, "e1", holder(42), 30*time.Second, t0)
 	require.NoError(t, err)
 	assert.Regexp(t, `^l-[0-9a-f]{16}$`, l.ID)
-	assert.Equal(t, Lease{ID: l.ID, EnvID: "e1", Holder: holder(42), CreatedAt: t0.UTC(), HeartbeatAt: t0.UTC(), TTL: 30 * time.Second}, l)
+	assert.Equal(t, store.Lease{ID: l.ID, EnvID: "e1", Holder: holder(42), CreatedAt: t0.UTC(), HeartbeatAt: t0.UTC(), TTL: 30 * time.Second}, l)
 
 	got, err := s.Lease(ctx, l.ID)
 	require.NoError(t, err)
@@ -30,9 +32,9 @@ func TestAddLease(t *testing.T) {
 	assert.True(t, env.IdleSince.IsZero(), "AddLease clears IdleSince")
 
 	_, err = s.AddLease(ctx, "nope", holder(1), 0, t0)
-	require.ErrorIs(t, err, ErrNotFound)
+	require.ErrorIs(t, err, store.ErrNotFound)
 	_, err = s.Lease(ctx, "l-0000000000000000")
-	require.ErrorIs(t, err, ErrNotFound)
+	require.ErrorIs(t, err, store.ErrNotFound)
 }
 
 func TestLeasesListing(t *testing.T) {
@@ -49,10 +51,10 @@ func TestLeasesListing(t *testing.T) {
 
 	e1, err := s.Leases(ctx, "e1")
 	require.NoError(t, err)
-	assert.Equal(t, []Lease{a, c}, e1)
+	assert.Equal(t, []store.Lease{a, c}, e1)
 	all, err := s.AllLeases(ctx)
 	require.NoError(t, err)
-	assert.Equal(t, []Lease{a, b, c}, all)
+	assert.Equal(t, []store.Lease{a, b, c}, all)
 	none, err := s.Leases(ctx, "e3")
 	require.NoError(t, err)
 	assert.Empty(t, none)
@@ -71,7 +73,7 @@ func TestHeartbeat(t *testing.T) {
 	assert.True(t, t0.Add(40*time.Second).Equal(got.HeartbeatAt))
 	assert.True(t, t0.Equal(got.CreatedAt))
 
-	require.ErrorIs(t, s.Heartbeat(ctx, "l-missing", t0), ErrNotFound)
+	require.ErrorIs(t, s.Heartbeat(ctx, "l-missing", t0), store.ErrNotFound)
 }
 
 func TestReleaseLeaseSetsIdleSinceWhenLastGoes(t *testing.T) {
@@ -98,7 +100,7 @@ func TestReleaseLeaseSetsIdleSinceWhenLastGoes(t *testing.T) {
 	assert.True(t, t0.Add(2*time.Minute).Equal(env.IdleSince))
 
 	_, err = s.ReleaseLease(ctx, b.ID, t0)
-	require.ErrorIs(t, err, ErrNotFound)
+	require.ErrorIs(t, err, store.ErrNotFound)
 
 	_, err = s.AddLease(ctx, "e1", holder(3), 0, t0.Add(3*time.Minute))
 	require.NoError(t, err)
@@ -113,7 +115,7 @@ func TestReapLeases(t *testing.T) {
 	for _, id := range []string{"e1", "e2", "e3"} {
 		require.NoError(t, s.PutEnv(ctx, testEnv(id)))
 	}
-	add := func(env string, pid int) Lease {
+	add := func(env string, pid int) store.Lease {
 		l, err := s.AddLease(ctx, env, holder(pid), 0, t0)
 		require.NoError(t, err)
 		return l
@@ -125,13 +127,13 @@ func TestReapLeases(t *testing.T) {
 	// e3 has no lease and no IdleSince: not touched by the reap.
 
 	now := t0.Add(time.Hour)
-	reaped, err := s.ReapLeases(ctx, func(l Lease) bool { return l.Holder.PID > 100 }, now)
+	reaped, err := s.ReapLeases(ctx, func(l store.Lease) bool { return l.Holder.PID > 100 }, now)
 	require.NoError(t, err)
-	assert.ElementsMatch(t, []Lease{dead1, dead2, dead3}, reaped)
+	assert.ElementsMatch(t, []store.Lease{dead1, dead2, dead3}, reaped)
 
 	all, err := s.AllLeases(ctx)
 	require.NoError(t, err)
-	assert.Equal(t, []Lease{live}, all)
+	assert.Equal(t, []store.Lease{live}, all)
 
 	idle := map[string]time.Time{}
 	for _, id := range []string{"e1", "e2", "e3"} {
@@ -143,7 +145,7 @@ func TestReapLeases(t *testing.T) {
 	assert.True(t, idle["e2"].IsZero(), "e2 keeps a lease")
 	assert.True(t, idle["e3"].IsZero(), "e3 had no lease to reap")
 
-	reaped, err = s.ReapLeases(ctx, func(Lease) bool { return false }, now)
+	reaped, err = s.ReapLeases(ctx, func(store.Lease) bool { return false }, now)
 	require.NoError(t, err)
 	assert.Empty(t, reaped)
 }
