@@ -14,7 +14,6 @@ import (
 	"github.com/berth-dev/berth/internal/proc"
 	"github.com/berth-dev/berth/internal/progress"
 	"github.com/berth-dev/berth/internal/store"
-	"github.com/berth-dev/berth/internal/store/sqlite"
 )
 
 // Acquire takes a lease on the environment o describes, creating it (and
@@ -71,7 +70,7 @@ func (m *Manager) Acquire(ctx context.Context, o Options) (*Env, error) {
 
 // ensureLocked makes environment r ready, reusing a healthy one. The
 // caller holds the environment's lock.
-func (m *Manager) ensureLocked(ctx context.Context, db *sqlite.Store, r *resolved, o Options) (store.Env, bool, error) {
+func (m *Manager) ensureLocked(ctx context.Context, db store.Store, r *resolved, o Options) (store.Env, bool, error) {
 	id := r.plan.ID.EnvID
 	rec, err := db.Env(ctx, id)
 	known := err == nil
@@ -154,7 +153,7 @@ func (m *Manager) ensureLocked(ctx context.Context, db *sqlite.Store, r *resolve
 
 // forget tears down an environment this call created but could not
 // record or lease, and drops its record.
-func (m *Manager) forget(ctx context.Context, db *sqlite.Store, id string) {
+func (m *Manager) forget(ctx context.Context, db store.Store, id string) {
 	if _, err := lifecycle.Teardown(ctx, m.conn, id, lifecycle.TeardownOptions{}); err != nil {
 		m.log.Warn("tear down unrecorded environment", "env", id, "err", err)
 	}

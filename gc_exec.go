@@ -14,7 +14,6 @@ import (
 	"github.com/berth-dev/berth/internal/lifecycle"
 	"github.com/berth-dev/berth/internal/lock"
 	"github.com/berth-dev/berth/internal/store"
-	"github.com/berth-dev/berth/internal/store/sqlite"
 )
 
 // gcParallel is how many environments gc takes down at once (the gate
@@ -25,7 +24,7 @@ const gcParallel = 4
 // under its lock and in the lifecycle order (containers, networks once
 // empty, volumes), then the remaining volumes, images and the build cache.
 // results[i] is what happened to p.Actions[i].
-func (m *Manager) gcExecute(ctx context.Context, db *sqlite.Store, locks lock.Dir, p gc.Plan) (results []GCResult, tornDown []string, errs []error) {
+func (m *Manager) gcExecute(ctx context.Context, db store.Store, locks lock.Dir, p gc.Plan) (results []GCResult, tornDown []string, errs []error) {
 	results = make([]GCResult, len(p.Actions))
 	for i, a := range p.Actions {
 		results[i] = GCResult{Action: a, Outcome: GCSkipped, Detail: "not reached"}
@@ -84,7 +83,7 @@ func (m *Manager) gcExecute(ctx context.Context, db *sqlite.Store, locks lock.Di
 // gcTeardown takes environment td.Env down as planned, under its lock,
 // if it is still as planned: no live lease, and the same record (or still
 // none, for an orphan). idx are the indices of its actions in results.
-func (m *Manager) gcTeardown(ctx context.Context, db *sqlite.Store, locks lock.Dir, td gc.Teardown, idx []int, results []GCResult) (bool, error) {
+func (m *Manager) gcTeardown(ctx context.Context, db store.Store, locks lock.Dir, td gc.Teardown, idx []int, results []GCResult) (bool, error) {
 	skip := func(why string) (bool, error) {
 		for _, i := range idx {
 			results[i].Outcome, results[i].Detail = GCSkipped, why
@@ -172,7 +171,7 @@ func (m *Manager) gcTeardown(ctx context.Context, db *sqlite.Store, locks lock.D
 
 // gcRecheck says why environment td must not be taken down after all
 // ("" = go ahead). The caller holds its lock.
-func (m *Manager) gcRecheck(ctx context.Context, db *sqlite.Store, td gc.Teardown) (string, error) {
+func (m *Manager) gcRecheck(ctx context.Context, db store.Store, td gc.Teardown) (string, error) {
 	live, _, err := m.leases(ctx, db, td.Env)
 	if err != nil {
 		return "", err
@@ -198,7 +197,7 @@ func (m *Manager) gcRecheck(ctx context.Context, db *sqlite.Store, td gc.Teardow
 
 // gcLoneVolume removes a volume outside any teardown; a berth volume
 // under its environment's lock, and only while that has no live lease.
-func (m *Manager) gcLoneVolume(ctx context.Context, db *sqlite.Store, locks lock.Dir, a gc.Action) (GCResult, error) {
+func (m *Manager) gcLoneVolume(ctx context.Context, db store.Store, locks lock.Dir, a gc.Action) (GCResult, error) {
 	if a.Env != "" {
 		unlock, ok, err := locks.TryAcquire("env-" + a.Env)
 		if err != nil {

@@ -8,7 +8,7 @@ import (
 	"github.com/berth-dev/berth/internal/gc"
 	"github.com/berth-dev/berth/internal/labels"
 	"github.com/berth-dev/berth/internal/lock"
-	"github.com/berth-dev/berth/internal/store/sqlite"
+	"github.com/berth-dev/berth/internal/store"
 )
 
 // gcFacts gathers what a cleanup plan is made from: the store's
@@ -17,7 +17,7 @@ import (
 // set, sizes from the daemon's disk usage (also every image, for the
 // normal and deep modes). before is the disk use then, when measured. In
 // mode safe a failed measurement is only a warning: sizes are then unknown.
-func (m *Manager) gcFacts(ctx context.Context, db *sqlite.Store, locks lock.Dir, mode gc.Mode, measure bool) (f gc.Facts, before *DiskTotals, warning string, err error) {
+func (m *Manager) gcFacts(ctx context.Context, db store.Store, locks lock.Dir, mode gc.Mode, measure bool) (f gc.Facts, before *DiskTotals, warning string, err error) {
 	f = gc.Facts{Now: m.now(), State: m.stateID, Host: m.host, Busy: map[string]bool{}, BuildCacheReclaimable: -1}
 	if f.StoreCreated, err = db.CreatedAt(ctx); err != nil {
 		return f, nil, "", err

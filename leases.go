@@ -5,7 +5,6 @@ import (
 
 	"github.com/berth-dev/berth/internal/proc"
 	"github.com/berth-dev/berth/internal/store"
-	"github.com/berth-dev/berth/internal/store/sqlite"
 )
 
 // live reports whether lease l's holder is still there.
@@ -14,7 +13,7 @@ func (m *Manager) live(l store.Lease) bool {
 }
 
 // leases splits an environment's leases into live and dead ones.
-func (m *Manager) leases(ctx context.Context, db *sqlite.Store, envID string) (live, dead []store.Lease, err error) {
+func (m *Manager) leases(ctx context.Context, db store.Store, envID string) (live, dead []store.Lease, err error) {
 	all, err := db.Leases(ctx, envID)
 	if err != nil {
 		return nil, nil, err
@@ -30,6 +29,6 @@ func (m *Manager) leases(ctx context.Context, db *sqlite.Store, envID string) (l
 }
 
 // reapDeadLeases deletes every lease whose holder is gone.
-func (m *Manager) reapDeadLeases(ctx context.Context, db *sqlite.Store) ([]store.Lease, error) {
+func (m *Manager) reapDeadLeases(ctx context.Context, db store.Store) ([]store.Lease, error) {
 	return db.ReapLeases(ctx, func(l store.Lease) bool { return !m.live(l) }, m.now())
 }

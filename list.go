@@ -10,7 +10,6 @@ import (
 	"github.com/berth-dev/berth/internal/labels"
 	"github.com/berth-dev/berth/internal/lifecycle"
 	"github.com/berth-dev/berth/internal/store"
-	"github.com/berth-dev/berth/internal/store/sqlite"
 )
 
 // EnvInfo describes one environment for `berth ps`.
@@ -96,7 +95,7 @@ func (m *Manager) List(ctx context.Context) ([]EnvInfo, error) {
 	return out, nil
 }
 
-func (m *Manager) describe(ctx context.Context, db *sqlite.Store, r store.Env) (EnvInfo, error) {
+func (m *Manager) describe(ctx context.Context, db store.Store, r store.Env) (EnvInfo, error) {
 	info := EnvInfo{ID: r.ID, Project: r.Project, Mode: r.Mode, State: string(r.State), CreatedAt: r.CreatedAt,
 		IdleSince: r.IdleSince, Linger: r.Linger, Endpoints: r.Endpoints}
 	ls, err := db.Leases(ctx, r.ID)

@@ -13,6 +13,7 @@ import (
 	"github.com/berth-dev/berth/internal/labels"
 	"github.com/berth-dev/berth/internal/lock"
 	"github.com/berth-dev/berth/internal/proc"
+	"github.com/berth-dev/berth/internal/store"
 	"github.com/berth-dev/berth/internal/store/sqlite"
 )
 
@@ -27,7 +28,7 @@ type Manager struct {
 	now    func() time.Time
 
 	mu      sync.Mutex // guards the lazily opened state below
-	db      *sqlite.Store
+	db      store.Store
 	locks   lock.Dir
 	stateID string // labels.StateOf the state directory
 }
@@ -69,7 +70,7 @@ func (m *Manager) Close() error {
 
 // state opens the daemon's state directory and store on first use (this
 // asks the daemon its ID).
-func (m *Manager) state(ctx context.Context) (*sqlite.Store, lock.Dir, error) {
+func (m *Manager) state(ctx context.Context) (store.Store, lock.Dir, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.db != nil {

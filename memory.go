@@ -16,7 +16,6 @@ import (
 	"github.com/berth-dev/berth/internal/memory"
 	"github.com/berth-dev/berth/internal/plan"
 	"github.com/berth-dev/berth/internal/store"
-	"github.com/berth-dev/berth/internal/store/sqlite"
 )
 
 // memoryPoll is how often [Options.WaitForMemory] checks again.
@@ -138,7 +137,7 @@ func (m *Manager) reservedMemory(ctx context.Context, envID string) (int64, int,
 // failed on because the kernel OOM-killed it (nobody else saw it: the
 // failed up removed the container), and adds its memory limit and a
 // remedy to the error. Any other error is returned as it is.
-func (m *Manager) noteOOM(ctx context.Context, db *sqlite.Store, r *resolved, err error) error {
+func (m *Manager) noteOOM(ctx context.Context, db store.Store, r *resolved, err error) error {
 	var se *lifecycle.ServiceError
 	if !errors.As(err, &se) || !m.wasOOM(ctx, r.plan.ID.EnvID, se) {
 		return err
@@ -249,7 +248,7 @@ func (m *Manager) wasOOM(ctx context.Context, envID string, se *lifecycle.Servic
 
 // oomRecorded reports whether the event watcher that ran during the up
 // already recorded this container's OOM kill (it has stopped by now).
-func (m *Manager) oomRecorded(ctx context.Context, db *sqlite.Store, envID string, se *lifecycle.ServiceError) bool {
+func (m *Manager) oomRecorded(ctx context.Context, db store.Store, envID string, se *lifecycle.ServiceError) bool {
 	evs, err := db.ServiceEvents(ctx, envID, se.Service, time.Time{})
 	if err != nil {
 		return false

@@ -8,7 +8,6 @@ import (
 	"github.com/berth-dev/berth/internal/lifecycle"
 	"github.com/berth-dev/berth/internal/lock"
 	"github.com/berth-dev/berth/internal/store"
-	"github.com/berth-dev/berth/internal/store/sqlite"
 )
 
 // ReleaseOptions tune [Manager.Release].
@@ -59,7 +58,7 @@ func (m *Manager) Release(ctx context.Context, leaseID string, o ReleaseOptions)
 
 // teardownIfIdle takes environment id down if, once it holds the
 // environment's lock, the environment has no live lease.
-func (m *Manager) teardownIfIdle(ctx context.Context, db *sqlite.Store, locks lock.Dir, id string) (bool, error) {
+func (m *Manager) teardownIfIdle(ctx context.Context, db store.Store, locks lock.Dir, id string) (bool, error) {
 	unlock, err := m.envLock(ctx, locks, id)
 	if err != nil {
 		return false, err

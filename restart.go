@@ -13,7 +13,6 @@ import (
 	"github.com/berth-dev/berth/internal/plan"
 	"github.com/berth-dev/berth/internal/policy"
 	"github.com/berth-dev/berth/internal/store"
-	"github.com/berth-dev/berth/internal/store/sqlite"
 )
 
 // Actions of a [RestartResult].
@@ -121,7 +120,7 @@ func (m *Manager) restartSetup(ctx context.Context, o Options, service string) (
 
 // restartLocked decides and, if allowed, restarts service sp of envID.
 // The caller holds the environment's lock.
-func (m *Manager) restartLocked(ctx context.Context, db *sqlite.Store, envID string, sp plan.ServicePlan,
+func (m *Manager) restartLocked(ctx context.Context, db store.Store, envID string, sp plan.ServicePlan,
 	pol policy.RestartPolicy, force bool) (RestartResult, error) {
 	res := RestartResult{EnvID: envID, Service: sp.Name}
 	st, err := lifecycle.Status(ctx, m.conn, envID)
@@ -199,7 +198,7 @@ func attempts(recs []store.RestartRecord) []policy.RestartAttempt {
 	return out
 }
 
-func (m *Manager) recordRestart(ctx context.Context, db *sqlite.Store, r store.RestartRecord) {
+func (m *Manager) recordRestart(ctx context.Context, db store.Store, r store.RestartRecord) {
 	if err := db.RecordRestart(ctx, r); err != nil {
 		m.log.Warn("record restart", "service", r.Service, "kind", r.Kind, "err", err)
 	}
@@ -207,7 +206,7 @@ func (m *Manager) recordRestart(ctx context.Context, db *sqlite.Store, r store.R
 
 // refreshEndpoints stores the environment's endpoints again: a restarted
 // container may have been given other ephemeral host ports.
-func (m *Manager) refreshEndpoints(ctx context.Context, db *sqlite.Store, envID string) {
+func (m *Manager) refreshEndpoints(ctx context.Context, db store.Store, envID string) {
 	rec, err := db.Env(ctx, envID)
 	if errors.Is(err, store.ErrNotFound) {
 		return
@@ -224,7 +223,7 @@ func (m *Manager) refreshEndpoints(ctx context.Context, db *sqlite.Store, envID 
 
 // deaths are the times service died on its own (not stopped by request),
 // as the event watcher recorded them.
-func (m *Manager) deaths(ctx context.Context, db *sqlite.Store, envID, service string, since time.Time) ([]time.Time, error) {
+func (m *Manager) deaths(ctx context.Context, db store.Store, envID, service string, since time.Time) ([]time.Time, error) {
 	evs, err := db.ServiceEvents(ctx, envID, service, since)
 	if err != nil {
 		return nil, fmt.Errorf("read events of %s: %w", service, err)

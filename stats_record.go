@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/berth-dev/berth/internal/store"
-	"github.com/berth-dev/berth/internal/store/sqlite"
 )
 
 // errKindCircuitOpen is the op log's error kind of a call the open
@@ -20,7 +19,7 @@ const flushTimeout = 5 * time.Second
 // log, in one transaction: the gate keeps them in memory (nothing is
 // written per call), and [Manager.Close] and [Manager.Stats] flush them,
 // so `berth stats` sees the calls of every process.
-func (m *Manager) flushOps(ctx context.Context, db *sqlite.Store) error {
+func (m *Manager) flushOps(ctx context.Context, db store.Store) error {
 	calls, dropped := m.conn.TakeCalls()
 	if dropped > 0 {
 		m.log.Warn("docker operation log full; calls not recorded", "dropped", dropped)

@@ -10,14 +10,19 @@ import (
 	"github.com/berth-dev/berth/internal/engine"
 	"github.com/berth-dev/berth/internal/labels"
 	"github.com/berth-dev/berth/internal/store"
-	"github.com/berth-dev/berth/internal/store/sqlite"
 )
+
+// Store is the part of [store.Store] a watcher uses: it only records.
+type Store interface {
+	RecordEvent(ctx context.Context, r store.EventRecord) error
+	RecordRestart(ctx context.Context, r store.RestartRecord) error
+}
 
 // recorder turns one environment's container events into store records.
 // It is used by one goroutine only.
 type recorder struct {
 	e          engine.Engine
-	db         *sqlite.Store
+	db         Store
 	envID      string
 	log        *slog.Logger
 	containers map[string]*containerState // by container ID

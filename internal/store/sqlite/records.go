@@ -86,7 +86,8 @@ func (s *Store) Usage(ctx context.Context, since time.Time) ([]store.UsageRecord
 	return out, nil
 }
 
-// PruneRecords deletes op and usage records older than before.
+// PruneRecords deletes op, usage, restart and event records older than
+// before.
 func (s *Store) PruneRecords(ctx context.Context, before time.Time) error {
 	return s.Update(ctx, func(tx *Tx) error {
 		for _, table := range []string{"ops", "usage", "restarts", "events"} {

@@ -17,8 +17,8 @@ import (
 // this only runs out if a process holds a transaction open and hangs.
 const busyTimeoutMS = 10_000
 
-// Store is the shared state file. Safe for concurrent use by goroutines and,
-// through SQLite's locking, by processes.
+// Store is the shared state file, a [store.Store]. Safe for concurrent use
+// by goroutines and, through SQLite's locking, by processes.
 type Store struct {
 	db    *sql.DB
 	write writeLock
