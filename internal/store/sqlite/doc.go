@@ -1,6 +1,9 @@
 // Package sqlite is the SQLite backend of [store.Store]: berth's shared
 // state in one SQLite file per daemon. [Open] opens it, creating and
-// migrating the file as needed.
+// migrating the file as needed. It passes the contract suite
+// internal/store/storetest (contract_test.go); the tests here cover what
+// is SQLite's own: the file, the schema and its migrations, the write
+// lock, several processes sharing one file, and [Store.Update].
 //
 // Many berth processes open the same file at once; the file is in WAL mode
 // with a busy timeout, and every write runs in a BEGIN IMMEDIATE
