@@ -17,13 +17,14 @@ import (
 	"github.com/berth-dev/berth/internal/restart"
 	"github.com/berth-dev/berth/internal/stats"
 	"github.com/berth-dev/berth/internal/store"
+	"github.com/berth-dev/berth/internal/store/sqlite"
 	"github.com/berth-dev/berth/internal/watch"
 )
 
 // system is the daemon's state (its store and locks) and the subsystems
 // wired over it, each given only what it uses.
 type system struct {
-	db        *store.Store
+	db        store.Store
 	leases    *leases.Book
 	acquirer  *acquire.Acquirer
 	releaser  *release.Releaser
@@ -45,7 +46,7 @@ func (m *Manager) system(ctx context.Context) (*system, error) {
 	if err != nil {
 		return nil, err
 	}
-	db, err := store.Open(ctx, filepath.Join(dir, "berth.db"))
+	db, err := sqlite.Open(ctx, filepath.Join(dir, "berth.db"))
 	if err != nil {
 		return nil, err
 	}

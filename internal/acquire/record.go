@@ -12,7 +12,7 @@ import (
 )
 
 // record is environment r's store record in state.
-func (a *Acquirer) record(r *resolve.Env, state string, ready time.Time, vars map[string]string) store.Env {
+func (a *Acquirer) record(r *resolve.Env, state store.State, ready time.Time, vars map[string]string) store.Env {
 	return store.Env{ID: r.ID(), Project: r.Project.Name, Mode: r.Plan.ID.Mode,
 		ConfigHash: r.Project.Hash, Files: r.Project.Files, State: state, CreatedAt: a.Clock.Now(),
 		ReadyAt: ready, Linger: r.Linger, Endpoints: vars, StaleAfter: r.StaleAfter}

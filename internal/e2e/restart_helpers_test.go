@@ -17,6 +17,7 @@ import (
 	"github.com/berth-dev/berth/internal/engine"
 	"github.com/berth-dev/berth/internal/labels"
 	"github.com/berth-dev/berth/internal/store"
+	"github.com/berth-dev/berth/internal/store/sqlite"
 )
 
 // upHeld brings the stack of file up with a lease held by this test
@@ -116,7 +117,7 @@ func (w *world) restarts(t *testing.T, envID, service string) []store.RestartRec
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	db, err := store.Open(ctx, filepath.Join(w.state, "berth.db"))
+	db, err := sqlite.Open(ctx, filepath.Join(w.state, "berth.db"))
 	require.NoError(t, err)
 	defer db.Close()
 	recs, err := db.Restarts(ctx, envID, service, time.Time{})
@@ -128,7 +129,7 @@ func (w *world) restarts(t *testing.T, envID, service string) []store.RestartRec
 func kinds(recs []store.RestartRecord) map[string]int {
 	n := map[string]int{}
 	for _, r := range recs {
-		n[r.Kind]++
+		n[string(r.Kind)]++
 	}
 	return n
 }

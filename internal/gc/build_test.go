@@ -41,7 +41,7 @@ func (f *Facts) withResources(env, state string, created time.Time) {
 }
 
 func shared(id string, created time.Time) store.Env {
-	return store.Env{ID: id, Mode: "shared", State: "ready", CreatedAt: created, Linger: 2 * time.Minute}
+	return store.Env{ID: id, Mode: "shared", State: store.StateReady, CreatedAt: created, Linger: 2 * time.Minute}
 }
 
 func safe() Settings { return Settings{Mode: Safe, MinAge: DefaultMinAge} }

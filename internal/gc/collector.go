@@ -21,7 +21,7 @@ type Store interface {
 	CreatedAt(ctx context.Context) (time.Time, error)
 	Envs(ctx context.Context) ([]store.Env, error)
 	Env(ctx context.Context, id string) (store.Env, error)
-	SetEnvState(ctx context.Context, id string, state string) error
+	SetEnvState(ctx context.Context, id string, state store.State) error
 	DeleteEnv(ctx context.Context, id string) error
 	PruneRecords(ctx context.Context, before time.Time) error
 }

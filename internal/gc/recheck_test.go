@@ -16,15 +16,16 @@ import (
 	"github.com/berth-dev/berth/internal/lock"
 	"github.com/berth-dev/berth/internal/proc"
 	"github.com/berth-dev/berth/internal/store"
+	"github.com/berth-dev/berth/internal/store/sqlite"
 )
 
 // testCollector is a Collector with a store and locks but no daemon
 // (Engine is nil: a Docker call would panic): enough for gc's checks under
 // the lock, which decide before any Docker call.
-func testCollector(t *testing.T) (*Collector, *store.Store, lock.Dir) {
+func testCollector(t *testing.T) (*Collector, *sqlite.Store, lock.Dir) {
 	t.Helper()
 	dir := t.TempDir()
-	db, err := store.Open(context.Background(), filepath.Join(dir, "berth.db"))
+	db, err := sqlite.Open(context.Background(), filepath.Join(dir, "berth.db"))
 	require.NoError(t, err)
 	t.Cleanup(func() { require.NoError(t, db.Close()) })
 	book := &leases.Book{Store: db, Now: time.Now, Host: proc.Host(), Alive: proc.Alive, StartTime: proc.StartTime}
@@ -39,22 +40,22 @@ func TestRecheckUnderTheLock(t *testing.T) {
 	created := time.Now().Add(-time.Hour).Truncate(time.Millisecond)
 	idle := created.Add(time.Minute)
 	planned := Teardown{Env: "demo-1", Known: true, CreatedAt: created, IdleSince: idle}
-	put := func(db *store.Store, c, i time.Time) {
-		require.NoError(t, db.PutEnv(ctx, store.Env{ID: "demo-1", Project: "demo", Mode: "shared", State: "ready", CreatedAt: c, IdleSince: i}))
+	put := func(db *sqlite.Store, c, i time.Time) {
+		require.NoError(t, db.PutEnv(ctx, store.Env{ID: "demo-1", Project: "demo", Mode: "shared", State: store.StateReady, CreatedAt: c, IdleSince: i}))
 	}
 	for _, tc := range []struct {
 		name  string
-		setup func(*store.Store)
+		setup func(*sqlite.Store)
 		td    Teardown
 		want  string
 	}{
-		{"unchanged", func(db *store.Store) { put(db, created, idle) }, planned, ""},
-		{"gone from the store", func(*store.Store) {}, planned, ""},
-		{"used since", func(db *store.Store) { put(db, created, idle.Add(time.Second)) }, planned, "used since the plan was made"},
-		{"recreated", func(db *store.Store) { put(db, created.Add(time.Second), time.Time{}) }, planned, "recreated since the plan was made"},
-		{"an orphan recorded since", func(db *store.Store) { put(db, created, idle) }, Teardown{Env: "demo-1"}, "recorded in the store since the plan was made"},
-		{"an orphan still unknown", func(*store.Store) {}, Teardown{Env: "demo-1"}, ""},
-		{"acquired since", func(db *store.Store) {
+		{"unchanged", func(db *sqlite.Store) { put(db, created, idle) }, planned, ""},
+		{"gone from the store", func(*sqlite.Store) {}, planned, ""},
+		{"used since", func(db *sqlite.Store) { put(db, created, idle.Add(time.Second)) }, planned, "used since the plan was made"},
+		{"recreated", func(db *sqlite.Store) { put(db, created.Add(time.Second), time.Time{}) }, planned, "recreated since the plan was made"},
+		{"an orphan recorded since", func(db *sqlite.Store) { put(db, created, idle) }, Teardown{Env: "demo-1"}, "recorded in the store since the plan was made"},
+		{"an orphan still unknown", func(*sqlite.Store) {}, Teardown{Env: "demo-1"}, ""},
+		{"acquired since", func(db *sqlite.Store) {
 			put(db, created, idle)
 			h := store.Holder{Host: proc.Host(), PID: os.Getpid(), StartTime: mustStart(t)} // this test process: live
 			_, err := db.AddLease(ctx, "demo-1", h, 0, time.Now())

@@ -99,7 +99,7 @@ func (q *Queries) List(ctx context.Context) ([]EnvInfo, error) {
 }
 
 func (q *Queries) describe(ctx context.Context, r store.Env) (EnvInfo, error) {
-	info := EnvInfo{ID: r.ID, Project: r.Project, Mode: r.Mode, State: r.State, CreatedAt: r.CreatedAt,
+	info := EnvInfo{ID: r.ID, Project: r.Project, Mode: r.Mode, State: string(r.State), CreatedAt: r.CreatedAt,
 		IdleSince: r.IdleSince, Linger: r.Linger, Endpoints: r.Endpoints}
 	ls, err := q.Store.Leases(ctx, r.ID)
 	if err != nil {

@@ -23,7 +23,7 @@ import (
 // Store is what releasing reads and writes.
 type Store interface {
 	Env(ctx context.Context, id string) (store.Env, error)
-	SetEnvState(ctx context.Context, id string, state string) error
+	SetEnvState(ctx context.Context, id string, state store.State) error
 	DeleteEnv(ctx context.Context, id string) error
 	Lease(ctx context.Context, id string) (store.Lease, error)
 	Leases(ctx context.Context, envID string) ([]store.Lease, error)

@@ -60,12 +60,12 @@ func TestOpStats(t *testing.T) {
 
 func TestRestartStats(t *testing.T) {
 	recs := []store.RestartRecord{
-		{Time: at(1), EnvID: "e", Service: "web", Kind: "done"},
-		{Time: at(2), EnvID: "e", Service: "web", Kind: "refused"},
-		{Time: at(3), EnvID: "e", Service: "web", Kind: "refused"},
-		{Time: at(4), EnvID: "e", Service: "db", Kind: "engine"},
-		{Time: at(5), EnvID: "e", Service: "web", Kind: "forced"},
-		{Time: at(6), EnvID: "d", Service: "web", Kind: "done"},
+		{Time: at(1), EnvID: "e", Service: "web", Kind: store.RestartDone},
+		{Time: at(2), EnvID: "e", Service: "web", Kind: store.RestartRefused},
+		{Time: at(3), EnvID: "e", Service: "web", Kind: store.RestartRefused},
+		{Time: at(4), EnvID: "e", Service: "db", Kind: store.RestartEngine},
+		{Time: at(5), EnvID: "e", Service: "web", Kind: store.RestartForced},
+		{Time: at(6), EnvID: "d", Service: "web", Kind: store.RestartDone},
 	}
 	assert.Equal(t, []ServiceRestarts{
 		{EnvID: "d", Service: "web", Done: 1},

@@ -8,6 +8,7 @@ import (
 )
 
 func TestLeaseLive(t *testing.T) {
+	t0 := time.Date(2025, 3, 4, 5, 6, 7, 0, time.UTC)
 	now := t0.Add(time.Hour)
 	const here = "here"
 	alive := func(pid int, start uint64) bool { return pid == 7 && start == 70 }

@@ -2,121 +2,125 @@ package store
 
 import (
 	"context"
-	"database/sql"
-	"errors"
-	"fmt"
-	"os"
-	"path/filepath"
-	"strings"
-
-	_ "modernc.org/sqlite" // registers the "sqlite" driver
+	"time"
 )
 
-// ErrNotFound reports that an environment or lease does not exist.
-var ErrNotFound = errors.New("not found")
+// Store is berth's shared state: environments, the leases runners hold on
+// them, and the records stats and restart limits read. Every berth process
+// working with one Docker daemon opens the same store, so an
+// implementation is safe for concurrent use by goroutines and by
+// processes, and each method is atomic: a write happens in full or not at
+// all, and no caller sees another's write half done.
+//
+// Common to every method:
+//   - errors are wrapped: test them with [errors.Is] (for example against
+//     [ErrNotFound]); a method that ends with a cancelled ctx fails;
+//   - times come back equal to the times stored, to the nanosecond, and in
+//     UTC (the zero time stays zero);
+//   - lists are empty (nil), not an error, when nothing matches;
+//   - a "since" bound is inclusive, and the zero time means no bound.
+//
+// The contract suite in internal/store/storetest checks all of this; every
+// implementation passes it.
+type Store interface {
+	// PutEnv inserts e, or replaces every field of the environment with
+	// e's ID. Replacing keeps the environment's leases.
+	PutEnv(ctx context.Context, e Env) error
+	// Env returns the environment with the given ID, or an error wrapping
+	// [ErrNotFound].
+	Env(ctx context.Context, id string) (Env, error)
+	// Envs returns every environment, ordered by CreatedAt, then ID.
+	Envs(ctx context.Context) ([]Env, error)
+	// SetEnvState sets the state of environment id ([ErrNotFound] if there
+	// is none).
+	SetEnvState(ctx context.Context, id string, state State) error
+	// SetIdleSince sets the idle time of environment id; the zero time
+	// clears it ([ErrNotFound] if there is no such environment).
+	SetIdleSince(ctx context.Context, id string, t time.Time) error
+	// DeleteEnv deletes environment id and its leases. Deleting an
+	// environment that does not exist is not an error. Records (ops,
+	// usage, restarts, events) of the environment stay.
+	DeleteEnv(ctx context.Context, id string) error
 
-// busyTimeoutMS is how long a connection waits for another writer before
-// failing with SQLITE_BUSY. Write transactions are a few milliseconds, so
-// this only runs out if a process holds a transaction open and hangs.
-const busyTimeoutMS = 10_000
+	// AddLease records a new lease of holder h on environment envID with
+	// heartbeat TTL ttl, and clears the environment's IdleSince, in one
+	// step. The lease has a new ID ("l-" and 16 hex digits), and
+	// CreatedAt and HeartbeatAt both now; it is returned as [Store.Lease]
+	// will return it. It fails with [ErrNotFound] if the environment does
+	// not exist.
+	AddLease(ctx context.Context, envID string, h Holder, ttl time.Duration, now time.Time) (Lease, error)
+	// Lease returns the lease with the given ID, or an error wrapping
+	// [ErrNotFound].
+	Lease(ctx context.Context, id string) (Lease, error)
+	// Leases returns the leases on environment envID, live or not,
+	// ordered by CreatedAt, then ID. An unknown environment has none.
+	Leases(ctx context.Context, envID string) ([]Lease, error)
+	// AllLeases returns every lease, live or not, ordered by CreatedAt,
+	// then ID.
+	AllLeases(ctx context.Context) ([]Lease, error)
+	// Heartbeat sets the HeartbeatAt of lease leaseID to now
+	// ([ErrNotFound] if the lease is gone, for example reaped).
+	Heartbeat(ctx context.Context, leaseID string, now time.Time) error
+	// ReleaseLease deletes lease leaseID ([ErrNotFound] if it is gone) and
+	// returns how many leases remain on its environment, live or not:
+	// judging liveness is the caller's business. When none remains, the
+	// environment's IdleSince is set to now in the same step.
+	ReleaseLease(ctx context.Context, leaseID string, now time.Time) (remaining int, err error)
+	// ReapLeases deletes, in one step, every lease for which dead returns
+	// true, and sets IdleSince to now on each environment that lost a
+	// lease this way and has none left; other environments are not
+	// touched. It returns the leases it deleted, in [Store.AllLeases]
+	// order. dead is called once per lease while the store holds its
+	// write lock: it must be quick (a liveness check, not a network call)
+	// and must not call the store.
+	ReapLeases(ctx context.Context, dead func(Lease) bool, now time.Time) ([]Lease, error)
 
-// Store is the shared state file. Safe for concurrent use by goroutines and,
-// through SQLite's locking, by processes.
-type Store struct {
-	db    *sql.DB
-	write writeLock
-}
+	// RecordOps appends op records, all or none. OpRecord.Duration is
+	// kept to the microsecond (truncated). No records is a no-op.
+	RecordOps(ctx context.Context, recs []OpRecord) error
+	// RecordUsage appends one usage record.
+	RecordUsage(ctx context.Context, r UsageRecord) error
+	// Ops returns the op records at or after since, oldest first; records
+	// of equal Time in the order they were recorded.
+	Ops(ctx context.Context, since time.Time) ([]OpRecord, error)
+	// Usage returns the usage records at or after since, oldest first;
+	// records of equal Time in the order they were recorded.
+	Usage(ctx context.Context, since time.Time) ([]UsageRecord, error)
+	// PruneRecords deletes the op, usage, restart and event records whose
+	// Time is before before. Environments and leases are not touched.
+	PruneRecords(ctx context.Context, before time.Time) error
 
-// querier is what [Tx] needs: a *sql.Tx for writes, the *sql.DB for reads.
-type querier interface {
-	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
-}
+	// RecordRestart appends r. A record with the same EnvID, Service, Time
+	// and Kind as one already stored is the same fact (for example one
+	// engine restart seen by two watchers): it is not stored again, and
+	// the stored one (its Reason) stays.
+	RecordRestart(ctx context.Context, r RestartRecord) error
+	// Restarts returns the restart records of service in environment
+	// envID at or after since, oldest first; records of equal Time in the
+	// order they were recorded.
+	Restarts(ctx context.Context, envID, service string, since time.Time) ([]RestartRecord, error)
+	// AllRestarts returns the restart records of every service at or
+	// after since, ordered as [Store.Restarts].
+	AllRestarts(ctx context.Context, since time.Time) ([]RestartRecord, error)
 
-// Tx runs the store's operations inside one transaction (see [Store.Update]).
-type Tx struct {
-	q querier
-}
+	// RecordEvent appends r. A record with the same Container, Time and
+	// Action as one already stored is the same event (seen by two
+	// watchers, or again after a watcher reopened its stream): it is not
+	// stored again.
+	RecordEvent(ctx context.Context, r EventRecord) error
+	// EventsSince returns the event records at or after since, oldest
+	// first; records of equal Time in the order they were recorded.
+	EventsSince(ctx context.Context, since time.Time) ([]EventRecord, error)
+	// ServiceEvents returns the event records of service in environment
+	// envID at or after since, ordered as [Store.EventsSince].
+	ServiceEvents(ctx context.Context, envID, service string, since time.Time) ([]EventRecord, error)
 
-// Open opens the store at path, creating its directory (mode 0700) and the
-// file (mode 0600) if needed, and migrates the schema to the current
-// version. The write lock is the file path+".lock" next to it. The path
-// must not contain '?'.
-func Open(ctx context.Context, path string) (*Store, error) {
-	if strings.Contains(path, "?") {
-		return nil, fmt.Errorf("open store %s: the path must not contain '?'", path)
-	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return nil, fmt.Errorf("create store directory: %w", err)
-	}
-	// Create the file ourselves so it is 0600 from the start; SQLite gives
-	// its -wal and -shm files the same mode.
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
-	if err != nil {
-		return nil, fmt.Errorf("create store %s: %w", path, err)
-	}
-	if err := f.Close(); err != nil {
-		return nil, fmt.Errorf("create store %s: %w", path, err)
-	}
-	db, err := sql.Open("sqlite", dsn(path))
-	if err != nil {
-		return nil, fmt.Errorf("open store %s: %w", path, err)
-	}
-	s := &Store{db: db, write: writeLock{path: path + ".lock"}}
-	if err := s.setup(ctx); err != nil {
-		return nil, errors.Join(fmt.Errorf("open store %s: %w", path, err), db.Close())
-	}
-	return s, nil
-}
-
-// dsn is the driver name for path: busy timeout, foreign keys, and BEGIN
-// IMMEDIATE for every transaction database/sql starts (read-only
-// transactions excepted), so a writer takes SQLite's write lock up front.
-// WAL mode is persistent in the file; [Store.setup] sets it once.
-func dsn(path string) string {
-	return path + fmt.Sprintf("?_pragma=busy_timeout(%d)", busyTimeoutMS) +
-		"&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate"
-}
-
-// Close closes the store.
-func (s *Store) Close() error {
-	if err := s.db.Close(); err != nil {
-		return fmt.Errorf("close store: %w", err)
-	}
-	return nil
-}
-
-// Update runs fn in one write transaction (BEGIN IMMEDIATE, queued behind
-// the other writers on the store's write lock): it commits if fn returns
-// nil and rolls back otherwise, returning fn's error as is. fn must not call
-// methods of the Store itself (only of tx): that would wait for itself.
-func (s *Store) Update(ctx context.Context, fn func(tx *Tx) error) error {
-	release, err := s.write.acquire(ctx)
-	if err != nil {
-		return err
-	}
-	defer release()
-	return s.updateLocked(ctx, fn)
-}
-
-// updateLocked is [Store.Update] for a caller that holds the write lock.
-func (s *Store) updateLocked(ctx context.Context, fn func(tx *Tx) error) error {
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("begin transaction: %w", err)
-	}
-	defer func() { _ = tx.Rollback() }() // no-op after Commit
-	if err := fn(&Tx{q: tx}); err != nil {
-		return err
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("commit transaction: %w", err)
-	}
-	return nil
-}
-
-// read returns a Tx that runs each statement on its own, for reads.
-func (s *Store) read() *Tx {
-	return &Tx{q: s.db}
+	// CreatedAt is when the store was created (for a store older than the
+	// record of it: when a berth that keeps the record first opened it).
+	// It is never zero and the same on every call and every open.
+	// Resources created before it may have been leased in a store that was
+	// lost; gc treats them with care.
+	CreatedAt(ctx context.Context) (time.Time, error)
+	// Close releases the store; it is not used afterwards.
+	Close() error
 }

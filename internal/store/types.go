@@ -2,12 +2,15 @@ package store
 
 import "time"
 
+// State is the state of an environment's record.
+type State string
+
 // Environment states.
 const (
-	StateCreating    = "creating"
-	StateReady       = "ready"
-	StateBroken      = "broken"
-	StateTearingDown = "tearing_down"
+	StateCreating    State = "creating"     // its stack is being brought up
+	StateReady       State = "ready"        // its stack came up healthy
+	StateBroken      State = "broken"       // known to be broken
+	StateTearingDown State = "tearing_down" // its stack is being torn down
 )
 
 // Env is the record of one environment.
@@ -17,7 +20,7 @@ type Env struct {
 	Mode       string            `json:"mode"`        // "shared" or "dedicated"
 	ConfigHash string            `json:"config_hash"` // hash of the effective configuration
 	Files      []string          `json:"files"`       // compose files it was made from
-	State      string            `json:"state"`       // one of the State* constants
+	State      State             `json:"state"`
 	CreatedAt  time.Time         `json:"created_at"`
 	ReadyAt    time.Time         `json:"ready_at"`   // zero until ready
 	Linger     time.Duration     `json:"linger"`     // how long it stays once idle
@@ -55,18 +58,59 @@ type OpRecord struct {
 	PID       int           `json:"pid"`
 }
 
+// UsageKind is what a [UsageRecord] records.
+type UsageKind string
+
 // Usage record kinds.
 const (
-	UsageAcquire = "acquire" // a new environment was made for an acquisition
-	UsageReuse   = "reuse"   // an existing environment was reused
-	UsageRelease = "release"
-	UsageReady   = "ready" // ValueMS is the time to ready
+	UsageAcquire UsageKind = "acquire" // a new environment was made for an acquisition; ValueMS is the time it took
+	UsageReuse   UsageKind = "reuse"   // an existing environment was reused; ValueMS is the time it took
+	UsageRelease UsageKind = "release" // a lease was released
+	UsageReady   UsageKind = "ready"   // ValueMS is the time to ready
 )
 
 // UsageRecord is one environment usage event.
 type UsageRecord struct {
 	Time    time.Time `json:"ts"`
 	EnvID   string    `json:"env_id"`
-	Kind    string    `json:"kind"` // one of the Usage* constants
+	Kind    UsageKind `json:"kind"`
 	ValueMS int64     `json:"value_ms"`
+}
+
+// RestartKind is what a [RestartRecord] records.
+type RestartKind string
+
+// Restart record kinds.
+const (
+	RestartDone    RestartKind = "done"    // berth restarted the service
+	RestartRefused RestartKind = "refused" // berth refused a restart (the limiter or the breaker said no)
+	RestartForced  RestartKind = "forced"  // berth restarted it with --force
+	RestartEngine  RestartKind = "engine"  // the engine restarted it on its own (restart policy)
+)
+
+// RestartRecord is one restart of a service, or one refused restart. The
+// history of every berth process of a daemon is in the one store, so the
+// restart limits hold across processes.
+type RestartRecord struct {
+	Time    time.Time   `json:"ts"`
+	EnvID   string      `json:"env_id"`
+	Service string      `json:"service"`
+	Kind    RestartKind `json:"kind"`
+	Reason  string      `json:"reason"`
+}
+
+// EventRecord is one container event of a berth environment, as the
+// watcher (internal/watch) recorded it.
+type EventRecord struct {
+	Time      time.Time `json:"ts"` // the daemon's event time
+	EnvID     string    `json:"env_id"`
+	Service   string    `json:"service"`
+	Container string    `json:"container"` // container ID
+	// Action is "die" (exited on its own), "stop" (exited after a stop or
+	// kill request), "oom", "restart", "health_status: healthy", ...
+	Action   string `json:"action"`
+	ExitCode int    `json:"exit_code"` // die and stop; 0 otherwise
+	// OOMKilled is true on the "oom" records, exactly one per OOM kill.
+	OOMKilled   bool  `json:"oom_killed"`
+	MemoryLimit int64 `json:"memory_limit"` // bytes, on oom records; 0 = no limit or unknown
 }

@@ -12,11 +12,17 @@ import (
 	"github.com/berth-dev/berth/internal/store"
 )
 
+// Store is the part of [store.Store] a watcher uses: it only records.
+type Store interface {
+	RecordEvent(ctx context.Context, r store.EventRecord) error
+	RecordRestart(ctx context.Context, r store.RestartRecord) error
+}
+
 // recorder turns one environment's container events into store records.
 // It is used by one goroutine only.
 type recorder struct {
 	e          engine.Engine
-	db         *store.Store
+	db         Store
 	envID      string
 	log        *slog.Logger
 	containers map[string]*containerState // by container ID

@@ -10,7 +10,6 @@ import (
 
 	"github.com/berth-dev/berth/internal/engine"
 	"github.com/berth-dev/berth/internal/labels"
-	"github.com/berth-dev/berth/internal/store"
 )
 
 // Reopen backoff of a broken event stream.
@@ -47,7 +46,7 @@ type Watcher struct {
 //     and, as sent, the daemon's "restart" events (explicit restart
 //     requests, which are not engine restarts);
 //   - "health_status: <status>".
-func Start(ctx context.Context, e engine.Engine, db *store.Store, envID string, log *slog.Logger) *Watcher {
+func Start(ctx context.Context, e engine.Engine, db Store, envID string, log *slog.Logger) *Watcher {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}

@@ -17,13 +17,14 @@ import (
 	"github.com/berth-dev/berth/internal/engine/fake"
 	"github.com/berth-dev/berth/internal/labels"
 	"github.com/berth-dev/berth/internal/store"
+	"github.com/berth-dev/berth/internal/store/sqlite"
 )
 
 const fakeImage = "testsvc:latest"
 
-func openStore(t *testing.T) *store.Store {
+func openStore(t *testing.T) *sqlite.Store {
 	t.Helper()
-	db, err := store.Open(t.Context(), filepath.Join(t.TempDir(), "berth.db"))
+	db, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "berth.db"))
 	if db != nil {
 		t.Cleanup(func() { require.NoError(t, db.Close()) })
 	}
@@ -50,7 +51,7 @@ func runService(t *testing.T, e engine.Engine, env, service string, spec engine.
 }
 
 // watch starts a watcher and closes it when the test ends.
-func watch(t *testing.T, e engine.Engine, db *store.Store, env string) *Watcher {
+func watch(t *testing.T, e engine.Engine, db *sqlite.Store, env string) *Watcher {
 	w := Start(t.Context(), e, db, env, slog.New(slog.NewTextHandler(t.Output(), nil)))
 	t.Cleanup(func() { require.NoError(t, w.Close()) })
 	return w
@@ -58,7 +59,7 @@ func watch(t *testing.T, e engine.Engine, db *store.Store, env string) *Watcher 
 
 // eventually waits until the store holds an event with action for
 // container id, and returns all event records.
-func eventually(t *testing.T, db *store.Store, id, action string) []store.EventRecord {
+func eventually(t *testing.T, db *sqlite.Store, id, action string) []store.EventRecord {
 	t.Helper()
 	var evs []store.EventRecord
 	require.Eventually(t, func() bool {

@@ -1,4 +1,4 @@
-package store
+package sqlite
 
 import (
 	"context"
@@ -136,19 +136,6 @@ func TestUpdateTakesWriteLockAtBegin(t *testing.T) {
 	require.NoError(t, tx.Rollback())
 }
 
-func TestUpdateRollsBackOnError(t *testing.T) {
-	ctx := context.Background()
-	s := openTest(t)
-	boom := errors.New("boom")
-	err := s.Update(ctx, func(tx *Tx) error {
-		require.NoError(t, tx.PutEnv(ctx, testEnv("e1")))
-		return boom
-	})
-	require.ErrorIs(t, err, boom)
-	_, err = s.Env(ctx, "e1")
-	require.ErrorIs(t, err, ErrNotFound)
-}
-
 // TestCreatedAtIsKeptAcrossOpens: the store's creation time is written once
 // and read back unchanged by every later open.
 func TestCreatedAtIsKeptAcrossOpens(t *testing.T) {
@@ -168,4 +155,19 @@ func TestCreatedAtIsKeptAcrossOpens(t *testing.T) {
 	again, err := s.CreatedAt(ctx)
 	require.NoError(t, err)
 	assert.True(t, first.Equal(again), "first %v, again %v", first, again)
+}
+
+// TestForeignKeyCascade checks the schema's ON DELETE CASCADE on its own,
+// not through DeleteEnv's explicit lease delete.
+func TestForeignKeyCascade(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	require.NoError(t, s.PutEnv(ctx, testEnv("e1")))
+	_, err := s.AddLease(ctx, "e1", holder(1), 0, t0)
+	require.NoError(t, err)
+	_, err = s.db.ExecContext(ctx, `DELETE FROM envs WHERE id = 'e1'`)
+	require.NoError(t, err)
+	all, err := s.AllLeases(ctx)
+	require.NoError(t, err)
+	assert.Empty(t, all)
 }

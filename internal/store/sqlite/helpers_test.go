@@ -1,4 +1,4 @@
-package store
+package sqlite
 
 import (
 	"context"
@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/berth-dev/berth/internal/store"
 )
 
 // t0 is a fixed test time with nanoseconds and a non-UTC zone, to check
@@ -23,16 +25,16 @@ func openTest(t *testing.T) *Store {
 	return s
 }
 
-func testEnv(id string) Env {
-	return Env{
+func testEnv(id string) store.Env {
+	return store.Env{
 		ID: id, Project: "demo", Mode: "shared", ConfigHash: "abc123",
 		Files:     []string{"compose.yaml", "compose.override.yaml"},
-		State:     StateReady,
+		State:     store.StateReady,
 		CreatedAt: t0, ReadyAt: t0.Add(3 * time.Second), Linger: 2 * time.Minute,
 		Endpoints: map[string]string{"BERTH_DB_HOST": "127.0.0.1", "BERTH_DB_PORT": "5432"},
 	}
 }
 
-func holder(pid int) Holder {
-	return Holder{Host: "h1", PID: pid, StartTime: 1<<63 | uint64(pid)}
+func holder(pid int) store.Holder {
+	return store.Holder{Host: "h1", PID: pid, StartTime: 1<<63 | uint64(pid)}
 }

@@ -1,4 +1,4 @@
-package store
+package sqlite
 
 import (
 	"bufio"
@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/berth-dev/berth/internal/proc"
+	"github.com/berth-dev/berth/internal/store"
 )
 
 // Environment of a child process (see process_test.go): the test binary
@@ -46,7 +47,7 @@ func runChild(role string) error {
 	if err != nil {
 		return err
 	}
-	h := Holder{Host: proc.Host(), PID: os.Getpid(), StartTime: start}
+	h := store.Holder{Host: proc.Host(), PID: os.Getpid(), StartTime: start}
 	var s *Store
 	if role == "cycles" {
 		if s, err = Open(ctx, path); err != nil {
@@ -65,7 +66,7 @@ func runChild(role string) error {
 		}
 		defer s.Close()
 		id := "open-" + strconv.Itoa(os.Getpid())
-		if err := s.PutEnv(ctx, Env{ID: id, Project: "p", Mode: "shared", State: StateReady, CreatedAt: time.Now()}); err != nil {
+		if err := s.PutEnv(ctx, store.Env{ID: id, Project: "p", Mode: "shared", State: store.StateReady, CreatedAt: time.Now()}); err != nil {
 			return err
 		}
 		if _, err = s.AddLease(ctx, id, h, 0, time.Now()); err != nil {
@@ -90,7 +91,7 @@ func runChild(role string) error {
 
 // cycles adds and releases a lease n times and returns the latency of
 // each call.
-func cycles(ctx context.Context, s *Store, envID string, h Holder) ([]time.Duration, error) {
+func cycles(ctx context.Context, s *Store, envID string, h store.Holder) ([]time.Duration, error) {
 	n, err := strconv.Atoi(os.Getenv(childCycles))
 	if err != nil {
 		return nil, err

@@ -1,53 +1,36 @@
-package store
+package sqlite
 
 import (
 	"context"
 	"fmt"
 	"time"
-)
 
-// Restart record kinds.
-const (
-	RestartDone    = "done"    // berth restarted the service
-	RestartRefused = "refused" // berth refused a restart (the limiter or the breaker said no)
-	RestartForced  = "forced"  // berth restarted it with --force
-	RestartEngine  = "engine"  // the engine restarted it on its own (restart policy)
+	"github.com/berth-dev/berth/internal/store"
 )
-
-// RestartRecord is one restart of a service, or one refused restart. The
-// history of every berth process of a daemon is in the one store, so the
-// restart limits hold across processes.
-type RestartRecord struct {
-	Time    time.Time `json:"ts"`
-	EnvID   string    `json:"env_id"`
-	Service string    `json:"service"`
-	Kind    string    `json:"kind"` // one of the Restart* constants
-	Reason  string    `json:"reason"`
-}
 
 const restartColumns = `ts, env_id, service, kind, reason`
 
 // RecordRestart appends r. A record with the same EnvID, Service, Time and
 // Kind as one already stored is the same fact (for example one engine
 // restart seen by two watchers) and is not stored again.
-func (s *Store) RecordRestart(ctx context.Context, r RestartRecord) error {
+func (s *Store) RecordRestart(ctx context.Context, r store.RestartRecord) error {
 	return s.Update(ctx, func(tx *Tx) error { return tx.RecordRestart(ctx, r) })
 }
 
 // Restarts returns the records of service in environment envID at or after
 // since (the zero time: all), oldest first.
-func (s *Store) Restarts(ctx context.Context, envID, service string, since time.Time) ([]RestartRecord, error) {
+func (s *Store) Restarts(ctx context.Context, envID, service string, since time.Time) ([]store.RestartRecord, error) {
 	return s.read().Restarts(ctx, envID, service, since)
 }
 
 // AllRestarts returns the records of every service at or after since (the
 // zero time: all), oldest first.
-func (s *Store) AllRestarts(ctx context.Context, since time.Time) ([]RestartRecord, error) {
+func (s *Store) AllRestarts(ctx context.Context, since time.Time) ([]store.RestartRecord, error) {
 	return s.read().AllRestarts(ctx, since)
 }
 
 // RecordRestart is [Store.RecordRestart] inside tx.
-func (tx *Tx) RecordRestart(ctx context.Context, r RestartRecord) error {
+func (tx *Tx) RecordRestart(ctx context.Context, r store.RestartRecord) error {
 	_, err := tx.q.ExecContext(ctx, `INSERT OR IGNORE INTO restarts (`+restartColumns+`) VALUES (?,?,?,?,?)`,
 		r.Time.UnixNano(), r.EnvID, r.Service, r.Kind, r.Reason)
 	if err != nil {
@@ -57,26 +40,26 @@ func (tx *Tx) RecordRestart(ctx context.Context, r RestartRecord) error {
 }
 
 // Restarts is [Store.Restarts] inside tx.
-func (tx *Tx) Restarts(ctx context.Context, envID, service string, since time.Time) ([]RestartRecord, error) {
+func (tx *Tx) Restarts(ctx context.Context, envID, service string, since time.Time) ([]store.RestartRecord, error) {
 	return tx.queryRestarts(ctx, `SELECT `+restartColumns+` FROM restarts
 		WHERE env_id = ? AND service = ? AND ts >= ? ORDER BY ts, rowid`, envID, service, sinceNS(since))
 }
 
 // AllRestarts is [Store.AllRestarts] inside tx.
-func (tx *Tx) AllRestarts(ctx context.Context, since time.Time) ([]RestartRecord, error) {
+func (tx *Tx) AllRestarts(ctx context.Context, since time.Time) ([]store.RestartRecord, error) {
 	return tx.queryRestarts(ctx, `SELECT `+restartColumns+` FROM restarts
 		WHERE ts >= ? ORDER BY ts, rowid`, sinceNS(since))
 }
 
-func (tx *Tx) queryRestarts(ctx context.Context, query string, args ...any) ([]RestartRecord, error) {
+func (tx *Tx) queryRestarts(ctx context.Context, query string, args ...any) ([]store.RestartRecord, error) {
 	rows, err := tx.q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("read restart records: %w", err)
 	}
 	defer rows.Close()
-	var out []RestartRecord
+	var out []store.RestartRecord
 	for rows.Next() {
-		var r RestartRecord
+		var r store.RestartRecord
 		var ts int64
 		if err := rows.Scan(&ts, &r.EnvID, &r.Service, &r.Kind, &r.Reason); err != nil {
 			return nil, fmt.Errorf("read restart records: %w", err)

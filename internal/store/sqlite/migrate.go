@@ -1,4 +1,4 @@
-package store
+package sqlite
 
 import (
 	"context"
@@ -146,7 +146,7 @@ func (s *Store) CreatedAt(ctx context.Context) (time.Time, error) {
 	if err := s.read().q.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'created_at'`).Scan(&ns); err != nil {
 		return time.Time{}, fmt.Errorf("read the store's creation time: %w", err)
 	}
-	return time.Unix(0, ns), nil
+	return time.Unix(0, ns).UTC(), nil
 }
 
 // version reads the number of migration steps applied.

@@ -1,4 +1,4 @@
-package store
+package sqlite
 
 import (
 	"context"
@@ -7,6 +7,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/berth-dev/berth/internal/store"
 )
 
 // TestUpdateWaitsForWriteLockUntilContextEnds: while one Store holds the
@@ -31,8 +33,8 @@ func TestUpdateWaitsForWriteLockUntilContextEnds(t *testing.T) {
 	})
 	require.NoError(t, err)
 
-	require.NoError(t, s2.SetEnvState(ctx, "e1", StateBroken), "the abandoned wait must not keep the lock")
+	require.NoError(t, s2.SetEnvState(ctx, "e1", store.StateBroken), "the abandoned wait must not keep the lock")
 	e, err := s1.Env(ctx, "e1")
 	require.NoError(t, err)
-	assert.Equal(t, StateBroken, e.State)
+	assert.Equal(t, store.StateBroken, e.State)
 }

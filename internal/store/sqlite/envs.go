@@ -1,4 +1,4 @@
-package store
+package sqlite
 
 import (
 	"context"
@@ -6,34 +6,36 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/berth-dev/berth/internal/store"
 )
 
 const envColumns = `id, project, mode, config_hash, files, state, created_at, ready_at, linger_ns, idle_since, endpoints, stale_after_ns`
 
 // PutEnv inserts e, or replaces every field of the environment with e's ID.
 // Replacing keeps the environment's leases.
-func (s *Store) PutEnv(ctx context.Context, e Env) error {
+func (s *Store) PutEnv(ctx context.Context, e store.Env) error {
 	return s.Update(ctx, func(tx *Tx) error { return tx.PutEnv(ctx, e) })
 }
 
 // Env returns the environment with the given ID, or an error wrapping
-// [ErrNotFound].
-func (s *Store) Env(ctx context.Context, id string) (Env, error) {
+// [store.ErrNotFound].
+func (s *Store) Env(ctx context.Context, id string) (store.Env, error) {
 	return s.read().Env(ctx, id)
 }
 
 // Envs returns every environment, oldest first.
-func (s *Store) Envs(ctx context.Context) ([]Env, error) {
+func (s *Store) Envs(ctx context.Context) ([]store.Env, error) {
 	return s.read().Envs(ctx)
 }
 
-// SetEnvState sets the state of environment id ([ErrNotFound] if none).
-func (s *Store) SetEnvState(ctx context.Context, id, state string) error {
+// SetEnvState sets the state of environment id ([store.ErrNotFound] if none).
+func (s *Store) SetEnvState(ctx context.Context, id string, state store.State) error {
 	return s.Update(ctx, func(tx *Tx) error { return tx.SetEnvState(ctx, id, state) })
 }
 
 // SetIdleSince sets the idle time of environment id; the zero time clears
-// it ([ErrNotFound] if none).
+// it ([store.ErrNotFound] if none).
 func (s *Store) SetIdleSince(ctx context.Context, id string, t time.Time) error {
 	return s.Update(ctx, func(tx *Tx) error { return tx.SetIdleSince(ctx, id, t) })
 }
@@ -45,7 +47,7 @@ func (s *Store) DeleteEnv(ctx context.Context, id string) error {
 }
 
 // PutEnv is [Store.PutEnv] inside tx.
-func (tx *Tx) PutEnv(ctx context.Context, e Env) error {
+func (tx *Tx) PutEnv(ctx context.Context, e store.Env) error {
 	files, err := jsonOf(e.Files)
 	if err != nil {
 		return fmt.Errorf("put environment %s: %w", e.ID, err)
@@ -70,25 +72,25 @@ func (tx *Tx) PutEnv(ctx context.Context, e Env) error {
 }
 
 // Env is [Store.Env] inside tx.
-func (tx *Tx) Env(ctx context.Context, id string) (Env, error) {
+func (tx *Tx) Env(ctx context.Context, id string) (store.Env, error) {
 	e, err := scanEnv(tx.q.QueryRowContext(ctx, `SELECT `+envColumns+` FROM envs WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
-		err = ErrNotFound
+		err = store.ErrNotFound
 	}
 	if err != nil {
-		return Env{}, fmt.Errorf("get environment %s: %w", id, err)
+		return store.Env{}, fmt.Errorf("get environment %s: %w", id, err)
 	}
 	return e, nil
 }
 
 // Envs is [Store.Envs] inside tx.
-func (tx *Tx) Envs(ctx context.Context) ([]Env, error) {
+func (tx *Tx) Envs(ctx context.Context) ([]store.Env, error) {
 	rows, err := tx.q.QueryContext(ctx, `SELECT `+envColumns+` FROM envs ORDER BY created_at, id`)
 	if err != nil {
 		return nil, fmt.Errorf("list environments: %w", err)
 	}
 	defer rows.Close()
-	var out []Env
+	var out []store.Env
 	for rows.Next() {
 		e, err := scanEnv(rows)
 		if err != nil {
@@ -103,7 +105,7 @@ func (tx *Tx) Envs(ctx context.Context) ([]Env, error) {
 }
 
 // SetEnvState is [Store.SetEnvState] inside tx.
-func (tx *Tx) SetEnvState(ctx context.Context, id, state string) error {
+func (tx *Tx) SetEnvState(ctx context.Context, id string, state store.State) error {
 	if err := tx.updateEnv(ctx, `UPDATE envs SET state = ? WHERE id = ?`, state, id); err != nil {
 		return fmt.Errorf("set state of environment %s: %w", id, err)
 	}
@@ -131,7 +133,7 @@ func (tx *Tx) DeleteEnv(ctx context.Context, id string) error {
 	return nil
 }
 
-// updateEnv runs an UPDATE of one environment row; [ErrNotFound] if it
+// updateEnv runs an UPDATE of one environment row; [store.ErrNotFound] if it
 // touched none.
 func (tx *Tx) updateEnv(ctx context.Context, query string, args ...any) error {
 	res, err := tx.q.ExecContext(ctx, query, args...)
@@ -141,20 +143,20 @@ func (tx *Tx) updateEnv(ctx context.Context, query string, args ...any) error {
 	return affectedOne(res)
 }
 
-func scanEnv(r rowScanner) (Env, error) {
-	var e Env
+func scanEnv(r rowScanner) (store.Env, error) {
+	var e store.Env
 	var files, endpoints string
 	var created, ready, idle sql.NullInt64
 	var linger, stale int64
 	if err := r.Scan(&e.ID, &e.Project, &e.Mode, &e.ConfigHash, &files, &e.State,
 		&created, &ready, &linger, &idle, &endpoints, &stale); err != nil {
-		return Env{}, err
+		return store.Env{}, err
 	}
 	if err := fromJSON(files, &e.Files); err != nil {
-		return Env{}, err
+		return store.Env{}, err
 	}
 	if err := fromJSON(endpoints, &e.Endpoints); err != nil {
-		return Env{}, err
+		return store.Env{}, err
 	}
 	e.CreatedAt, e.ReadyAt, e.IdleSince = timeOf(created), timeOf(ready), timeOf(idle)
 	e.Linger, e.StaleAfter = time.Duration(linger), time.Duration(stale)

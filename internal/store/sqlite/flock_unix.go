@@ -1,6 +1,6 @@
 //go:build darwin || linux || freebsd || openbsd || netbsd || dragonfly
 
-package store
+package sqlite
 
 import (
 	"errors"

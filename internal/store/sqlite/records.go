@@ -1,14 +1,16 @@
-package store
+package sqlite
 
 import (
 	"context"
 	"fmt"
 	"math"
 	"time"
+
+	"github.com/berth-dev/berth/internal/store"
 )
 
 // RecordOps appends op records in one transaction.
-func (s *Store) RecordOps(ctx context.Context, recs []OpRecord) error {
+func (s *Store) RecordOps(ctx context.Context, recs []store.OpRecord) error {
 	if len(recs) == 0 {
 		return nil
 	}
@@ -25,7 +27,7 @@ func (s *Store) RecordOps(ctx context.Context, recs []OpRecord) error {
 }
 
 // RecordUsage appends one usage record.
-func (s *Store) RecordUsage(ctx context.Context, r UsageRecord) error {
+func (s *Store) RecordUsage(ctx context.Context, r store.UsageRecord) error {
 	return s.Update(ctx, func(tx *Tx) error {
 		_, err := tx.q.ExecContext(ctx, `INSERT INTO usage (ts, env_id, kind, value_ms) VALUES (?,?,?,?)`,
 			r.Time.UnixNano(), r.EnvID, r.Kind, r.ValueMS)
@@ -37,16 +39,16 @@ func (s *Store) RecordUsage(ctx context.Context, r UsageRecord) error {
 }
 
 // Ops returns the op records at or after since, oldest first.
-func (s *Store) Ops(ctx context.Context, since time.Time) ([]OpRecord, error) {
+func (s *Store) Ops(ctx context.Context, since time.Time) ([]store.OpRecord, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT ts, op, duration_us, error_kind, retries, pid
 		FROM ops WHERE ts >= ? ORDER BY ts, rowid`, sinceNS(since))
 	if err != nil {
 		return nil, fmt.Errorf("read op records: %w", err)
 	}
 	defer rows.Close()
-	var out []OpRecord
+	var out []store.OpRecord
 	for rows.Next() {
-		var r OpRecord
+		var r store.OpRecord
 		var ts, us int64
 		if err := rows.Scan(&ts, &r.Op, &us, &r.ErrorKind, &r.Retries, &r.PID); err != nil {
 			return nil, fmt.Errorf("read op records: %w", err)
@@ -61,16 +63,16 @@ func (s *Store) Ops(ctx context.Context, since time.Time) ([]OpRecord, error) {
 }
 
 // Usage returns the usage records at or after since, oldest first.
-func (s *Store) Usage(ctx context.Context, since time.Time) ([]UsageRecord, error) {
+func (s *Store) Usage(ctx context.Context, since time.Time) ([]store.UsageRecord, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT ts, env_id, kind, value_ms
 		FROM usage WHERE ts >= ? ORDER BY ts, rowid`, sinceNS(since))
 	if err != nil {
 		return nil, fmt.Errorf("read usage records: %w", err)
 	}
 	defer rows.Close()
-	var out []UsageRecord
+	var out []store.UsageRecord
 	for rows.Next() {
-		var r UsageRecord
+		var r store.UsageRecord
 		var ts int64
 		if err := rows.Scan(&ts, &r.EnvID, &r.Kind, &r.ValueMS); err != nil {
 			return nil, fmt.Errorf("read usage records: %w", err)
@@ -84,7 +86,8 @@ func (s *Store) Usage(ctx context.Context, since time.Time) ([]UsageRecord, erro
 	return out, nil
 }
 
-// PruneRecords deletes op and usage records older than before.
+// PruneRecords deletes op, usage, restart and event records older than
+// before.
 func (s *Store) PruneRecords(ctx context.Context, before time.Time) error {
 	return s.Update(ctx, func(tx *Tx) error {
 		for _, table := range []string{"ops", "usage", "restarts", "events"} {

@@ -1,12 +1,14 @@
-package store
+package sqlite
 
 import (
 	"context"
 	"fmt"
 	"time"
+
+	"github.com/berth-dev/berth/internal/store"
 )
 
-// ReleaseLease deletes lease leaseID ([ErrNotFound] if it is gone) and
+// ReleaseLease deletes lease leaseID ([store.ErrNotFound] if it is gone) and
 // returns how many leases remain on its environment, live or not: judging
 // liveness is the caller's business. When none remains, the environment's
 // IdleSince is set to now in the same transaction.
@@ -23,8 +25,8 @@ func (s *Store) ReleaseLease(ctx context.Context, leaseID string, now time.Time)
 // lease this way and has none left. It returns the leases it deleted.
 // dead is called inside the write transaction, so it should be quick (a
 // liveness check, not a network call).
-func (s *Store) ReapLeases(ctx context.Context, dead func(Lease) bool, now time.Time) ([]Lease, error) {
-	var reaped []Lease
+func (s *Store) ReapLeases(ctx context.Context, dead func(store.Lease) bool, now time.Time) ([]store.Lease, error) {
+	var reaped []store.Lease
 	err := s.Update(ctx, func(tx *Tx) error {
 		var err error
 		reaped, err = tx.ReapLeases(ctx, dead, now)
@@ -50,12 +52,12 @@ func (tx *Tx) ReleaseLease(ctx context.Context, leaseID string, now time.Time) (
 }
 
 // ReapLeases is [Store.ReapLeases] inside tx.
-func (tx *Tx) ReapLeases(ctx context.Context, dead func(Lease) bool, now time.Time) ([]Lease, error) {
+func (tx *Tx) ReapLeases(ctx context.Context, dead func(store.Lease) bool, now time.Time) ([]store.Lease, error) {
 	all, err := tx.AllLeases(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("reap leases: %w", err)
 	}
-	var reaped []Lease
+	var reaped []store.Lease
 	touched := map[string]bool{}
 	var order []string // touched environments in a stable order
 	for _, l := range all {

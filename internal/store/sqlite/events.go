@@ -1,50 +1,36 @@
-package store
+package sqlite
 
 import (
 	"context"
 	"fmt"
 	"time"
-)
 
-// EventRecord is one container event of a berth environment, as the
-// watcher (internal/watch) recorded it.
-type EventRecord struct {
-	Time      time.Time `json:"ts"` // the daemon's event time
-	EnvID     string    `json:"env_id"`
-	Service   string    `json:"service"`
-	Container string    `json:"container"` // container ID
-	// Action is "die" (exited on its own), "stop" (exited after a stop or
-	// kill request), "oom", "restart", "health_status: healthy", ...
-	Action   string `json:"action"`
-	ExitCode int    `json:"exit_code"` // die and stop; 0 otherwise
-	// OOMKilled is true on the "oom" records, exactly one per OOM kill.
-	OOMKilled   bool  `json:"oom_killed"`
-	MemoryLimit int64 `json:"memory_limit"` // bytes, on oom records; 0 = no limit or unknown
-}
+	"github.com/berth-dev/berth/internal/store"
+)
 
 const eventColumns = `ts, env_id, service, container, action, exit_code, oom_killed, memory_limit`
 
 // RecordEvent appends r. A record with the same Container, Time and Action
 // as one already stored is the same event (seen by two watchers, or again
 // after a watcher reopened its stream) and is not stored again.
-func (s *Store) RecordEvent(ctx context.Context, r EventRecord) error {
+func (s *Store) RecordEvent(ctx context.Context, r store.EventRecord) error {
 	return s.Update(ctx, func(tx *Tx) error { return tx.RecordEvent(ctx, r) })
 }
 
 // EventsSince returns the event records at or after since (the zero time:
 // all), oldest first.
-func (s *Store) EventsSince(ctx context.Context, since time.Time) ([]EventRecord, error) {
+func (s *Store) EventsSince(ctx context.Context, since time.Time) ([]store.EventRecord, error) {
 	return s.read().EventsSince(ctx, since)
 }
 
 // ServiceEvents returns the event records of service in environment envID
 // at or after since (the zero time: all), oldest first.
-func (s *Store) ServiceEvents(ctx context.Context, envID, service string, since time.Time) ([]EventRecord, error) {
+func (s *Store) ServiceEvents(ctx context.Context, envID, service string, since time.Time) ([]store.EventRecord, error) {
 	return s.read().ServiceEvents(ctx, envID, service, since)
 }
 
 // RecordEvent is [Store.RecordEvent] inside tx.
-func (tx *Tx) RecordEvent(ctx context.Context, r EventRecord) error {
+func (tx *Tx) RecordEvent(ctx context.Context, r store.EventRecord) error {
 	oom := 0
 	if r.OOMKilled {
 		oom = 1
@@ -58,26 +44,26 @@ func (tx *Tx) RecordEvent(ctx context.Context, r EventRecord) error {
 }
 
 // EventsSince is [Store.EventsSince] inside tx.
-func (tx *Tx) EventsSince(ctx context.Context, since time.Time) ([]EventRecord, error) {
+func (tx *Tx) EventsSince(ctx context.Context, since time.Time) ([]store.EventRecord, error) {
 	return tx.queryEvents(ctx, `SELECT `+eventColumns+` FROM events
 		WHERE ts >= ? ORDER BY ts, rowid`, sinceNS(since))
 }
 
 // ServiceEvents is [Store.ServiceEvents] inside tx.
-func (tx *Tx) ServiceEvents(ctx context.Context, envID, service string, since time.Time) ([]EventRecord, error) {
+func (tx *Tx) ServiceEvents(ctx context.Context, envID, service string, since time.Time) ([]store.EventRecord, error) {
 	return tx.queryEvents(ctx, `SELECT `+eventColumns+` FROM events
 		WHERE env_id = ? AND service = ? AND ts >= ? ORDER BY ts, rowid`, envID, service, sinceNS(since))
 }
 
-func (tx *Tx) queryEvents(ctx context.Context, query string, args ...any) ([]EventRecord, error) {
+func (tx *Tx) queryEvents(ctx context.Context, query string, args ...any) ([]store.EventRecord, error) {
 	rows, err := tx.q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("read event records: %w", err)
 	}
 	defer rows.Close()
-	var out []EventRecord
+	var out []store.EventRecord
 	for rows.Next() {
-		var r EventRecord
+		var r store.EventRecord
 		var ts, oom int64
 		if err := rows.Scan(&ts, &r.EnvID, &r.Service, &r.Container, &r.Action, &r.ExitCode, &oom, &r.MemoryLimit); err != nil {
 			return nil, fmt.Errorf("read event records: %w", err)

@@ -1,6 +1,6 @@
 //go:build !(darwin || linux || freebsd || openbsd || netbsd || dragonfly || windows)
 
-package store
+package sqlite
 
 import "os"
 
