@@ -27,7 +27,6 @@ type Engine interface {
 	// ContainerStop sends the stop signal, waits up to the timeout, then
 	// kills. It returns once the daemon reports the stop done.
 	ContainerStop(ctx context.Context, id string, opts StopOptions) error
-	ContainerKill(ctx context.Context, id string, signal string) error
 	ContainerInspect(ctx context.Context, id string) (Container, error)
 	ContainerList(ctx context.Context, f ListFilter) ([]ContainerSummary, error)
 	// ContainerRemove removes a container that is not running. A running

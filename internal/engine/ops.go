@@ -14,7 +14,6 @@ const (
 	OpContainerCreate   Op = "container_create"
 	OpContainerStart    Op = "container_start"
 	OpContainerStop     Op = "container_stop"
-	OpContainerKill     Op = "container_kill"
 	OpContainerInspect  Op = "container_inspect"
 	OpContainerList     Op = "container_list"
 	OpContainerRemove   Op = "container_remove"
@@ -44,7 +43,7 @@ const (
 // Exec counts as mutating: it starts a process in a container.
 func (op Op) Mutating() bool {
 	switch op {
-	case OpContainerCreate, OpContainerStart, OpContainerStop, OpContainerKill,
+	case OpContainerCreate, OpContainerStart, OpContainerStop,
 		OpContainerRemove, OpContainerExec,
 		OpNetworkCreate, OpNetworkConnect, OpNetworkDisconnect, OpNetworkRemove,
 		OpVolumeCreate, OpVolumeRemove,

@@ -104,12 +104,6 @@ func (g *Gate) ContainerStop(ctx context.Context, id string, opts engine.StopOpt
 	})
 }
 
-func (g *Gate) ContainerKill(ctx context.Context, id, signal string) error {
-	return run0(ctx, g, engine.OpContainerKill, func(ctx context.Context) error {
-		return g.inner.ContainerKill(ctx, id, signal)
-	})
-}
-
 func (g *Gate) ContainerInspect(ctx context.Context, id string) (engine.Container, error) {
 	return run(ctx, g, engine.OpContainerInspect, func(ctx context.Context) (engine.Container, error) {
 		return g.inner.ContainerInspect(ctx, id)

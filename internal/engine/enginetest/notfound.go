@@ -16,7 +16,6 @@ func (s *suite) testNotFound(t *testing.T, ctx context.Context) {
 		"inspect container": func() error { _, err := s.e.ContainerInspect(ctx, missing); return err },
 		"start container":   func() error { return s.e.ContainerStart(ctx, missing) },
 		"stop container":    func() error { return s.e.ContainerStop(ctx, missing, engine.StopOptions{}) },
-		"kill container":    func() error { return s.e.ContainerKill(ctx, missing, "") },
 		"remove container":  func() error { return s.e.ContainerRemove(ctx, missing, engine.RemoveOptions{}) },
 		"container logs":    func() error { _, err := s.e.ContainerLogs(ctx, missing, engine.LogOptions{}); return err },
 		"container stats":   func() error { _, err := s.e.ContainerStats(ctx, missing); return err },

@@ -72,7 +72,7 @@ func Run(t *testing.T, h Harness) {
 		{"CreateConflicts", s.testCreateConflicts},
 		{"StopGracePeriod", s.testStopGrace},
 		{"StopFast", s.testStopFast},
-		{"Kill", s.testKill},
+		{"StopSIGKILL", s.testStopSIGKILL},
 		{"EphemeralPorts", s.testEphemeralPorts},
 		{"Networks", s.testNetworks},
 		{"NetworkDuplicate", s.testNetworkDuplicate},
