@@ -39,7 +39,6 @@ type Engine interface {
 	NetworkCreate(ctx context.Context, spec NetworkSpec) (string, error)
 	NetworkInspect(ctx context.Context, id string) (Network, error)
 	NetworkList(ctx context.Context, f ListFilter) ([]Network, error)
-	NetworkConnect(ctx context.Context, network, container string, aliases []string) error
 	NetworkDisconnect(ctx context.Context, network, container string) error
 	NetworkRemove(ctx context.Context, id string) error
 

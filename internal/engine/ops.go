@@ -23,7 +23,6 @@ const (
 	OpNetworkCreate     Op = "network_create"
 	OpNetworkInspect    Op = "network_inspect"
 	OpNetworkList       Op = "network_list"
-	OpNetworkConnect    Op = "network_connect"
 	OpNetworkDisconnect Op = "network_disconnect"
 	OpNetworkRemove     Op = "network_remove"
 	OpVolumeCreate      Op = "volume_create"
@@ -45,7 +44,7 @@ func (op Op) Mutating() bool {
 	switch op {
 	case OpContainerCreate, OpContainerStart, OpContainerStop,
 		OpContainerRemove, OpContainerExec,
-		OpNetworkCreate, OpNetworkConnect, OpNetworkDisconnect, OpNetworkRemove,
+		OpNetworkCreate, OpNetworkDisconnect, OpNetworkRemove,
 		OpVolumeCreate, OpVolumeRemove,
 		OpImageRemove, OpImageImport, OpImageBuild, OpImagePrune, OpBuildCachePrune:
 		return true

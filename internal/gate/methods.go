@@ -161,12 +161,6 @@ func (g *Gate) NetworkList(ctx context.Context, f engine.ListFilter) ([]engine.N
 	})
 }
 
-func (g *Gate) NetworkConnect(ctx context.Context, network, container string, aliases []string) error {
-	return run0(ctx, g, engine.OpNetworkConnect, func(ctx context.Context) error {
-		return g.inner.NetworkConnect(ctx, network, container, aliases)
-	})
-}
-
 func (g *Gate) NetworkDisconnect(ctx context.Context, network, container string) error {
 	return run0(ctx, g, engine.OpNetworkDisconnect, func(ctx context.Context) error {
 		return g.inner.NetworkDisconnect(ctx, network, container)
