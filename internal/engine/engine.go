@@ -56,6 +56,5 @@ type Engine interface {
 	// build context, and returns once the build finished. A failed build
 	// is an error carrying the builder's last output lines.
 	ImageBuild(ctx context.Context, spec BuildSpec) error
-	ImagePrune(ctx context.Context, opts PruneOptions) (PruneReport, error)
 	BuildCachePrune(ctx context.Context, opts PruneOptions) (PruneReport, error)
 }

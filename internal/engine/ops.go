@@ -33,7 +33,6 @@ const (
 	OpImageRemove       Op = "image_remove"
 	OpImageImport       Op = "image_import"
 	OpImageBuild        Op = "image_build"
-	OpImagePrune        Op = "image_prune"
 	OpBuildCachePrune   Op = "build_cache_prune"
 )
 
@@ -46,7 +45,7 @@ func (op Op) Mutating() bool {
 		OpContainerRemove, OpContainerExec,
 		OpNetworkCreate, OpNetworkDisconnect, OpNetworkRemove,
 		OpVolumeCreate, OpVolumeRemove,
-		OpImageRemove, OpImageImport, OpImageBuild, OpImagePrune, OpBuildCachePrune:
+		OpImageRemove, OpImageImport, OpImageBuild, OpBuildCachePrune:
 		return true
 	}
 	return false

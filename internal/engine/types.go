@@ -329,7 +329,7 @@ type BuildSpec struct {
 
 // PruneOptions select what a prune removes.
 type PruneOptions struct {
-	All    bool              // images: unused too, not only dangling; build cache: everything
+	All    bool              // everything unused, not only dangling records
 	Labels map[string]string // only objects with these labels
 }
 

@@ -217,12 +217,6 @@ func (g *Gate) ImageImport(ctx context.Context, rootfs io.Reader, ref string, ch
 	})
 }
 
-func (g *Gate) ImagePrune(ctx context.Context, opts engine.PruneOptions) (engine.PruneReport, error) {
-	return run(ctx, g, engine.OpImagePrune, func(ctx context.Context) (engine.PruneReport, error) {
-		return g.inner.ImagePrune(ctx, opts)
-	})
-}
-
 func (g *Gate) BuildCachePrune(ctx context.Context, opts engine.PruneOptions) (engine.PruneReport, error) {
 	return run(ctx, g, engine.OpBuildCachePrune, func(ctx context.Context) (engine.PruneReport, error) {
 		return g.inner.BuildCachePrune(ctx, opts)

@@ -103,28 +103,6 @@ func drainProgress(r io.Reader) error {
 	}
 }
 
-// ImagePrune removes dangling images, or with opts.All every image no
-// container uses; opts.Labels restricts it to images with those labels.
-func (e *Engine) ImagePrune(ctx context.Context, opts engine.PruneOptions) (engine.PruneReport, error) {
-	filters := labelFilters(opts.Labels)
-	if opts.All {
-		filters.Add("dangling", "false")
-	} else {
-		filters.Add("dangling", "true")
-	}
-	res, err := e.cli.ImagePrune(ctx, client.ImagePruneOptions{Filters: filters})
-	if err != nil {
-		return engine.PruneReport{}, wrap(engine.OpImagePrune, err)
-	}
-	rep := engine.PruneReport{SpaceReclaimed: int64(res.Report.SpaceReclaimed)}
-	for _, d := range res.Report.ImagesDeleted {
-		if d.Deleted != "" {
-			rep.Deleted = append(rep.Deleted, d.Deleted)
-		}
-	}
-	return rep, nil
-}
-
 // BuildCachePrune removes unused build cache: with opts.All everything not
 // in use, else only the daemon's default selection (dangling records).
 //
