@@ -47,7 +47,6 @@ type Engine interface {
 	VolumeRemove(ctx context.Context, name string) error
 
 	ImageInspect(ctx context.Context, ref string) (Image, error)
-	ImageList(ctx context.Context, f ListFilter) ([]Image, error)
 	ImageRemove(ctx context.Context, ref string) error
 	// ImageImport creates image ref from a tarball of a root filesystem,
 	// applying Dockerfile-style changes (ENTRYPOINT, CMD, ENV, LABEL...).

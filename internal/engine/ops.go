@@ -29,7 +29,6 @@ const (
 	OpVolumeList        Op = "volume_list"
 	OpVolumeRemove      Op = "volume_remove"
 	OpImageInspect      Op = "image_inspect"
-	OpImageList         Op = "image_list"
 	OpImageRemove       Op = "image_remove"
 	OpImageImport       Op = "image_import"
 	OpImageBuild        Op = "image_build"

@@ -105,8 +105,6 @@ type ListFilter struct {
 	All    bool              // containers: include stopped ones
 	Labels map[string]string // label key -> value ("" matches any value)
 	Name   string            // networks, containers: name filter (substring, as the daemon does)
-	// Dangling selects dangling images only (ImageList).
-	Dangling bool
 }
 
 // PortBinding publishes a container port on the host. HostPort "" or "0"

@@ -197,12 +197,6 @@ func (g *Gate) ImageInspect(ctx context.Context, ref string) (engine.Image, erro
 	})
 }
 
-func (g *Gate) ImageList(ctx context.Context, f engine.ListFilter) ([]engine.Image, error) {
-	return run(ctx, g, engine.OpImageList, func(ctx context.Context) ([]engine.Image, error) {
-		return g.inner.ImageList(ctx, f)
-	})
-}
-
 func (g *Gate) ImageRemove(ctx context.Context, ref string) error {
 	return run0(ctx, g, engine.OpImageRemove, func(ctx context.Context) error {
 		return g.inner.ImageRemove(ctx, ref)

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"time"
 
 	"github.com/containerd/errdefs/pkg/errhttp"
 	"github.com/distribution/reference"
@@ -27,24 +26,6 @@ func (e *Engine) ImageInspect(ctx context.Context, ref string) (engine.Image, er
 		img.Labels = res.Config.Labels
 	}
 	return img, nil
-}
-
-// ImageList lists top-level images matching f's labels, f.Name (as a
-// reference pattern, e.g. "berth-testsvc" or "berth-*:*") and f.Dangling.
-func (e *Engine) ImageList(ctx context.Context, f engine.ListFilter) ([]engine.Image, error) {
-	filters := listFilters(engine.ListFilter{Labels: f.Labels, Dangling: f.Dangling})
-	if f.Name != "" {
-		filters.Add("reference", f.Name)
-	}
-	res, err := e.cli.ImageList(ctx, client.ImageListOptions{Filters: filters})
-	if err != nil {
-		return nil, wrap(engine.OpImageList, err)
-	}
-	out := make([]engine.Image, 0, len(res.Items))
-	for _, i := range res.Items {
-		out = append(out, engine.Image{ID: i.ID, RepoTags: i.RepoTags, Created: time.Unix(i.Created, 0), Size: i.Size, Labels: i.Labels})
-	}
-	return out, nil
 }
 
 // ImageRemove removes an image reference (untagging it; the image goes when
