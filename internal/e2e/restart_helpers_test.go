@@ -91,12 +91,13 @@ func (w *world) makeUnhealthy(t *testing.T, envID, service string) {
 		30*time.Second, 100*time.Millisecond, "%s never turned unhealthy", service)
 }
 
-// kill SIGKILLs service's container (no restart policy brings it back)
-// and waits until it has exited.
+// kill SIGKILLs service's container (a stop with signal SIGKILL: no grace
+// period, and no restart policy brings it back) and waits until it has
+// exited.
 func (w *world) kill(t *testing.T, envID, service string) {
 	t.Helper()
 	c := w.container(t, envID, service)
-	require.NoError(t, w.e.ContainerKill(t.Context(), c.ID, "SIGKILL"))
+	require.NoError(t, w.e.ContainerStop(t.Context(), c.ID, engine.StopOptions{Signal: "SIGKILL"}))
 	require.Eventually(t, func() bool { return w.container(t, envID, service).State.Status == "exited" },
 		10*time.Second, 20*time.Millisecond)
 }

@@ -27,7 +27,6 @@ type Engine interface {
 	// ContainerStop sends the stop signal, waits up to the timeout, then
 	// kills. It returns once the daemon reports the stop done.
 	ContainerStop(ctx context.Context, id string, opts StopOptions) error
-	ContainerKill(ctx context.Context, id string, signal string) error
 	ContainerInspect(ctx context.Context, id string) (Container, error)
 	ContainerList(ctx context.Context, f ListFilter) ([]ContainerSummary, error)
 	// ContainerRemove removes a container that is not running. A running
@@ -40,7 +39,6 @@ type Engine interface {
 	NetworkCreate(ctx context.Context, spec NetworkSpec) (string, error)
 	NetworkInspect(ctx context.Context, id string) (Network, error)
 	NetworkList(ctx context.Context, f ListFilter) ([]Network, error)
-	NetworkConnect(ctx context.Context, network, container string, aliases []string) error
 	NetworkDisconnect(ctx context.Context, network, container string) error
 	NetworkRemove(ctx context.Context, id string) error
 
@@ -49,7 +47,6 @@ type Engine interface {
 	VolumeRemove(ctx context.Context, name string) error
 
 	ImageInspect(ctx context.Context, ref string) (Image, error)
-	ImageList(ctx context.Context, f ListFilter) ([]Image, error)
 	ImageRemove(ctx context.Context, ref string) error
 	// ImageImport creates image ref from a tarball of a root filesystem,
 	// applying Dockerfile-style changes (ENTRYPOINT, CMD, ENV, LABEL...).
@@ -58,6 +55,5 @@ type Engine interface {
 	// build context, and returns once the build finished. A failed build
 	// is an error carrying the builder's last output lines.
 	ImageBuild(ctx context.Context, spec BuildSpec) error
-	ImagePrune(ctx context.Context, opts PruneOptions) (PruneReport, error)
 	BuildCachePrune(ctx context.Context, opts PruneOptions) (PruneReport, error)
 }

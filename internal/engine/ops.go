@@ -14,7 +14,6 @@ const (
 	OpContainerCreate   Op = "container_create"
 	OpContainerStart    Op = "container_start"
 	OpContainerStop     Op = "container_stop"
-	OpContainerKill     Op = "container_kill"
 	OpContainerInspect  Op = "container_inspect"
 	OpContainerList     Op = "container_list"
 	OpContainerRemove   Op = "container_remove"
@@ -24,18 +23,15 @@ const (
 	OpNetworkCreate     Op = "network_create"
 	OpNetworkInspect    Op = "network_inspect"
 	OpNetworkList       Op = "network_list"
-	OpNetworkConnect    Op = "network_connect"
 	OpNetworkDisconnect Op = "network_disconnect"
 	OpNetworkRemove     Op = "network_remove"
 	OpVolumeCreate      Op = "volume_create"
 	OpVolumeList        Op = "volume_list"
 	OpVolumeRemove      Op = "volume_remove"
 	OpImageInspect      Op = "image_inspect"
-	OpImageList         Op = "image_list"
 	OpImageRemove       Op = "image_remove"
 	OpImageImport       Op = "image_import"
 	OpImageBuild        Op = "image_build"
-	OpImagePrune        Op = "image_prune"
 	OpBuildCachePrune   Op = "build_cache_prune"
 )
 
@@ -44,11 +40,11 @@ const (
 // Exec counts as mutating: it starts a process in a container.
 func (op Op) Mutating() bool {
 	switch op {
-	case OpContainerCreate, OpContainerStart, OpContainerStop, OpContainerKill,
+	case OpContainerCreate, OpContainerStart, OpContainerStop,
 		OpContainerRemove, OpContainerExec,
-		OpNetworkCreate, OpNetworkConnect, OpNetworkDisconnect, OpNetworkRemove,
+		OpNetworkCreate, OpNetworkDisconnect, OpNetworkRemove,
 		OpVolumeCreate, OpVolumeRemove,
-		OpImageRemove, OpImageImport, OpImageBuild, OpImagePrune, OpBuildCachePrune:
+		OpImageRemove, OpImageImport, OpImageBuild, OpBuildCachePrune:
 		return true
 	}
 	return false

@@ -105,8 +105,6 @@ type ListFilter struct {
 	All    bool              // containers: include stopped ones
 	Labels map[string]string // label key -> value ("" matches any value)
 	Name   string            // networks, containers: name filter (substring, as the daemon does)
-	// Dangling selects dangling images only (ImageList).
-	Dangling bool
 }
 
 // PortBinding publishes a container port on the host. HostPort "" or "0"
@@ -329,7 +327,7 @@ type BuildSpec struct {
 
 // PruneOptions select what a prune removes.
 type PruneOptions struct {
-	All    bool              // images: unused too, not only dangling; build cache: everything
+	All    bool              // everything unused, not only dangling records
 	Labels map[string]string // only objects with these labels
 }
 

@@ -104,12 +104,6 @@ func (g *Gate) ContainerStop(ctx context.Context, id string, opts engine.StopOpt
 	})
 }
 
-func (g *Gate) ContainerKill(ctx context.Context, id, signal string) error {
-	return run0(ctx, g, engine.OpContainerKill, func(ctx context.Context) error {
-		return g.inner.ContainerKill(ctx, id, signal)
-	})
-}
-
 func (g *Gate) ContainerInspect(ctx context.Context, id string) (engine.Container, error) {
 	return run(ctx, g, engine.OpContainerInspect, func(ctx context.Context) (engine.Container, error) {
 		return g.inner.ContainerInspect(ctx, id)
@@ -167,12 +161,6 @@ func (g *Gate) NetworkList(ctx context.Context, f engine.ListFilter) ([]engine.N
 	})
 }
 
-func (g *Gate) NetworkConnect(ctx context.Context, network, container string, aliases []string) error {
-	return run0(ctx, g, engine.OpNetworkConnect, func(ctx context.Context) error {
-		return g.inner.NetworkConnect(ctx, network, container, aliases)
-	})
-}
-
 func (g *Gate) NetworkDisconnect(ctx context.Context, network, container string) error {
 	return run0(ctx, g, engine.OpNetworkDisconnect, func(ctx context.Context) error {
 		return g.inner.NetworkDisconnect(ctx, network, container)
@@ -209,12 +197,6 @@ func (g *Gate) ImageInspect(ctx context.Context, ref string) (engine.Image, erro
 	})
 }
 
-func (g *Gate) ImageList(ctx context.Context, f engine.ListFilter) ([]engine.Image, error) {
-	return run(ctx, g, engine.OpImageList, func(ctx context.Context) ([]engine.Image, error) {
-		return g.inner.ImageList(ctx, f)
-	})
-}
-
 func (g *Gate) ImageRemove(ctx context.Context, ref string) error {
 	return run0(ctx, g, engine.OpImageRemove, func(ctx context.Context) error {
 		return g.inner.ImageRemove(ctx, ref)
@@ -226,12 +208,6 @@ func (g *Gate) ImageRemove(ctx context.Context, ref string) error {
 func (g *Gate) ImageImport(ctx context.Context, rootfs io.Reader, ref string, changes []string) error {
 	return run0(ctx, g, engine.OpImageImport, func(ctx context.Context) error {
 		return permanent(g.inner.ImageImport(ctx, rootfs, ref, changes))
-	})
-}
-
-func (g *Gate) ImagePrune(ctx context.Context, opts engine.PruneOptions) (engine.PruneReport, error) {
-	return run(ctx, g, engine.OpImagePrune, func(ctx context.Context) (engine.PruneReport, error) {
-		return g.inner.ImagePrune(ctx, opts)
 	})
 }
 

@@ -93,7 +93,7 @@ func runChild(role string) error {
 			return err
 		}
 		fmt.Println("waiting")
-		if err := g.ContainerKill(ctx, "x", "KILL"); err != nil {
+		if err := g.ContainerRemove(ctx, "x", engine.RemoveOptions{}); err != nil {
 			return err
 		}
 		fmt.Println(time.Now().UnixNano()) // when the call got its slot and ran
@@ -121,7 +121,7 @@ func (s *slowEngine) ContainerStart(ctx context.Context, _ string) error {
 	return s.add(ctx, -1)
 }
 
-func (s *slowEngine) ContainerKill(context.Context, string, string) error { return nil }
+func (s *slowEngine) ContainerRemove(context.Context, string, engine.RemoveOptions) error { return nil }
 
 func (s *slowEngine) add(ctx context.Context, d int) error {
 	release, err := s.counter.Acquire(ctx, "counter")

@@ -62,7 +62,8 @@ func (r realEnv) run(t *testing.T, spec engine.ContainerSpec) string {
 }
 
 // cleanup kills and removes this test's containers, then removes its
-// networks. It never forces: a container is killed, then removed.
+// networks. It never forces: a container is killed (a stop with signal
+// SIGKILL), then removed.
 func (r realEnv) cleanup(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(t.Context()), time.Minute)
 	defer cancel()
@@ -72,7 +73,7 @@ func (r realEnv) cleanup(t *testing.T) {
 		t.Errorf("cleanup: list containers: %v", err)
 	}
 	for _, c := range cs {
-		if err := r.e.ContainerKill(ctx, c.ID, "SIGKILL"); err != nil && !errors.Is(err, engine.ErrNotFound) && !errors.Is(err, engine.ErrConflict) {
+		if err := r.e.ContainerStop(ctx, c.ID, engine.StopOptions{Signal: "SIGKILL"}); err != nil && !errors.Is(err, engine.ErrNotFound) {
 			t.Logf("cleanup: kill %s: %v", c.Name, err)
 		}
 		ok := assertEventually(ctx, func() bool {

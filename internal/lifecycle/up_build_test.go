@@ -1,6 +1,7 @@
 package lifecycle_test
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -51,6 +52,9 @@ func TestUpBuildFailureTearsDown(t *testing.T) {
 	api := svc("api", nil)
 	api.Image, api.Build = "", &compose.Build{Context: dir}
 	p := planOf(t, "env-bfail", api)
+	// The fake does not parse Dockerfiles: fail the build as the daemon
+	// fails this one.
+	e.FailNext(engine.OpImageBuild, fmt.Errorf("COPY failed: file not found in build context: %w", engine.ErrInvalid))
 	rec := newRecorder()
 	err := lifecycle.Up(t.Context(), e, p, lifecycle.UpOptions{Progress: rec})
 	require.ErrorIs(t, err, engine.ErrInvalid)

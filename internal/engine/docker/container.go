@@ -67,12 +67,6 @@ func (e *Engine) ContainerStart(ctx context.Context, id string) error {
 	return wrap(engine.OpContainerStart, err)
 }
 
-// ContainerKill sends signal ("" = SIGKILL) to the container's main process.
-func (e *Engine) ContainerKill(ctx context.Context, id string, signal string) error {
-	_, err := e.cli.ContainerKill(ctx, id, client.ContainerKillOptions{Signal: signal})
-	return wrap(engine.OpContainerKill, err)
-}
-
 // ContainerRemove removes a stopped container, and its anonymous volumes
 // when opts.Volumes is set. It never forces: the daemon refuses a running
 // container with an [engine.ErrConflict] error.

@@ -24,15 +24,12 @@ func labelFilters(labels map[string]string) client.Filters {
 	return f
 }
 
-// listFilters converts an [engine.ListFilter] to daemon filters: labels,
-// name and, when set, dangling=true. All is a query option, not a filter.
+// listFilters converts an [engine.ListFilter] to daemon filters: labels
+// and name. All is a query option, not a filter.
 func listFilters(lf engine.ListFilter) client.Filters {
 	f := labelFilters(lf.Labels)
 	if lf.Name != "" {
 		f.Add("name", lf.Name)
-	}
-	if lf.Dangling {
-		f.Add("dangling", "true")
 	}
 	return f
 }

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"time"
 
 	"github.com/containerd/errdefs/pkg/errhttp"
 	"github.com/distribution/reference"
@@ -27,24 +26,6 @@ func (e *Engine) ImageInspect(ctx context.Context, ref string) (engine.Image, er
 		img.Labels = res.Config.Labels
 	}
 	return img, nil
-}
-
-// ImageList lists top-level images matching f's labels, f.Name (as a
-// reference pattern, e.g. "berth-testsvc" or "berth-*:*") and f.Dangling.
-func (e *Engine) ImageList(ctx context.Context, f engine.ListFilter) ([]engine.Image, error) {
-	filters := listFilters(engine.ListFilter{Labels: f.Labels, Dangling: f.Dangling})
-	if f.Name != "" {
-		filters.Add("reference", f.Name)
-	}
-	res, err := e.cli.ImageList(ctx, client.ImageListOptions{Filters: filters})
-	if err != nil {
-		return nil, wrap(engine.OpImageList, err)
-	}
-	out := make([]engine.Image, 0, len(res.Items))
-	for _, i := range res.Items {
-		out = append(out, engine.Image{ID: i.ID, RepoTags: i.RepoTags, Created: time.Unix(i.Created, 0), Size: i.Size, Labels: i.Labels})
-	}
-	return out, nil
 }
 
 // ImageRemove removes an image reference (untagging it; the image goes when
@@ -101,28 +82,6 @@ func drainProgress(r io.Reader) error {
 			return errors.New(m.ErrorText)
 		}
 	}
-}
-
-// ImagePrune removes dangling images, or with opts.All every image no
-// container uses; opts.Labels restricts it to images with those labels.
-func (e *Engine) ImagePrune(ctx context.Context, opts engine.PruneOptions) (engine.PruneReport, error) {
-	filters := labelFilters(opts.Labels)
-	if opts.All {
-		filters.Add("dangling", "false")
-	} else {
-		filters.Add("dangling", "true")
-	}
-	res, err := e.cli.ImagePrune(ctx, client.ImagePruneOptions{Filters: filters})
-	if err != nil {
-		return engine.PruneReport{}, wrap(engine.OpImagePrune, err)
-	}
-	rep := engine.PruneReport{SpaceReclaimed: int64(res.Report.SpaceReclaimed)}
-	for _, d := range res.Report.ImagesDeleted {
-		if d.Deleted != "" {
-			rep.Deleted = append(rep.Deleted, d.Deleted)
-		}
-	}
-	return rep, nil
 }
 
 // BuildCachePrune removes unused build cache: with opts.All everything not

@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 
 	"github.com/berth-dev/berth/internal/engine"
+	"github.com/berth-dev/berth/internal/engine/docker"
 	"github.com/berth-dev/berth/internal/itest"
 )
 
@@ -54,7 +55,7 @@ func sweep(t *testing.T, e engine.Engine, labels map[string]string) {
 	for _, v := range vols {
 		errs = append(errs, ignoreNotFound(e.VolumeRemove(ctx, v.Name)))
 	}
-	imgs, err := e.ImageList(ctx, engine.ListFilter{Labels: labels})
+	imgs, err := docker.LabelledImages(ctx, e, labels)
 	errs = append(errs, err)
 	for _, i := range imgs {
 		refs := i.RepoTags // by tag: an ID with several tags is refused without force

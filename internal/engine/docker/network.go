@@ -73,11 +73,6 @@ func networkFrom(n network.Network) engine.Network {
 	return engine.Network{ID: n.ID, Name: n.Name, Driver: n.Driver, Created: n.Created, Labels: n.Labels}
 }
 
-// NetworkConnect attaches a container to a network with DNS aliases.
-func (e *Engine) NetworkConnect(ctx context.Context, netw, ctr string, aliases []string) error {
-	return wrap(engine.OpNetworkConnect, e.connect(ctx, netw, ctr, aliases))
-}
-
 // NetworkDisconnect detaches a container from a network. It never forces.
 func (e *Engine) NetworkDisconnect(ctx context.Context, netw, ctr string) error {
 	_, err := e.cli.NetworkDisconnect(ctx, netw, client.NetworkDisconnectOptions{Container: ctr})

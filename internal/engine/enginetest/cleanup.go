@@ -3,6 +3,7 @@ package enginetest
 import (
 	"context"
 	"errors"
+	"slices"
 	"testing"
 	"time"
 
@@ -73,7 +74,9 @@ func (s *suite) removeImage(t *testing.T, ref string) {
 }
 
 // sweep runs after every subtest and its cleanups: whatever still carries
-// this run's label leaked. It is removed (gracefully) and reported.
+// this run's label, and any image still tagged with a reference the run
+// handed out (see imageRef), leaked. It is removed (gracefully) and
+// reported.
 func (s *suite) sweep(t *testing.T) {
 	ctx, cancel := cleanupCtx()
 	defer cancel()
@@ -96,11 +99,20 @@ func (s *suite) sweep(t *testing.T) {
 		t.Errorf("leaked volume %s", v.Name)
 		s.removeVolume(t, v.Name)
 	}
-	imgs, err := s.e.ImageList(ctx, engine.ListFilter{Labels: s.runLabel()})
-	errs = append(errs, err)
-	for _, im := range imgs {
-		t.Errorf("leaked image %v (%s)", im.RepoTags, im.ID)
-		s.removeImage(t, im.ID)
+	s.mu.Lock()
+	refs := slices.Clone(s.images)
+	s.mu.Unlock()
+	for _, ref := range refs {
+		im, err := s.e.ImageInspect(ctx, ref)
+		if errors.Is(err, engine.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		t.Errorf("leaked image %s (%s)", ref, im.ID)
+		s.removeImage(t, ref)
 	}
 	if err := errors.Join(errs...); err != nil {
 		t.Errorf("sweep: %v", err)

@@ -30,7 +30,7 @@ func (s *suite) testEvents(t *testing.T, ctx context.Context) {
 	start := s.nextEvent(t, evs, errc, "start")
 	assert.Equal(t, id, start.ActorID)
 	assert.Equal(t, spec.Labels[caseKey], start.Attributes[caseKey], "labels are attributes")
-	require.NoError(t, s.e.ContainerKill(ctx, id, "SIGKILL"))
+	require.NoError(t, s.e.ContainerStop(ctx, id, engine.StopOptions{Signal: "SIGKILL"}))
 	die := s.nextEvent(t, evs, errc, "die")
 	assert.Equal(t, id, die.ActorID)
 	assert.Equal(t, "137", die.Attributes["exitCode"])

@@ -23,7 +23,7 @@ func (s *suite) createNetwork(t *testing.T, ctx context.Context) (string, engine
 }
 
 // testNetworks: create, inspect by ID and name, list by label, attach at
-// create and by connect, disconnect; a network with a running container
+// create (with aliases), disconnect; a network with a running container
 // cannot be removed; once it has none it can.
 func (s *suite) testNetworks(t *testing.T, ctx context.Context) {
 	nid, nspec := s.createNetwork(t, ctx)
@@ -52,9 +52,10 @@ func (s *suite) testNetworks(t *testing.T, ctx context.Context) {
 	requireKind(t, engine.ErrConflict, err, "remove a network with a running container")
 	s.requireEndpoints(t, ctx, nid, a)
 
-	b := s.create(t, ctx, s.spec())
+	bSpec := s.spec()
+	bSpec.Networks = []engine.EndpointSpec{{Network: nspec.Name, Aliases: []string{"svc-b"}}}
+	b := s.create(t, ctx, bSpec)
 	require.NoError(t, s.e.ContainerStart(ctx, b))
-	require.NoError(t, s.e.NetworkConnect(ctx, nid, b, []string{"svc-b"}))
 	assert.Contains(t, s.inspect(t, ctx, b).Networks[nspec.Name], "svc-b")
 	s.requireEndpoints(t, ctx, nid, a, b)
 	require.NoError(t, s.e.NetworkDisconnect(ctx, nid, b))

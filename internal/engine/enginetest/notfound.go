@@ -13,20 +13,19 @@ import (
 func (s *suite) testNotFound(t *testing.T, ctx context.Context) {
 	missing := "berth-enginetest-" + s.run + "-missing"
 	checks := map[string]func() error{
-		"inspect container": func() error { _, err := s.e.ContainerInspect(ctx, missing); return err },
-		"start container":   func() error { return s.e.ContainerStart(ctx, missing) },
-		"stop container":    func() error { return s.e.ContainerStop(ctx, missing, engine.StopOptions{}) },
-		"kill container":    func() error { return s.e.ContainerKill(ctx, missing, "") },
-		"remove container":  func() error { return s.e.ContainerRemove(ctx, missing, engine.RemoveOptions{}) },
-		"container logs":    func() error { _, err := s.e.ContainerLogs(ctx, missing, engine.LogOptions{}); return err },
-		"container stats":   func() error { _, err := s.e.ContainerStats(ctx, missing); return err },
-		"container exec":    func() error { _, err := s.e.ContainerExec(ctx, missing, probeCmd); return err },
-		"inspect network":   func() error { _, err := s.e.NetworkInspect(ctx, missing); return err },
-		"remove network":    func() error { return s.e.NetworkRemove(ctx, missing) },
-		"connect network":   func() error { return s.e.NetworkConnect(ctx, missing, missing, nil) },
-		"remove volume":     func() error { return s.e.VolumeRemove(ctx, missing) },
-		"inspect image":     func() error { _, err := s.e.ImageInspect(ctx, missing+":none"); return err },
-		"remove image":      func() error { return s.e.ImageRemove(ctx, missing+":none") },
+		"inspect container":  func() error { _, err := s.e.ContainerInspect(ctx, missing); return err },
+		"start container":    func() error { return s.e.ContainerStart(ctx, missing) },
+		"stop container":     func() error { return s.e.ContainerStop(ctx, missing, engine.StopOptions{}) },
+		"remove container":   func() error { return s.e.ContainerRemove(ctx, missing, engine.RemoveOptions{}) },
+		"container logs":     func() error { _, err := s.e.ContainerLogs(ctx, missing, engine.LogOptions{}); return err },
+		"container stats":    func() error { _, err := s.e.ContainerStats(ctx, missing); return err },
+		"container exec":     func() error { _, err := s.e.ContainerExec(ctx, missing, probeCmd); return err },
+		"inspect network":    func() error { _, err := s.e.NetworkInspect(ctx, missing); return err },
+		"remove network":     func() error { return s.e.NetworkRemove(ctx, missing) },
+		"disconnect network": func() error { return s.e.NetworkDisconnect(ctx, missing, missing) },
+		"remove volume":      func() error { return s.e.VolumeRemove(ctx, missing) },
+		"inspect image":      func() error { _, err := s.e.ImageInspect(ctx, missing+":none"); return err },
+		"remove image":       func() error { return s.e.ImageRemove(ctx, missing+":none") },
 	}
 	for what, call := range checks {
 		requireKind(t, engine.ErrNotFound, call(), what)

@@ -36,17 +36,17 @@ func (s *suite) testStopFast(t *testing.T, ctx context.Context) {
 	assert.Equal(t, 0, c.State.ExitCode, "the test service exits 0 on SIGTERM")
 }
 
-// testKill: SIGKILL ends even a service that ignores SIGTERM, with exit
-// code 137; killing a stopped container is ErrConflict.
-func (s *suite) testKill(t *testing.T, ctx context.Context) {
+// testStopSIGKILL: a stop with signal SIGKILL ends even a service that
+// ignores SIGTERM at once, with exit code 137, without waiting the grace
+// period; stopping it again is not an error.
+func (s *suite) testStopSIGKILL(t *testing.T, ctx context.Context) {
 	id := s.startReady(t, ctx, s.spec("TESTSVC_IGNORE_SIGTERM=1"))
-	require.NoError(t, s.e.ContainerKill(ctx, id, "SIGKILL"))
-	var c engine.Container
-	poll(t, ctx, 30*time.Second, "killed container to exit", func() (bool, string) {
-		c = s.inspect(t, ctx, id)
-		return !c.State.Running, c.State.Status
-	})
+	start := time.Now()
+	opts := engine.StopOptions{Signal: "SIGKILL", Timeout: ptr(30 * time.Second)}
+	require.NoError(t, s.e.ContainerStop(ctx, id, opts))
+	assert.Less(t, time.Since(start), 10*time.Second, "stop did not wait the grace period")
+	c := s.inspect(t, ctx, id)
+	assert.False(t, c.State.Running)
 	assert.Equal(t, 137, c.State.ExitCode)
-	err := s.e.ContainerKill(ctx, id, "SIGKILL")
-	requireKind(t, engine.ErrConflict, err, "kill a stopped container")
+	require.NoError(t, s.e.ContainerStop(ctx, id, opts), "stop a stopped container")
 }

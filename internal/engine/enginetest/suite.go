@@ -16,6 +16,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -45,13 +46,16 @@ type Harness struct {
 	Image string
 }
 
-// suite is one run of the contract: the harness, the run ID and a counter
-// for unique names.
+// suite is one run of the contract: the harness, the run ID, a counter
+// for unique names and the image references the run hands out.
 type suite struct {
 	h   Harness
 	e   engine.Engine
 	run string
 	seq atomic.Int64
+
+	mu     sync.Mutex
+	images []string // every ref from imageRef, for the sweep
 }
 
 // Run runs the contract suite against h.Engine as parallel subtests.
@@ -72,7 +76,7 @@ func Run(t *testing.T, h Harness) {
 		{"CreateConflicts", s.testCreateConflicts},
 		{"StopGracePeriod", s.testStopGrace},
 		{"StopFast", s.testStopFast},
-		{"Kill", s.testKill},
+		{"StopSIGKILL", s.testStopSIGKILL},
 		{"EphemeralPorts", s.testEphemeralPorts},
 		{"Networks", s.testNetworks},
 		{"NetworkDuplicate", s.testNetworkDuplicate},
@@ -99,6 +103,17 @@ func Run(t *testing.T, h Harness) {
 // name returns a unique resource name of this run.
 func (s *suite) name(kind string) string {
 	return fmt.Sprintf("berth-enginetest-%s-%s%d", s.run, kind, s.seq.Add(1))
+}
+
+// imageRef returns a unique image reference of this run ("<name>:v1") and
+// remembers it: the engine lists no images, so the sweep looks for leaked
+// images by the references handed out.
+func (s *suite) imageRef(kind string) string {
+	ref := s.name(kind) + ":v1"
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.images = append(s.images, ref)
+	return ref
 }
 
 // labels returns the run label plus a unique case label.

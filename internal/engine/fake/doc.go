@@ -10,24 +10,27 @@
 //     fails with [engine.ErrNotFound]; removing an image a container uses
 //     fails with [engine.ErrConflict]. Image labels and ENV from the import
 //     changes are merged into containers, as the daemon does.
-//     [Engine.ImageBuild] runs nothing: it reads the context tar, parses
-//     the Dockerfile (ARG substitution, stages, target), requires each base
-//     to be "scratch", an earlier stage or an existing image (else
-//     [engine.ErrNotFound]) and each COPY/ADD source to be in the context,
-//     and registers the tags with the base's, the LABEL and the spec's
-//     labels. There is no build cache.
-//   - Containers: create, start, stop, kill, inspect, list, remove, logs,
-//     stats and exec. Start publishes ports: HostPort "" or "0" gets a
+//     [Engine.ImageBuild] neither parses nor runs the Dockerfile: it reads
+//     the context tar, requires the Dockerfile (the spec's path, else
+//     "Dockerfile") to be in it (else [engine.ErrInvalid], as the daemon
+//     answers), and registers a new image with the spec's tags and labels
+//     only. Bases, COPY sources, LABEL, ENV, build args and targets are not
+//     modelled; the adapter's integration tests check them against the
+//     daemon. There is no build cache.
+//   - Containers: create, start, stop, inspect, list, remove, logs, stats
+//     and exec. Start publishes ports: HostPort "" or "0" gets a
 //     distinct ephemeral port >= 32768; a fixed host port already bound by a
 //     running container fails with an [engine.ErrConflict] error whose text
 //     says "port is already allocated" (the daemon answers 500 here; berth
 //     cannot fix it by retrying, so the fake calls it a conflict).
 //   - Stop: the stop signal (StopOptions.Signal, else the container's, else
-//     SIGTERM) ends the container at once with exit code 0, the test
-//     service's behaviour, unless its Env has TESTSVC_IGNORE_SIGTERM=1: then
-//     the stop waits the whole grace period (StopOptions.Timeout, else the
-//     container's StopTimeout, else 10 s) and kills it with exit code 137.
-//     The wait honours ctx and the [WithSleep] option.
+//     SIGTERM) ends the container at once: SIGKILL with exit code 137,
+//     SIGTERM or SIGINT with 0 (the test service's behaviour) unless its Env
+//     has TESTSVC_IGNORE_SIGTERM=1. A signal that does not end it (any other,
+//     as PID 1 ignores signals it has no handler for) makes the stop wait
+//     the whole grace period (StopOptions.Timeout, else the container's
+//     StopTimeout, else 10 s) and kill it with exit code 137. The wait
+//     honours ctx and the [WithSleep] option.
 //   - Start echoes the Env value TESTSVC_LOG into the container's log, as
 //     the test service prints it at startup. Other TESTSVC_* behaviour
 //     (start delay, crash, unhealthy, memory) is not simulated: tests drive

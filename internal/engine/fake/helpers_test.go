@@ -32,6 +32,15 @@ func run(t *testing.T, e *fake.Engine, spec engine.ContainerSpec) string {
 	return id
 }
 
+// images lists every image of e (through DiskUsage: the engine has no
+// image list).
+func images(t *testing.T, e *fake.Engine) []engine.ImageUsage {
+	t.Helper()
+	du, err := e.DiskUsage(t.Context())
+	require.NoError(t, err)
+	return du.ImageItems
+}
+
 func state(t *testing.T, e *fake.Engine, id string) engine.ContainerState {
 	t.Helper()
 	c, err := e.ContainerInspect(t.Context(), id)

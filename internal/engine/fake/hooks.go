@@ -76,7 +76,7 @@ func (e *Engine) OOMKill(id string) error {
 }
 
 func (e *Engine) crash(id string, code int, oom bool) error {
-	const op = engine.OpContainerKill
+	const op = engine.OpContainerInspect // a hook, not an engine call: errors name the lookup
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	c, err := e.findContainerLocked(op, id)

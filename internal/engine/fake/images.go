@@ -77,25 +77,6 @@ func (e *Engine) ImageInspect(ctx context.Context, ref string) (engine.Image, er
 	return im.view(), nil
 }
 
-// ImageList lists images matching f's labels (and only dangling ones when
-// f.Dangling), newest first.
-func (e *Engine) ImageList(ctx context.Context, f engine.ListFilter) ([]engine.Image, error) {
-	if err := e.begin(ctx, engine.OpImageList); err != nil {
-		return nil, err
-	}
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	var out []engine.Image
-	for _, im := range e.images {
-		if (f.Dangling && len(im.tags) > 0) || !matchLabels(im.labels, f.Labels) {
-			continue
-		}
-		out = append(out, im.view())
-	}
-	slices.SortFunc(out, func(a, b engine.Image) int { return b.Created.Compare(a.Created) })
-	return out, nil
-}
-
 // findImageLocked resolves ref as a tag, then a full ID, then an ID prefix.
 func (e *Engine) findImageLocked(op engine.Op, ref string) (*image, error) {
 	if id, ok := e.tags[normalizeRef(ref)]; ok {

@@ -37,27 +37,6 @@ func (e *Engine) ImageRemove(ctx context.Context, ref string) error {
 	return nil
 }
 
-// ImagePrune removes images no container uses: dangling ones, or all of
-// them with opts.All; only those with opts.Labels.
-func (e *Engine) ImagePrune(ctx context.Context, opts engine.PruneOptions) (engine.PruneReport, error) {
-	if err := e.begin(ctx, engine.OpImagePrune); err != nil {
-		return engine.PruneReport{}, err
-	}
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	var rep engine.PruneReport
-	for _, im := range e.images {
-		if (!opts.All && len(im.tags) > 0) || !matchLabels(im.labels, opts.Labels) || e.imageUserLocked(im.id) != nil {
-			continue
-		}
-		rep.Deleted = append(rep.Deleted, im.id)
-		rep.SpaceReclaimed += im.size
-		e.deleteImageLocked(im)
-	}
-	slices.Sort(rep.Deleted)
-	return rep, nil
-}
-
 // BuildCachePrune reports nothing removed: the fake has no build cache.
 func (e *Engine) BuildCachePrune(ctx context.Context, _ engine.PruneOptions) (engine.PruneReport, error) {
 	if err := e.begin(ctx, engine.OpBuildCachePrune); err != nil {

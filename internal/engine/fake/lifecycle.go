@@ -108,34 +108,6 @@ func (e *Engine) ContainerStop(ctx context.Context, id string, opts engine.StopO
 	return nil
 }
 
-// ContainerKill sends signal ("" = SIGKILL) to a running container; one that
-// is not running is refused with ErrConflict. The restart policy is not
-// applied.
-func (e *Engine) ContainerKill(ctx context.Context, id string, signal string) error {
-	const op = engine.OpContainerKill
-	if err := e.begin(ctx, op); err != nil {
-		return err
-	}
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	c, err := e.findContainerLocked(op, id)
-	if err != nil {
-		return err
-	}
-	num, err := signalNumber(op, firstNonEmpty(signal, "SIGKILL"))
-	if err != nil {
-		return err
-	}
-	if !c.state.Running {
-		return errorf(op, engine.ErrConflict, "Cannot kill container: %s: Container %s is not running", id, c.id)
-	}
-	e.emitContainerLocked(c, "kill", map[string]string{"signal": strconv.Itoa(num)})
-	if dies, code := signalEffect(c, num); dies {
-		e.dieLocked(c, code, false)
-	}
-	return nil
-}
-
 // dieLocked moves a running container to "exited" with code, releases its
 // ports and emits die and the network disconnects.
 func (e *Engine) dieLocked(c *container, code int, oom bool) {

@@ -73,17 +73,25 @@ func TestStopCancelledDuringGraceLeavesItRunning(t *testing.T) {
 	assert.True(t, state(t, e, id).Running)
 }
 
-func TestKillSignals(t *testing.T) {
-	e := newFake(t)
+func TestStopSignals(t *testing.T) {
+	rec := &sleepRecorder{}
+	e := newFake(t, fake.WithSleep(rec.sleep))
+	grace := time.Second
+
+	hup := run(t, e, engine.ContainerSpec{})
+	require.NoError(t, e.ContainerStop(t.Context(), hup, engine.StopOptions{Signal: "SIGHUP", Timeout: &grace}))
+	assert.Equal(t, []time.Duration{grace}, rec.got(), "signals without a handler are ignored by PID 1")
+	assert.Equal(t, 137, state(t, e, hup).ExitCode, "killed after the grace period")
+
 	id := run(t, e, engine.ContainerSpec{})
-	require.NoError(t, e.ContainerKill(t.Context(), id, "SIGHUP"))
-	assert.True(t, state(t, e, id).Running, "signals without a handler are ignored by PID 1")
-	err := e.ContainerKill(t.Context(), id, "SIGBOGUS")
+	err := e.ContainerStop(t.Context(), id, engine.StopOptions{Signal: "SIGBOGUS"})
 	require.ErrorIs(t, err, engine.ErrInvalid)
-	require.NoError(t, e.ContainerKill(t.Context(), id, "TERM"))
+	assert.True(t, state(t, e, id).Running, "an invalid signal changes nothing")
+	require.NoError(t, e.ContainerStop(t.Context(), id, engine.StopOptions{Signal: "TERM", Timeout: &grace}))
 	st := state(t, e, id)
 	assert.False(t, st.Running)
 	assert.Equal(t, 0, st.ExitCode)
+	assert.Len(t, rec.got(), 1, "a handled signal is not waited out")
 }
 
 func TestExitAppliesRestartPolicy(t *testing.T) {

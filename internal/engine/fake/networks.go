@@ -68,29 +68,6 @@ func (e *Engine) NetworkList(ctx context.Context, f engine.ListFilter) ([]engine
 	return out, nil
 }
 
-// NetworkConnect attaches a container; a running one becomes an endpoint
-// at once. Already attached is ErrConflict.
-func (e *Engine) NetworkConnect(ctx context.Context, netRef, ctrRef string, aliases []string) error {
-	const op = engine.OpNetworkConnect
-	if err := e.begin(ctx, op); err != nil {
-		return err
-	}
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	n, c, err := e.findPairLocked(op, netRef, ctrRef)
-	if err != nil {
-		return err
-	}
-	if _, ok := c.nets[n.id]; ok {
-		return errorf(op, engine.ErrConflict, "endpoint with name %s already exists in network %s", c.name, n.name)
-	}
-	c.nets[n.id] = endpointAliases(n, c.id, aliases)
-	if c.state.Running {
-		e.emitNetworkLocked(n, "connect", c.id)
-	}
-	return nil
-}
-
 // NetworkDisconnect detaches a container; not attached is ErrConflict.
 func (e *Engine) NetworkDisconnect(ctx context.Context, netRef, ctrRef string) error {
 	const op = engine.OpNetworkDisconnect

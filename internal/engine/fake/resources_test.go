@@ -92,7 +92,7 @@ func TestNetworkCreatedAfterContainerIsJoinedAtStart(t *testing.T) {
 	assert.Equal(t, []string{"db", cid[:12]}, c.Networks["later"])
 }
 
-func TestImageReimportLeavesDanglingAndPrune(t *testing.T) {
+func TestImageReimportLeavesDangling(t *testing.T) {
 	e := newFake(t)
 	ctx := t.Context()
 	require.NoError(t, e.ImageImport(ctx, strings.NewReader("one"), "app", []string{"LABEL team=x"}))
@@ -103,21 +103,19 @@ func TestImageReimportLeavesDanglingAndPrune(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, e.ImageImport(ctx, strings.NewReader("twotwo"), "app", nil))
 
-	dangling, err := e.ImageList(ctx, engine.ListFilter{Dangling: true})
+	dangling, err := e.ImageInspect(ctx, old.ID)
+	require.NoError(t, err, "the old image stays, untagged")
+	assert.Empty(t, dangling.RepoTags)
+	assert.Equal(t, int64(3), dangling.Size)
+	cur, err := e.ImageInspect(ctx, "app")
 	require.NoError(t, err)
-	require.Len(t, dangling, 1)
-	assert.Equal(t, old.ID, dangling[0].ID)
-	rep, err := e.ImagePrune(ctx, engine.PruneOptions{})
-	require.NoError(t, err)
-	assert.Empty(t, rep.Deleted, "a dangling image a container uses is kept")
+	assert.NotEqual(t, old.ID, cur.ID, "the tag moved to the new image")
 
+	require.ErrorIs(t, e.ImageRemove(ctx, old.ID), engine.ErrConflict, "a dangling image a container uses is kept")
 	require.NoError(t, e.ContainerRemove(ctx, "user", engine.RemoveOptions{}))
-	rep, err = e.ImagePrune(ctx, engine.PruneOptions{})
-	require.NoError(t, err)
-	assert.Equal(t, []string{old.ID}, rep.Deleted)
-	assert.Equal(t, int64(3), rep.SpaceReclaimed)
-	_, err = e.ImageInspect(ctx, "app")
-	require.NoError(t, err, "the tagged image stays without All")
+	require.NoError(t, e.ImageRemove(ctx, old.ID))
+	_, err = e.ImageInspect(ctx, old.ID)
+	require.ErrorIs(t, err, engine.ErrNotFound)
 
 	require.ErrorIs(t, e.ImageImport(ctx, strings.NewReader(""), "bad", []string{"RUN rm -rf /"}), engine.ErrInvalid)
 }
