@@ -67,7 +67,7 @@ func fileRule() *rule {
 	size := &rule{check: checkSize}
 	sk := keys("image", "command", "entrypoint", "expose", "restart",
 		"stop_signal", "stop_grace_period", "labels", "working_dir", "user", "hostname",
-		"extra_hosts", "init", "cpus", "profiles")
+		"extra_hosts", "init", "cpus", "profiles", "pull_policy")
 	sk["mem_limit"], sk["mem_reservation"], sk["shm_size"] = size, size, size
 	sk["environment"] = &rule{bare: true}
 	build := keys("context", "dockerfile", "target")

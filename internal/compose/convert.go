@@ -99,6 +99,7 @@ func convertService(s types.ServiceConfig, env environ, locs *locations, xb XBer
 		func() (err error) { out.Restart, err = restartPolicy(s, locs); return },
 		func() error { return resources(s, &out, xb, locs) },
 		func() (err error) { out.DependsOn, err = dependsOn(s, locs); return },
+		func() (err error) { out.Pull, err = pullPolicy(s, locs); return },
 	}
 	for _, step := range steps {
 		if err = step(); err != nil {

@@ -72,6 +72,7 @@ func TestLoadFullProject(t *testing.T) {
 	want := Service{
 		Name:  "web",
 		Image: "full/web:dev",
+		Pull:  PullPolicy{Mode: PullMissing},
 		Build: &Build{Context: filepath.Join(dir, "app"), Dockerfile: "Dockerfile.test", Target: "runtime",
 			Args: map[string]*string{"VERSION": &version, "FROM_ENV": &fromEnv}},
 		Command:    []string{"serve", "--port", "8080"},

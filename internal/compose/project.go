@@ -53,6 +53,7 @@ type Service struct {
 	Name        string
 	Image       string // after production overrides; "" only with Build
 	Build       *Build
+	Pull        PullPolicy
 	Command     []string // nil = image default
 	Entrypoint  []string
 	Environment []string // KEY=VALUE, env_file merged in, sorted

@@ -48,6 +48,12 @@ type Engine interface {
 
 	ImageInspect(ctx context.Context, ref string) (Image, error)
 	ImageRemove(ctx context.Context, ref string) error
+	// ImagePull pulls ref from its registry with the credentials the docker
+	// CLI would use for it, calling progress (when not nil) for each step
+	// the daemon reports, and returns once the image is there. An image the
+	// registry does not have wraps ErrNotFound; refused credentials wrap
+	// ErrAuth; a registry that cannot be reached wraps ErrTransient.
+	ImagePull(ctx context.Context, ref string, opts PullOptions, progress func(PullProgress)) error
 	// ImageImport creates image ref from a tarball of a root filesystem,
 	// applying Dockerfile-style changes (ENTRYPOINT, CMD, ENV, LABEL...).
 	ImageImport(ctx context.Context, rootfs io.Reader, ref string, changes []string) error

@@ -21,6 +21,9 @@ var (
 	// ErrTransient: the daemon answered but the failure is worth a retry
 	// (5xx, "network is ambiguous", an operation already in progress).
 	ErrTransient = errors.New("transient daemon error")
+	// ErrAuth: a registry refused the credentials, or wanted some and got
+	// none. Permanent: the same credentials will not do better.
+	ErrAuth = errors.New("registry authentication failed")
 )
 
 // Error is an Engine failure: the operation, its kind sentinel (nil when

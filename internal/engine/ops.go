@@ -31,6 +31,7 @@ const (
 	OpImageInspect      Op = "image_inspect"
 	OpImageRemove       Op = "image_remove"
 	OpImageImport       Op = "image_import"
+	OpImagePull         Op = "image_pull"
 	OpImageBuild        Op = "image_build"
 	OpBuildCachePrune   Op = "build_cache_prune"
 )
@@ -44,7 +45,7 @@ func (op Op) Mutating() bool {
 		OpContainerRemove, OpContainerExec,
 		OpNetworkCreate, OpNetworkDisconnect, OpNetworkRemove,
 		OpVolumeCreate, OpVolumeRemove,
-		OpImageRemove, OpImageImport, OpImageBuild, OpBuildCachePrune:
+		OpImageRemove, OpImageImport, OpImagePull, OpImageBuild, OpBuildCachePrune:
 		return true
 	}
 	return false

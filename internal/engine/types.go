@@ -313,6 +313,9 @@ type Image struct {
 	Created  time.Time
 	Size     int64
 	Labels   map[string]string
+	// LastTagTime is when the image was last pulled or tagged on this
+	// daemon; zero when unknown.
+	LastTagTime time.Time
 }
 
 // BuildSpec describes an image build.

@@ -24,7 +24,8 @@ type Call struct {
 }
 
 // ErrorKind names err's kind for the op log: "not_found", "conflict",
-// "invalid", "unavailable", "transient", "canceled", "other"; "" for nil.
+// "invalid", "unavailable", "transient", "auth", "canceled", "other"; "" for
+// nil.
 func ErrorKind(err error) string {
 	switch {
 	case err == nil:
@@ -39,6 +40,8 @@ func ErrorKind(err error) string {
 		return "unavailable"
 	case errors.Is(err, engine.ErrTransient):
 		return "transient"
+	case errors.Is(err, engine.ErrAuth):
+		return "auth"
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		return "canceled"
 	}

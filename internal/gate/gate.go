@@ -43,10 +43,11 @@ type Gate struct {
 	// endpoint shares before the daemon's ID is known (disk usage).
 	endpoint lock.Dir
 
-	mu       sync.Mutex // guards the lazily resolved daemon state below
-	stateDir string
-	slots    lock.Slots
-	budget   *sharedBudget
+	mu        sync.Mutex // guards the lazily resolved daemon state below
+	stateDir  string
+	slots     lock.Slots // operation slots
+	pullSlots lock.Slots
+	budget    *sharedBudget
 }
 
 var _ engine.Engine = (*Gate)(nil)
@@ -107,6 +108,7 @@ func (g *Gate) StateDir(ctx context.Context) (string, error) {
 	}
 	locks := lock.Dir{Path: dir}
 	g.slots = lock.Slots{Dir: locks, N: g.cfg.MaxConcurrentOps}
+	g.pullSlots = lock.Slots{Dir: locks, N: g.cfg.MaxConcurrentPulls, Name: "pull-slot"}
 	g.budget = &sharedBudget{policy: budgetPolicy(g.cfg), file: newSharedFile(locks, "budget")}
 	g.stateDir = dir
 	return dir, nil
@@ -167,12 +169,13 @@ func (g *Gate) reserve(ctx context.Context, slot bool) (release func() error, er
 }
 
 // holdsSlot reports whether a mutating op holds a concurrency slot while it
-// runs. A container stop is charged to the rate budget but holds no slot:
+// runs. An image pull takes a pull slot instead (see [Gate.ImagePull]).
+// A container stop is charged to the rate budget but holds no slot:
 // the daemon spends it waiting out the container's grace period (up to
 // minutes), and holding a slot for that would serialise teardown of a
 // stack behind its slowest services while adding no load to the daemon.
 func holdsSlot(op engine.Op) bool {
-	return op != engine.OpContainerStop
+	return op != engine.OpContainerStop && op != engine.OpImagePull
 }
 
 // run makes one gated call of op.

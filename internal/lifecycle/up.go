@@ -62,7 +62,8 @@ func (o UpOptions) withDefaults() UpOptions {
 // a service with a health check is healthy, a job (see [plan.ServicePlan])
 // exited 0, any other runs.
 //
-// In order: the networks ([EnsureNetwork]) and volumes (an existing
+// In order: the images its pull policies ask for ([PullImages]), the
+// networks ([EnsureNetwork]) and volumes (an existing
 // volume of this environment is reused), the image builds (one whose tag
 // exists with the same context digest is skipped), then the services
 // level by level ([plan.Plan.Levels]), the services of one level in
@@ -103,6 +104,10 @@ type upRun struct {
 }
 
 func (r *upRun) run(ctx context.Context) error {
+	// Every image first: a pull that fails leaves nothing to tear down.
+	if err := PullImages(ctx, r.e, r.p, r.rep); err != nil {
+		return err
+	}
 	if err := ensureResources(ctx, r.e, r.p, r.o.Locker); err != nil {
 		return err
 	}

@@ -1,16 +1,18 @@
 package lock
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"math/rand/v2"
 )
 
 // Slots is a cross-process counting semaphore: N lock files "slot-0" ..
-// "slot-(N-1)"; holding any one of them is holding a slot.
+// "slot-(N-1)" (or Name-0 ...); holding any one of them is holding a slot.
 type Slots struct {
-	Dir Dir
-	N   int
+	Dir  Dir
+	N    int
+	Name string // the lock files' stem; "" is "slot"
 }
 
 // Acquire blocks until this process holds one slot, or ctx ends. It tries
@@ -24,7 +26,7 @@ func (s Slots) Acquire(ctx context.Context) (release func() error, err error) {
 	var rel func() error
 	try := func() (bool, error) {
 		for i := range s.N {
-			r, ok, err := s.Dir.TryAcquire(fmt.Sprintf("slot-%d", (start+i)%s.N))
+			r, ok, err := s.Dir.TryAcquire(fmt.Sprintf("%s-%d", cmp.Or(s.Name, "slot"), (start+i)%s.N))
 			if err != nil {
 				return false, err
 			}

@@ -41,6 +41,7 @@ type Plan struct {
 	Networks []NetworkPlan // sorted by key
 	Volumes  []VolumePlan  // sorted by key
 	Builds   []BuildPlan   // sorted by service
+	Pulls    []PullPlan    // sorted by image
 	Services map[string]ServicePlan
 	// Levels holds service names by dependency level: level 0 depends on
 	// nothing, level n only on levels < n. Names are sorted within a level.
@@ -120,6 +121,7 @@ func Build(p *compose.Project, id Identity, now time.Time) (*Plan, error) {
 		}
 	}
 	sortByKey(pl.Builds, func(b BuildPlan) string { return b.Service })
+	pl.Pulls = pulls(p.Services)
 	levels, err := Levels(pl.Services)
 	if err != nil {
 		return nil, err

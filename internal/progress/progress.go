@@ -17,6 +17,7 @@ type Phase string
 
 // The phases, in the order a service normally goes through them.
 const (
+	Pulling  Phase = "pulling"  // its image is being pulled
 	Building Phase = "building" // its image is being built
 	Creating Phase = "creating"
 	Starting Phase = "starting"

@@ -32,8 +32,9 @@ type TTY struct {
 }
 
 type row struct {
-	phase Phase
-	d     time.Duration
+	phase  Phase
+	d      time.Duration
+	detail string // what the phase has done so far (a pull's layers and bytes)
 }
 
 // NewTTY returns a [TTY] reporter drawing on w.
@@ -51,6 +52,20 @@ func (t *TTY) Service(name string, phase Phase, d time.Duration) {
 	t.drawn = len(t.order)
 }
 
+// Pull shows service's pull progress next to its phase and redraws.
+func (t *TTY) Pull(service string, s PullState) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if _, ok := t.rows[service]; !ok {
+		t.order = append(t.order, service)
+	}
+	r := t.rows[service]
+	r.phase, r.detail = Pulling, s.Image+": "+s.String()
+	t.rows[service] = r
+	_, _ = io.WriteString(t.w, t.render())
+	t.drawn = len(t.order)
+}
+
 // render returns the bytes that move to the top of the previous drawing
 // and draw every line again.
 func (t *TTY) render() string {
@@ -64,7 +79,11 @@ func (t *TTY) render() string {
 	}
 	for _, n := range t.order {
 		r := t.rows[n]
-		fmt.Fprintf(&b, "%s%s %-*s  %-9s %s\n", clearLine, symbol(r.phase), width, n, r.phase, Round(r.d))
+		line := fmt.Sprintf("%s %-*s  %-9s %s", symbol(r.phase), width, n, r.phase, Round(r.d))
+		if r.detail != "" && r.phase == Pulling {
+			line += "  " + r.detail
+		}
+		fmt.Fprintf(&b, "%s%s\n", clearLine, line)
 	}
 	return b.String()
 }

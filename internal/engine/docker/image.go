@@ -21,7 +21,8 @@ func (e *Engine) ImageInspect(ctx context.Context, ref string) (engine.Image, er
 	if err != nil {
 		return engine.Image{}, wrap(engine.OpImageInspect, err)
 	}
-	img := engine.Image{ID: res.ID, RepoTags: res.RepoTags, Created: parseTime(res.Created), Size: res.Size}
+	img := engine.Image{ID: res.ID, RepoTags: res.RepoTags, Created: parseTime(res.Created), Size: res.Size,
+		LastTagTime: res.Metadata.LastTagTime}
 	if res.Config != nil {
 		img.Labels = res.Config.Labels
 	}

@@ -14,9 +14,10 @@ import (
 // Engine is an in-memory [engine.Engine]. The zero value is not usable;
 // call [New].
 type Engine struct {
-	cfg    config
-	faults faults
-	bus    bus
+	cfg      config
+	faults   faults
+	bus      bus
+	registry registry // guarded by mu
 
 	mu         sync.Mutex
 	containers map[string]*container // by ID

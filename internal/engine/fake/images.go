@@ -15,13 +15,15 @@ type image struct {
 	id      string // "sha256:<hex>"
 	tags    []string
 	created time.Time
+	tagged  time.Time // last pulled or tagged
 	size    int64
 	labels  map[string]string
 	env     []string
 }
 
 func (im *image) view() engine.Image {
-	return engine.Image{ID: im.id, RepoTags: slices.Clone(im.tags), Created: im.created, Size: im.size, Labels: maps.Clone(im.labels)}
+	return engine.Image{ID: im.id, RepoTags: slices.Clone(im.tags), Created: im.created, Size: im.size,
+		Labels: maps.Clone(im.labels), LastTagTime: im.tagged}
 }
 
 // ImageImport reads rootfs to the end and tags a new image ref with it; an
@@ -60,6 +62,7 @@ func (e *Engine) tagLocked(im *image, tag string) {
 	}
 	e.tags[tag] = im.id
 	im.tags = append(im.tags, tag)
+	im.tagged = e.now()
 	e.emitImageLocked(im, "tag")
 }
 
