@@ -15,7 +15,7 @@ const (
 	ExitOK             = 0
 	ExitFailure        = 1 // the command failed; doctor: warnings
 	ExitBadInput       = 2 // refused before any Docker call; doctor: daemon unreachable
-	ExitNotReady       = 3 // the environment did not come up (a service failed or timed out)
+	ExitNotReady       = 3 // the environment did not come up (a service failed or timed out, an image could not be pulled)
 	ExitRestartRefused = 4 // berth restart refused by the restart limits (cooldown, attempts)
 	ExitNoMemory       = 5 // admission refused: the environment's memory limits do not fit
 	ExitSignal         = 130
@@ -66,7 +66,7 @@ func ExitCode(err error) int {
 		return ExitBadInput
 	case errors.Is(err, context.Canceled):
 		return ExitSignal // before NotReady: an interrupted up is not a failed one
-	case errors.As(err, &nr):
+	case errors.As(err, &nr), errors.As(err, new(*berth.PullError)):
 		return ExitNotReady
 	case errors.As(err, new(*berth.RestartRefusedError)):
 		return ExitRestartRefused

@@ -314,7 +314,8 @@ type Image struct {
 	Size     int64
 	Labels   map[string]string
 	// LastTagTime is when the image was last pulled or tagged on this
-	// daemon; zero when unknown.
+	// daemon; zero when unknown (Docker 20.10 leaves it zero for an image
+	// it pulled for the first time; the gate fills in berth's own pulls).
 	LastTagTime time.Time
 }
 

@@ -191,10 +191,19 @@ func (g *Gate) VolumeRemove(ctx context.Context, name string) error {
 	})
 }
 
+// ImageInspect also fills in LastTagTime from berth's record of its own
+// pulls of ref when that is later: the daemon does not always know when
+// it pulled an image, and the periodic pull policies need to.
 func (g *Gate) ImageInspect(ctx context.Context, ref string) (engine.Image, error) {
-	return run(ctx, g, engine.OpImageInspect, func(ctx context.Context) (engine.Image, error) {
+	im, err := run(ctx, g, engine.OpImageInspect, func(ctx context.Context) (engine.Image, error) {
 		return g.inner.ImageInspect(ctx, ref)
 	})
+	if err == nil {
+		if at := g.lastPull(ctx, ref); at.After(im.LastTagTime) {
+			im.LastTagTime = at
+		}
+	}
+	return im, err
 }
 
 func (g *Gate) ImageRemove(ctx context.Context, ref string) error {

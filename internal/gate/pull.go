@@ -50,14 +50,33 @@ type pullOutcome struct {
 	Msg  string    `json:"msg,omitempty"`
 }
 
+// lastPull is when berth last pulled ref successfully on this daemon;
+// zero when it never did (or the record is unreadable).
+func (g *Gate) lastPull(ctx context.Context, ref string) time.Time {
+	dir, err := g.StateDir(ctx)
+	if err != nil {
+		return time.Time{}
+	}
+	out, ok := readOutcome(filepath.Join(dir, pullLockName(ref)+".json"))
+	if !ok || out.Kind != "" {
+		return time.Time{}
+	}
+	return out.At
+}
+
+// pullLockName names the lock (and outcome record) of ref's pulls.
+func pullLockName(ref string) string {
+	sum := sha256.Sum256([]byte(ref))
+	return "pull-" + hex.EncodeToString(sum[:8])
+}
+
 // pullOnce runs pull under the reference's lock, unless a pull of ref
 // finished after this caller asked (it waited for that one): then it
 // returns that pull's outcome. A pull cut short by its caller's context
 // leaves no outcome for others.
 func pullOnce(ctx context.Context, locks lock.Dir, ref string, now func() time.Time, pull func() error) error {
 	asked := now()
-	sum := sha256.Sum256([]byte(ref))
-	name := "pull-" + hex.EncodeToString(sum[:8])
+	name := pullLockName(ref)
 	release, err := locks.Acquire(ctx, name)
 	if err != nil {
 		return fmt.Errorf("pull %s: %w", ref, err)

@@ -126,3 +126,18 @@ func TestPullHoldsNoOperationSlot(t *testing.T) {
 		_ = r()
 	}
 }
+
+// The daemon may not know when it pulled an image (Docker 20.10 leaves
+// LastTagTime zero for a first pull): inspection through the gate reports
+// berth's own last pull instead.
+func TestInspectReportsBerthsLastPull(t *testing.T) {
+	f := fake.New()
+	f.Publish("registry.test/app:1", 10)
+	c := &clock{}
+	c.advance(time.Duration(time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC).UnixNano()))
+	g := newGate(t, t.TempDir(), f, c)
+	require.NoError(t, g.ImagePull(t.Context(), "registry.test/app:1", engine.PullOptions{}, nil))
+	im, err := g.ImageInspect(t.Context(), "registry.test/app:1")
+	require.NoError(t, err)
+	assert.True(t, c.now().Equal(im.LastTagTime), "the gate's record of the pull: %v", im.LastTagTime)
+}

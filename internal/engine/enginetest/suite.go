@@ -44,6 +44,10 @@ type Harness struct {
 	// at start, "/testsvc probe" as its readiness check). The fake only
 	// needs it imported.
 	Image string
+	// PullRef is an image a registry has and the daemon does not (the
+	// suite pulls and removes it); MissingRef one the registry lacks. The
+	// pull test is skipped without them.
+	PullRef, MissingRef string
 }
 
 // suite is one run of the contract: the harness, the run ID, a counter
@@ -90,6 +94,7 @@ func Run(t *testing.T, h Harness) {
 		{"Exec", s.testExec},
 		{"Stats", s.testStats},
 		{"Events", s.testEvents},
+		{"Pull", s.testPull},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()

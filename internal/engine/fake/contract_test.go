@@ -15,5 +15,7 @@ func TestContract(t *testing.T) {
 	e := fake.New()
 	const image = "berth-testsvc:contract"
 	require.NoError(t, e.ImageImport(t.Context(), strings.NewReader("rootfs"), image, nil))
-	enginetest.Run(t, enginetest.Harness{Engine: e, Image: image})
+	e.Publish("registry.test/enginetest:1", 2048)
+	enginetest.Run(t, enginetest.Harness{Engine: e, Image: image,
+		PullRef: "registry.test/enginetest:1", MissingRef: "registry.test/enginetest:missing"})
 }
