@@ -27,8 +27,9 @@ const (
 )
 
 // PushTestImage pushes the test-service image (built for the daemon behind
-// e) to the registry as repo:tag, with fillers extra layers of the given
-// size each (pulls of more layers show more progress), and returns the
+// e) to the registry as repo:tag: the test service's layer, a small marker
+// layer, and fillers extra layers of fillerSize bytes each (pulls of more
+// layers show more progress); it returns the
 // reference "<addr>/<repo>:<tag>". It talks to the registry's HTTP API
 // directly: no docker CLI and no daemon are involved.
 func (r *Registry) PushTestImage(t testing.TB, e engine.Engine, repo, tag string, fillers int, fillerSize int) string {
@@ -47,13 +48,21 @@ func (r *Registry) PushTestImage(t testing.TB, e engine.Engine, repo, tag string
 	if err != nil {
 		t.Fatalf("push test image: %v", err)
 	}
+	// Every push has layers of its own (a marker file in the first, a
+	// random seed in the others): a daemon that already has a layer shows
+	// no progress for it, and tests want to see a whole pull.
 	rootfs, err := image.Rootfs(bin)
 	if err != nil {
 		t.Fatal(err)
 	}
-	layers := [][]byte{rootfs}
+	marker, err := tarOf(".berth-push", []byte(newRunID()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	layers := [][]byte{rootfs, marker}
+	seed := uint32(time.Now().UnixNano())
 	for i := range fillers {
-		layers = append(layers, fillerLayer(i, fillerSize))
+		layers = append(layers, fillerLayer(seed+uint32(i), fillerSize))
 	}
 	if err := r.push(ctx, repo, tag, v.Arch, layers); err != nil {
 		t.Fatalf("push %s:%s to %s: %v", repo, tag, r.Addr, err)
@@ -62,17 +71,17 @@ func (r *Registry) PushTestImage(t testing.TB, e engine.Engine, repo, tag string
 }
 
 // fillerLayer is a layer holding one file of n pseudo-random bytes (so
-// gzip cannot shrink it to nothing).
-func fillerLayer(i, n int) []byte {
+// gzip cannot shrink it to nothing) drawn from seed.
+func fillerLayer(seed uint32, n int) []byte {
 	data := make([]byte, n)
-	x := uint32(i*2654435761 + 1)
+	x := seed*2654435761 | 1
 	for j := range data {
 		x ^= x << 13
 		x ^= x >> 17
 		x ^= x << 5
 		data[j] = byte(x)
 	}
-	tarball, err := tarOf(fmt.Sprintf("filler-%d", i), data)
+	tarball, err := tarOf(fmt.Sprintf("filler-%d", seed), data)
 	if err != nil {
 		panic(err)
 	}

@@ -115,10 +115,14 @@ func pullImage(ctx context.Context, e engine.Engine, pp plan.PullPlan, rep progr
 			}
 		}
 	})
+	phase := progress.Pulled
 	if err != nil {
-		for _, s := range pp.Services {
-			rep.Service(s, progress.Failed, time.Since(t0))
-		}
+		phase = progress.Failed
+	}
+	for _, s := range pp.Services {
+		rep.Service(s, phase, time.Since(t0))
+	}
+	if err != nil {
 		return fail(err)
 	}
 	return nil

@@ -18,6 +18,7 @@ type Phase string
 // The phases, in the order a service normally goes through them.
 const (
 	Pulling  Phase = "pulling"  // its image is being pulled
+	Pulled   Phase = "pulled"   // its image was pulled (berth pull ends here)
 	Building Phase = "building" // its image is being built
 	Creating Phase = "creating"
 	Starting Phase = "starting"

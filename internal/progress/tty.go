@@ -47,7 +47,7 @@ func (t *TTY) Service(name string, phase Phase, d time.Duration) {
 	if _, ok := t.rows[name]; !ok {
 		t.order = append(t.order, name)
 	}
-	t.rows[name] = row{phase: phase, d: d}
+	t.rows[name] = row{phase: phase, d: d, detail: t.rows[name].detail}
 	_, _ = io.WriteString(t.w, t.render())
 	t.drawn = len(t.order)
 }
@@ -80,7 +80,7 @@ func (t *TTY) render() string {
 	for _, n := range t.order {
 		r := t.rows[n]
 		line := fmt.Sprintf("%s %-*s  %-9s %s", symbol(r.phase), width, n, r.phase, Round(r.d))
-		if r.detail != "" && r.phase == Pulling {
+		if r.detail != "" && (r.phase == Pulling || r.phase == Pulled) {
 			line += "  " + r.detail
 		}
 		fmt.Fprintf(&b, "%s%s\n", clearLine, line)
@@ -90,7 +90,7 @@ func (t *TTY) render() string {
 
 func symbol(p Phase) string {
 	switch p {
-	case Ready:
+	case Ready, Pulled:
 		return "✔"
 	case Failed:
 		return "✘"
