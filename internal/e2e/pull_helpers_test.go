@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -34,6 +35,24 @@ func (w *world) pullStack(ref, policy string) string {
 
 // repo is a registry repository name unique to this test run.
 func (w *world) repo() string { return "e2e/" + w.project }
+
+// push pushes the test image to reg as this world's repository (see
+// [itest.Registry.PushTestImage]) and removes what the daemon pulled of it
+// when the test ends.
+func (w *world) push(reg *itest.Registry, tag string, fillers, fillerSize int) string {
+	w.t.Helper()
+	ref := reg.PushTestImage(w.t, w.e, w.repo(), tag, fillers, fillerSize)
+	w.t.Cleanup(func() { w.forgetImage(ref) })
+	return ref
+}
+
+// forgetImage removes ref from the daemon if it is there.
+func (w *world) forgetImage(ref string) {
+	err := w.e.ImageRemove(context.Background(), ref)
+	if err != nil && !errors.Is(err, engine.ErrNotFound) {
+		w.t.Errorf("remove pulled image %s: %v", ref, err)
+	}
+}
 
 // dockerConfig writes a docker CLI config holding credentials for
 // registry addr and returns its directory (for DOCKER_CONFIG).

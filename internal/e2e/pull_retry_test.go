@@ -62,9 +62,10 @@ func startFlakyProxy(t *testing.T, registry string, fail int) *flakyProxy {
 func TestPullRetriesARegistryThatFails(t *testing.T) {
 	w := newWorld(t)
 	reg := itest.StartRegistry(t, itest.RegistryOptions{})
-	pushed := reg.PushTestImage(t, w.e, w.repo(), "v1", 0, 0)
+	pushed := w.push(reg, "v1", 0, 0)
 	proxy := startFlakyProxy(t, reg.Addr, 2)
 	ref := proxy.addr + strings.TrimPrefix(pushed, reg.Addr)
+	t.Cleanup(func() { w.forgetImage(ref) })
 	file := w.pullStack(ref, "")
 
 	r := w.run("up", "-f", file, "-p", w.project)
@@ -97,5 +98,4 @@ func TestPullRetriesARegistryThatFails(t *testing.T) {
 	assert.GreaterOrEqual(t, retries, 1, "the failed attempt was retried, and counted")
 	r = w.run("down", "-f", file, "-p", w.project, "--now")
 	require.Equal(t, 0, r.code, r.stderr)
-	w.removeImage(ref)
 }

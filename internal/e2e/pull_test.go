@@ -22,7 +22,7 @@ import (
 func TestUpPullsAndTenRunnersPullOnce(t *testing.T) {
 	w := newWorld(t)
 	reg := itest.StartRegistry(t, itest.RegistryOptions{})
-	ref := reg.PushTestImage(t, w.e, w.repo(), "v1", 2, 256<<10)
+	ref := w.push(reg, "v1", 2, 256<<10)
 	file := w.pullStack(ref, "")
 
 	log := w.watchPulls()
@@ -68,7 +68,7 @@ func TestUpPullsAndTenRunnersPullOnce(t *testing.T) {
 func TestPullProgress(t *testing.T) {
 	w := newWorld(t)
 	reg := itest.StartRegistry(t, itest.RegistryOptions{})
-	ref := reg.PushTestImage(t, w.e, w.repo(), "v1", 2, 256<<10)
+	ref := w.push(reg, "v1", 2, 256<<10)
 	file := w.pullStack(ref, "")
 
 	r := w.run("pull", "-f", file, "-p", w.project)
@@ -95,7 +95,7 @@ func TestPullProgress(t *testing.T) {
 func TestPullCredentials(t *testing.T) {
 	w := newWorld(t)
 	reg := itest.StartRegistry(t, itest.RegistryOptions{Auth: true})
-	ref := reg.PushTestImage(t, w.e, w.repo(), "v1", 0, 0)
+	ref := w.push(reg, "v1", 0, 0)
 	file := w.pullStack(ref, "")
 
 	for _, tc := range []struct{ name, config string }{
@@ -124,7 +124,7 @@ func TestPullCredentials(t *testing.T) {
 func TestPullPolicyNeverAndAlways(t *testing.T) {
 	w := newWorld(t)
 	reg := itest.StartRegistry(t, itest.RegistryOptions{})
-	ref := reg.PushTestImage(t, w.e, w.repo(), "v1", 0, 0)
+	ref := w.push(reg, "v1", 0, 0)
 
 	r := w.run("up", "-f", w.pullStack(ref, "never"), "-p", w.project)
 	assert.Equal(t, 3, r.code, r.stderr)
