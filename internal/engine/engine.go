@@ -32,9 +32,15 @@ type Engine interface {
 	// ContainerRemove removes a container that is not running. A running
 	// container is refused by the daemon with an ErrConflict error.
 	ContainerRemove(ctx context.Context, id string, opts RemoveOptions) error
-	ContainerLogs(ctx context.Context, id string, opts LogOptions) ([]byte, error)
+	// ContainerLogs calls line for each line of the container's output,
+	// oldest first, in the daemon's order, and returns once every line was
+	// delivered (with Follow: once the container stopped, or ctx ended).
+	ContainerLogs(ctx context.Context, id string, opts LogOptions, line func(LogLine)) error
 	ContainerStats(ctx context.Context, id string) (Stats, error)
-	ContainerExec(ctx context.Context, id string, cmd []string) (ExecResult, error)
+	// ContainerExec runs spec in the running container id, streaming its
+	// standard input and output as the spec says, and returns its exit code
+	// once it ended. A container that is not running is ErrConflict.
+	ContainerExec(ctx context.Context, id string, spec ExecSpec) (ExecResult, error)
 
 	NetworkCreate(ctx context.Context, spec NetworkSpec) (string, error)
 	NetworkInspect(ctx context.Context, id string) (Network, error)

@@ -196,7 +196,9 @@ type RemoveOptions struct {
 
 // LogOptions select log lines.
 type LogOptions struct {
-	Tail int // last N lines; 0 = all
+	Tail   int       // last N lines; 0 = all
+	Since  time.Time // lines from then on; zero = from the start
+	Follow bool      // keep streaming new lines until the container stops or ctx ends
 }
 
 // Health is a container's health state.
@@ -262,12 +264,6 @@ type Stats struct {
 	MemoryUsage int64 // bytes, excluding page cache where the daemon reports it
 	MemoryLimit int64 // bytes; the host's memory when the container has no limit
 	CPUPercent  float64
-}
-
-// ExecResult is the outcome of a finished exec.
-type ExecResult struct {
-	ExitCode int
-	Output   []byte // stdout and stderr, demultiplexed and concatenated
 }
 
 // NetworkSpec describes a network to create.

@@ -169,13 +169,14 @@ func (g *Gate) reserve(ctx context.Context, slot bool) (release func() error, er
 }
 
 // holdsSlot reports whether a mutating op holds a concurrency slot while it
-// runs. An image pull takes a pull slot instead (see [Gate.ImagePull]).
+// runs. An image pull takes a pull slot instead (see [Gate.ImagePull]); an
+// exec streams for as long as its process runs (an interactive shell).
 // A container stop is charged to the rate budget but holds no slot:
 // the daemon spends it waiting out the container's grace period (up to
 // minutes), and holding a slot for that would serialise teardown of a
 // stack behind its slowest services while adding no load to the daemon.
 func holdsSlot(op engine.Op) bool {
-	return op != engine.OpContainerStop && op != engine.OpImagePull
+	return op != engine.OpContainerStop && op != engine.OpImagePull && op != engine.OpContainerExec
 }
 
 // run makes one gated call of op.

@@ -122,9 +122,19 @@ func (g *Gate) ContainerRemove(ctx context.Context, id string, opts engine.Remov
 	})
 }
 
-func (g *Gate) ContainerLogs(ctx context.Context, id string, opts engine.LogOptions) ([]byte, error) {
-	return run(ctx, g, engine.OpContainerLogs, func(ctx context.Context) ([]byte, error) {
-		return g.inner.ContainerLogs(ctx, id, opts)
+// ContainerLogs is retried only while no line was delivered: a stream
+// that broke after some lines would repeat them.
+func (g *Gate) ContainerLogs(ctx context.Context, id string, opts engine.LogOptions, line func(engine.LogLine)) error {
+	delivered := false
+	return run0(ctx, g, engine.OpContainerLogs, func(ctx context.Context) error {
+		err := g.inner.ContainerLogs(ctx, id, opts, func(l engine.LogLine) {
+			delivered = true
+			line(l)
+		})
+		if delivered {
+			return permanent(err)
+		}
+		return err
 	})
 }
 
@@ -135,10 +145,11 @@ func (g *Gate) ContainerStats(ctx context.Context, id string) (engine.Stats, err
 }
 
 // ContainerExec is not retried: a command that may have run once must not
-// be run again behind the caller's back.
-func (g *Gate) ContainerExec(ctx context.Context, id string, cmd []string) (engine.ExecResult, error) {
+// be run again behind the caller's back. It spends the budget but holds no
+// operation slot: an interactive shell may stream for hours.
+func (g *Gate) ContainerExec(ctx context.Context, id string, spec engine.ExecSpec) (engine.ExecResult, error) {
 	return run(ctx, g, engine.OpContainerExec, func(ctx context.Context) (engine.ExecResult, error) {
-		res, err := g.inner.ContainerExec(ctx, id, cmd)
+		res, err := g.inner.ContainerExec(ctx, id, spec)
 		return res, permanent(err)
 	})
 }

@@ -55,7 +55,7 @@ func (r realEnv) run(t *testing.T, spec engine.ContainerSpec) string {
 	// Ready means the service listens, and so has set up its signal
 	// handling: a SIGTERM before that would not test what we mean.
 	require.Eventually(t, func() bool {
-		res, err := r.e.ContainerExec(t.Context(), id, []string{"/testsvc", "probe"})
+		res, err := engine.Exec(t.Context(), r.e, id, "/testsvc", "probe")
 		return err == nil && res.ExitCode == 0
 	}, 10*time.Second, 20*time.Millisecond, "test service in %s never became ready", id)
 	return id

@@ -163,7 +163,7 @@ func startAndWait(parent context.Context, e engine.Engine, envID, service, id st
 func tailLogs(ctx context.Context, e engine.Engine, id string) []string {
 	lctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
-	out, err := e.ContainerLogs(lctx, id, engine.LogOptions{Tail: logTail})
+	out, err := engine.Logs(lctx, e, id, engine.LogOptions{Tail: logTail})
 	if err != nil {
 		return []string{"(logs unavailable: " + err.Error() + ")"}
 	}

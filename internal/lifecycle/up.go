@@ -168,7 +168,7 @@ func (r *upRun) explain(ctx context.Context, err error) error {
 		if id == "" {
 			return nil
 		}
-		out, lerr := r.e.ContainerLogs(lctx, id, engine.LogOptions{Tail: logTail})
+		out, lerr := engine.Logs(lctx, r.e, id, engine.LogOptions{Tail: logTail})
 		if lerr != nil {
 			return []string{"(logs unavailable: " + lerr.Error() + ")"}
 		}

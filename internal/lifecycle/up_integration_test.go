@@ -265,7 +265,7 @@ func TestUpRealBuildsFromContext(t *testing.T) {
 	require.NoError(t, err)
 	assert.Regexp(t, `^sha256:`, img.Labels[lifecycle.BuildDigestLabel])
 	id := containerOf(t, r.e, r.envID, "api")
-	res, err := r.e.ContainerExec(t.Context(), id, []string{"/testsvc", "probe"})
+	res, err := engine.Exec(t.Context(), r.e, id, "/testsvc", "probe")
 	require.NoError(t, err)
 	assert.Equal(t, 0, res.ExitCode, "the built image runs the test service: %s", res.Output)
 	_, err = lifecycle.Teardown(t.Context(), r.e, r.envID, lifecycle.TeardownOptions{})

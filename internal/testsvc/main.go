@@ -11,13 +11,21 @@ import (
 )
 
 // Main runs the testsvc command with args (without the program name) and
-// returns the process exit code: "probe ..." runs [Probe]; otherwise the
+// returns the process exit code: "probe ..." runs [Probe]; "cat" copies
+// stdin to stdout (for exec tests: the image has no shell); otherwise the
 // service runs until SIGINT or SIGTERM (exit 0) or a crash (its exit code).
 // With IgnoreSIGTERM, SIGTERM is ignored at the OS level. Bad configuration
 // exits 2.
-func Main(args []string, stdout, stderr io.Writer, getenv func(string) string) int {
+func Main(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
 	if len(args) > 0 && args[0] == "probe" {
 		return runProbe(context.Background(), args[1:], getenv, stderr)
+	}
+	if len(args) > 0 && args[0] == "cat" {
+		if _, err := io.Copy(stdout, stdin); err != nil {
+			fmt.Fprintf(stderr, "testsvc cat: %v\n", err)
+			return 1
+		}
+		return 0
 	}
 	cfg, err := Parse(args, getenv, stderr)
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"regexp"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -21,7 +22,7 @@ const reexecEnv = "TESTSVC_TEST_REEXEC"
 
 func TestMain(m *testing.M) {
 	if os.Getenv(reexecEnv) == "1" {
-		os.Exit(Main(os.Args[1:], os.Stdout, os.Stderr, os.Getenv))
+		os.Exit(Main(os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Getenv))
 	}
 	os.Exit(m.Run())
 }
@@ -96,7 +97,7 @@ func (p *proc) exitCode(t *testing.T) int {
 func probe(t *testing.T, args ...string) (int, string) {
 	t.Helper()
 	var stderr bytes.Buffer
-	code := Main(append([]string{"probe"}, args...), &bytes.Buffer{}, &stderr, func(string) string { return "" })
+	code := Main(append([]string{"probe"}, args...), nil, &bytes.Buffer{}, &stderr, func(string) string { return "" })
 	return code, stderr.String()
 }
 
@@ -137,9 +138,17 @@ func TestMainCrashAfterExitCode(t *testing.T) {
 
 func TestMainBadConfig(t *testing.T) {
 	var stderr bytes.Buffer
-	code := Main(nil, &bytes.Buffer{}, &stderr, func(k string) string {
+	code := Main(nil, nil, &bytes.Buffer{}, &stderr, func(k string) string {
 		return map[string]string{"TESTSVC_CRASH_AFTER": "soon"}[k]
 	})
 	assert.Equal(t, 2, code)
 	assert.Contains(t, stderr.String(), "TESTSVC_CRASH_AFTER")
+}
+
+func TestCatCopiesStdinToStdout(t *testing.T) {
+	var out, errb bytes.Buffer
+	code := Main([]string{"cat"}, strings.NewReader("hi\nthere\n"), &out, &errb, func(string) string { return "" })
+	if code != 0 || out.String() != "hi\nthere\n" {
+		t.Fatalf("cat: exit %d, stdout %q, stderr %q", code, out.String(), errb.String())
+	}
 }

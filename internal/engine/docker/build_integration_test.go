@@ -92,7 +92,7 @@ func TestIntegrationBuildAppliesTheDockerfile(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, e.ContainerStart(ctx, id))
 	require.Eventually(t, func() bool {
-		out, err := e.ContainerLogs(ctx, id, engine.LogOptions{})
+		out, err := engine.Logs(ctx, e, id, engine.LogOptions{})
 		return err == nil && strings.Contains(string(out), "built-hi")
 	}, time.Minute, 100*time.Millisecond, "the built ENV in the service's log")
 }

@@ -92,22 +92,22 @@ func TestIntegrationContainerLifecycle(t *testing.T) {
 	assert.Equal(t, []string{id}, n.Containers)
 	require.ErrorIs(t, e.NetworkRemove(ctx, nets[1]), engine.ErrConflict, "a network in use is refused")
 
-	res, err := e.ContainerExec(ctx, id, []string{"/testsvc", "probe"})
+	res, err := engine.Exec(ctx, e, id, "/testsvc", "probe")
 	require.NoError(t, err)
 	assert.Equal(t, 0, res.ExitCode, "probe output: %s", res.Output)
 	// stderr only, exact: no stream header may be left in the output.
-	res, err = e.ContainerExec(ctx, id, []string{"/testsvc", "--exit-code", "300"})
+	res, err = engine.Exec(ctx, e, id, "/testsvc", "--exit-code", "300")
 	require.NoError(t, err)
 	assert.Equal(t, 2, res.ExitCode)
 	assert.Equal(t, "testsvc: parse config: TESTSVC_EXIT_CODE / --exit-code: parse number \"300\": want 0..255\n", string(res.Output))
 	// stdout, and an exit code chosen by the command.
-	res, err = e.ContainerExec(ctx, id, []string{"/testsvc", "--name", "exec", "--ports", "0", "--crash-after", "1ms", "--exit-code", "3"})
+	res, err = engine.Exec(ctx, e, id, "/testsvc", "--name", "exec", "--ports", "0", "--crash-after", "1ms", "--exit-code", "3")
 	require.NoError(t, err)
 	assert.Equal(t, 3, res.ExitCode)
 	assert.True(t, strings.HasPrefix(string(res.Output), "testsvc exec: starting, ports 0\n"), "%q", res.Output)
 	assert.True(t, strings.HasSuffix(string(res.Output), "testsvc exec: crash after 1ms, exit 3\n"), "%q", res.Output)
 
-	logs, err := e.ContainerLogs(ctx, id, engine.LogOptions{})
+	logs, err := engine.Logs(ctx, e, id, engine.LogOptions{})
 	require.NoError(t, err)
 	assert.Contains(t, string(logs), "testsvc lifecycle: starting, ports 8080\n")
 	assert.Contains(t, string(logs), "testsvc lifecycle: listening on ")

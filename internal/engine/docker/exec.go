@@ -1,41 +1,80 @@
 package docker
 
 import (
+	"bytes"
 	"context"
+	"errors"
 	"fmt"
+	"io"
+	"sync"
 	"time"
 
+	"github.com/moby/moby/api/pkg/stdcopy"
 	"github.com/moby/moby/client"
 
 	"github.com/berth-dev/berth/internal/engine"
 )
 
-// ContainerExec runs cmd in the running container, waits for it to finish
-// and returns its exit code and demultiplexed output (stdout then stderr
-// frames in arrival order). Cancelling ctx stops waiting; the process may
-// keep running in the container.
-func (e *Engine) ContainerExec(ctx context.Context, id string, cmd []string) (engine.ExecResult, error) {
+// ContainerExec runs spec in the running container id and returns its
+// exit code once its output ended. Stdin is copied to the process until it
+// ends (then the process sees end of file); output goes to the spec's
+// writers, or is collected when there are none. Cancelling ctx stops
+// waiting and closes the streams; the process may keep running in the
+// container. A command the daemon cannot start is not an error: the result
+// carries the daemon's message in StartFailure, with exit code 127 when the
+// command was not found and 126 otherwise (Docker 20.10 says 126 for both).
+func (e *Engine) ContainerExec(ctx context.Context, id string, spec engine.ExecSpec) (engine.ExecResult, error) {
 	const op = engine.OpContainerExec
+	size := client.ConsoleSize{Height: spec.Size.Rows, Width: spec.Size.Cols}
 	created, err := e.cli.ExecCreate(ctx, id, client.ExecCreateOptions{
-		Cmd: cmd, AttachStdout: true, AttachStderr: true,
+		Cmd: spec.Cmd, Env: spec.Env, User: spec.User, WorkingDir: spec.WorkingDir, TTY: spec.TTY,
+		ConsoleSize: size, AttachStdin: spec.Stdin != nil, AttachStdout: true, AttachStderr: true,
 	})
 	if err != nil {
 		return engine.ExecResult{}, wrap(op, err)
 	}
-	att, err := e.cli.ExecAttach(ctx, created.ID, client.ExecAttachOptions{})
+	att, err := e.cli.ExecAttach(ctx, created.ID, client.ExecAttachOptions{TTY: spec.TTY, ConsoleSize: size})
 	if err != nil {
 		return engine.ExecResult{}, wrap(op, err)
 	}
 	defer att.Close()
-	done := make(chan struct{})
-	var out []byte
-	var rerr error
+	var collected bytes.Buffer
+	stdout, stderr := spec.Stdout, spec.Stderr
+	if stdout == nil && stderr == nil {
+		stdout, stderr = &collected, &collected
+	}
+	if stdout == nil {
+		stdout = io.Discard
+	}
+	if stderr == nil {
+		stderr = io.Discard
+	}
+	sniff := &startSniffer{w: stdout}
+	if spec.Stdin != nil {
+		go func() {
+			_, _ = io.Copy(att.Conn, spec.Stdin)
+			_ = att.CloseWrite()
+		}()
+	}
+	var resizes sync.WaitGroup
+	if spec.TTY && spec.Resize != nil {
+		rctx, cancel := context.WithCancel(ctx)
+		defer func() { cancel(); resizes.Wait() }()
+		resizes.Go(func() { e.followResizes(rctx, created.ID, spec.Resize) })
+	}
+	done := make(chan error, 1)
 	go func() {
-		defer close(done)
-		out, rerr = readStream(att.Reader, false)
+		var err error
+		if spec.TTY {
+			_, err = io.Copy(sniff, att.Reader)
+		} else {
+			_, err = stdcopy.StdCopy(sniff, stderr, att.Reader)
+		}
+		done <- errors.Join(err, sniff.flush())
 	}()
+	var rerr error
 	select {
-	case <-done:
+	case rerr = <-done:
 	case <-ctx.Done():
 		att.Close() // unblocks the reader
 		<-done
@@ -48,7 +87,27 @@ func (e *Engine) ContainerExec(ctx context.Context, id string, cmd []string) (en
 	if err != nil {
 		return engine.ExecResult{}, wrap(op, fmt.Errorf("exec in container %s: %w", id, err))
 	}
-	return engine.ExecResult{ExitCode: code, Output: out}, nil
+	res := engine.ExecResult{ExitCode: code, Output: collected.Bytes()}
+	if msg, c, ok := sniff.startFailure(); ok && code == 126 {
+		res.ExitCode, res.StartFailure = c, msg
+	}
+	return res, nil
+}
+
+// followResizes passes terminal sizes on to the exec's TTY until the
+// channel closes or ctx ends. A failed resize is not worth stopping for.
+func (e *Engine) followResizes(ctx context.Context, execID string, sizes <-chan engine.TermSize) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case s, ok := <-sizes:
+			if !ok {
+				return
+			}
+			_, _ = e.cli.ExecResize(ctx, execID, client.ExecResizeOptions{Height: s.Rows, Width: s.Cols})
+		}
+	}
 }
 
 // execSettle bounds how long the daemon may still report an exec as running

@@ -33,7 +33,7 @@ func TestIntegrationStopSignal(t *testing.T) {
 		require.NoError(t, err)
 		require.NoError(t, e.ContainerStart(ctx, id))
 		require.Eventually(t, func() bool {
-			logs, err := e.ContainerLogs(ctx, id, engine.LogOptions{})
+			logs, err := engine.Logs(ctx, e, id, engine.LogOptions{})
 			return err == nil && strings.Contains(string(logs), "listening on")
 		}, 10*time.Second, 50*time.Millisecond, "test service never started (its handlers are installed before it listens)")
 		timeout := time.Second
@@ -106,7 +106,7 @@ func TestIntegrationLogsBothStreams(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 1, c.State.ExitCode)
 
-	logs, err := e.ContainerLogs(ctx, id, engine.LogOptions{})
+	logs, err := engine.Logs(ctx, e, id, engine.LogOptions{})
 	require.NoError(t, err)
 	out := string(logs)
 	assert.Contains(t, out, "testsvc testsvc: starting, ports 8080,8080\n")

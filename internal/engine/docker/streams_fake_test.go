@@ -37,7 +37,7 @@ func TestContainerLogsDemultiplexes(t *testing.T) {
 				_, _ = w.Write(append(frame(1, "out 1\n"), frame(2, "err 1\n")...))
 			}
 		})
-		out, err := e.ContainerLogs(context.Background(), "c1", engine.LogOptions{Tail: 5})
+		out, err := engine.Logs(context.Background(), e, "c1", engine.LogOptions{Tail: 5})
 		require.NoError(t, err)
 		if tty {
 			assert.Equal(t, "raw out\n", string(out))

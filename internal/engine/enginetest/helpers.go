@@ -49,7 +49,7 @@ func (s *suite) startReady(t *testing.T, ctx context.Context, spec engine.Contai
 func (s *suite) waitReady(t *testing.T, ctx context.Context, id string) {
 	t.Helper()
 	poll(t, ctx, readyTimeout, "test service in "+id+" answering its probe", func() (bool, string) {
-		r, err := s.e.ContainerExec(ctx, id, probeCmd)
+		r, err := engine.Exec(ctx, s.e, id, probeCmd...)
 		if err != nil {
 			return false, err.Error()
 		}

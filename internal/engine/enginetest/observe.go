@@ -18,13 +18,13 @@ func (s *suite) testLogs(t *testing.T, ctx context.Context) {
 	id := s.create(t, ctx, s.spec("TESTSVC_LOG="+line))
 	require.NoError(t, s.e.ContainerStart(ctx, id))
 	poll(t, ctx, readyTimeout, "log line "+line, func() (bool, string) {
-		out, err := s.e.ContainerLogs(ctx, id, engine.LogOptions{})
+		out, err := engine.Logs(ctx, s.e, id, engine.LogOptions{})
 		if err != nil {
 			return false, err.Error()
 		}
 		return strings.Contains(string(out), line), string(out)
 	})
-	tail, err := s.e.ContainerLogs(ctx, id, engine.LogOptions{Tail: 1})
+	tail, err := engine.Logs(ctx, s.e, id, engine.LogOptions{Tail: 1})
 	require.NoError(t, err)
 	assert.LessOrEqual(t, strings.Count(strings.TrimRight(string(tail), "\n"), "\n"), 0, "tail 1 is one line: %q", tail)
 }
@@ -33,11 +33,11 @@ func (s *suite) testLogs(t *testing.T, ctx context.Context) {
 // container is ErrConflict.
 func (s *suite) testExec(t *testing.T, ctx context.Context) {
 	id := s.startReady(t, ctx, s.spec())
-	r, err := s.e.ContainerExec(ctx, id, probeCmd)
+	r, err := engine.Exec(ctx, s.e, id, probeCmd...)
 	require.NoError(t, err)
 	assert.Equal(t, 0, r.ExitCode, "probe output: %s", r.Output)
 	require.NoError(t, s.e.ContainerStop(ctx, id, engine.StopOptions{Timeout: ptr(5 * time.Second)}))
-	_, err = s.e.ContainerExec(ctx, id, probeCmd)
+	_, err = engine.Exec(ctx, s.e, id, probeCmd...)
 	requireKind(t, engine.ErrConflict, err, "exec in a stopped container")
 }
 

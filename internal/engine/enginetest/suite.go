@@ -91,6 +91,8 @@ func Run(t *testing.T, h Harness) {
 		{"Build", s.testBuild},
 		{"BuildFailures", s.testBuildFailures},
 		{"Logs", s.testLogs},
+		{"LogsFollow", s.testLogsFollow},
+		{"ExecStreams", s.testExecStreams},
 		{"Exec", s.testExec},
 		{"Stats", s.testStats},
 		{"Events", s.testEvents},

@@ -24,7 +24,8 @@ type container struct {
 	mounts   []engine.Mount      // anonymous volumes resolved to their names
 	anon     []string            // names of its anonymous volumes
 	ports    []engine.PublishedPort
-	logs     []string
+	logs     []engine.LogLine
+	changed  chan struct{} // closed and replaced when logs grow or the state changes
 	stats    *engine.Stats
 	gen      int // counts starts, so a stop can tell its run from a later one
 }

@@ -43,7 +43,7 @@ func New(opts ...Option) *Engine {
 		apiVersion: "1.41",
 		clock:      time.Now,
 		sleep:      sleepCtx,
-		exec:       func(string, []string) engine.ExecResult { return engine.ExecResult{} },
+		exec:       testsvcExec,
 	}
 	for _, o := range opts {
 		o(&cfg)

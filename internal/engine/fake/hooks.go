@@ -12,7 +12,7 @@ func (e *Engine) AppendLog(id, line string) error {
 	if err != nil {
 		return err
 	}
-	c.logs = append(c.logs, line)
+	e.logLocked(c, "stdout", line)
 	return nil
 }
 

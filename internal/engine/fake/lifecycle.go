@@ -49,7 +49,7 @@ func (e *Engine) startLocked(op engine.Op, c *container) error {
 		c.state.Health = &engine.Health{Status: "starting"}
 	}
 	if msg := c.envValue("TESTSVC_LOG"); msg != "" {
-		c.logs = append(c.logs, msg)
+		e.logLocked(c, "stdout", msg)
 	}
 	for nid := range c.nets {
 		e.emitNetworkLocked(e.networks[nid], "connect", c.id)
@@ -114,6 +114,7 @@ func (e *Engine) dieLocked(c *container, code int, oom bool) {
 	e.releasePortsLocked(c)
 	c.state.Status, c.state.Running, c.state.Pid = "exited", false, 0
 	c.state.ExitCode, c.state.OOMKilled, c.state.FinishedAt = code, oom, e.now()
+	c.notifyLocked()
 	e.emitContainerLocked(c, "die", map[string]string{"exitCode": strconv.Itoa(code)})
 	for nid := range c.nets {
 		if n, ok := e.networks[nid]; ok {

@@ -2,34 +2,71 @@ package fake
 
 import (
 	"context"
+	"io"
 	"strconv"
 	"strings"
 
 	"github.com/berth-dev/berth/internal/engine"
 )
 
-// ContainerLogs returns the container's log lines, each ending in "\n";
-// the last opts.Tail of them when Tail > 0.
-func (e *Engine) ContainerLogs(ctx context.Context, id string, opts engine.LogOptions) ([]byte, error) {
-	if err := e.begin(ctx, engine.OpContainerLogs); err != nil {
-		return nil, err
+// logLocked appends a line to c's log and wakes followers.
+func (e *Engine) logLocked(c *container, stream, text string) {
+	c.logs = append(c.logs, engine.LogLine{Time: e.now(), Stream: stream, Text: text})
+	c.notifyLocked()
+}
+
+// notifyLocked wakes whoever waits for c to change.
+func (c *container) notifyLocked() {
+	if c.changed != nil {
+		close(c.changed)
+	}
+	c.changed = make(chan struct{})
+}
+
+// ContainerLogs delivers the container's log lines (the last opts.Tail,
+// from opts.Since); with opts.Follow it then waits for more until the
+// container is not running (or removed) or ctx ends.
+func (e *Engine) ContainerLogs(ctx context.Context, id string, opts engine.LogOptions, line func(engine.LogLine)) error {
+	const op = engine.OpContainerLogs
+	if err := e.begin(ctx, op); err != nil {
+		return err
 	}
 	e.mu.Lock()
-	defer e.mu.Unlock()
-	c, err := e.findContainerLocked(engine.OpContainerLogs, id)
+	c, err := e.findContainerLocked(op, id)
 	if err != nil {
-		return nil, err
+		e.mu.Unlock()
+		return err
 	}
-	lines := c.logs
-	if opts.Tail > 0 && len(lines) > opts.Tail {
-		lines = lines[len(lines)-opts.Tail:]
+	var first []engine.LogLine
+	for _, l := range c.logs {
+		if !l.Time.Before(opts.Since) {
+			first = append(first, l)
+		}
 	}
-	var b strings.Builder
-	for _, l := range lines {
-		b.WriteString(l)
-		b.WriteByte('\n')
+	if opts.Tail > 0 && len(first) > opts.Tail {
+		first = first[len(first)-opts.Tail:]
 	}
-	return []byte(b.String()), nil
+	next := len(c.logs)
+	for {
+		if c.changed == nil {
+			c.notifyLocked()
+		}
+		running, changed := c.state.Running, c.changed
+		e.mu.Unlock()
+		for _, l := range first {
+			line(l)
+		}
+		if !opts.Follow || !running {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-changed:
+		}
+		e.mu.Lock()
+		first, next = append([]engine.LogLine(nil), c.logs[next:]...), len(c.logs)
+	}
 }
 
 // ContainerStats returns the sample set with [Engine.SetStats], else zero
@@ -54,9 +91,10 @@ func (e *Engine) ContainerStats(ctx context.Context, id string) (engine.Stats, e
 	return engine.Stats{MemoryLimit: limit}, nil
 }
 
-// ContainerExec runs cmd through the [WithExec] hook (default: exit 0) in a
-// running container; one that is not running is refused with ErrConflict.
-func (e *Engine) ContainerExec(ctx context.Context, id string, cmd []string) (engine.ExecResult, error) {
+// ContainerExec runs spec through the [WithExec] hook (default: exit 0, no
+// output) in a running container; one that is not running is refused with
+// ErrConflict. The hook's output goes to spec.Stdout when set.
+func (e *Engine) ContainerExec(ctx context.Context, id string, spec engine.ExecSpec) (engine.ExecResult, error) {
 	const op = engine.OpContainerExec
 	if err := e.begin(ctx, op); err != nil {
 		return engine.ExecResult{}, err
@@ -70,13 +108,28 @@ func (e *Engine) ContainerExec(ctx context.Context, id string, cmd []string) (en
 		e.mu.Unlock()
 		return engine.ExecResult{}, err
 	}
-	line := strings.Join(cmd, " ")
+	line := strings.Join(spec.Cmd, " ")
 	e.emitContainerLocked(c, "exec_create: "+line, nil)
 	e.emitContainerLocked(c, "exec_start: "+line, nil)
 	e.mu.Unlock()
-	res := e.cfg.exec(c.id, append([]string(nil), cmd...))
+	res := e.cfg.exec(c.id, spec)
+	if spec.Stdout != nil {
+		_, _ = spec.Stdout.Write(res.Output)
+		res.Output = nil
+	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.emitContainerLocked(c, "exec_die", map[string]string{"exitCode": strconv.Itoa(res.ExitCode)})
 	return res, nil
+}
+
+// testsvcExec is the default exec: the test service's subcommands as the
+// test image runs them ("/testsvc cat" echoes stdin); anything else exits
+// 0 with no output.
+func testsvcExec(_ string, spec engine.ExecSpec) engine.ExecResult {
+	if len(spec.Cmd) == 2 && spec.Cmd[0] == "/testsvc" && spec.Cmd[1] == "cat" && spec.Stdin != nil {
+		out, _ := io.ReadAll(spec.Stdin)
+		return engine.ExecResult{Output: out}
+	}
+	return engine.ExecResult{}
 }

@@ -15,10 +15,10 @@ func TestLogsEchoTestsvcLogAndAppend(t *testing.T) {
 	e := newFake(t)
 	id := run(t, e, engine.ContainerSpec{Env: []string{"TESTSVC_LOG=ready"}})
 	require.NoError(t, e.AppendLog(id, "second"))
-	out, err := e.ContainerLogs(t.Context(), id, engine.LogOptions{})
+	out, err := engine.Logs(t.Context(), e, id, engine.LogOptions{})
 	require.NoError(t, err)
 	assert.Equal(t, "ready\nsecond\n", string(out))
-	out, err = e.ContainerLogs(t.Context(), id, engine.LogOptions{Tail: 1})
+	out, err = engine.Logs(t.Context(), e, id, engine.LogOptions{Tail: 1})
 	require.NoError(t, err)
 	assert.Equal(t, "second\n", string(out))
 	require.ErrorIs(t, e.AppendLog("nope", "x"), engine.ErrNotFound)
@@ -40,14 +40,14 @@ func TestStatsDefaultsAndHook(t *testing.T) {
 func TestExecHook(t *testing.T) {
 	var mu sync.Mutex
 	var calls [][]string
-	e := newFake(t, fake.WithExec(func(id string, cmd []string) engine.ExecResult {
+	e := newFake(t, fake.WithExec(func(id string, spec engine.ExecSpec) engine.ExecResult {
 		mu.Lock()
 		defer mu.Unlock()
-		calls = append(calls, cmd)
+		calls = append(calls, spec.Cmd)
 		return engine.ExecResult{ExitCode: 1, Output: []byte("unhealthy")}
 	}))
 	id := run(t, e, engine.ContainerSpec{})
-	r, err := e.ContainerExec(t.Context(), id, []string{"/testsvc", "probe"})
+	r, err := engine.Exec(t.Context(), e, id, "/testsvc", "probe")
 	require.NoError(t, err)
 	assert.Equal(t, 1, r.ExitCode)
 	assert.Equal(t, "unhealthy", string(r.Output))

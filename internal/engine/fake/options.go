@@ -17,7 +17,7 @@ type config struct {
 	apiVersion string
 	clock      func() time.Time
 	sleep      func(ctx context.Context, d time.Duration) error
-	exec       func(id string, cmd []string) engine.ExecResult
+	exec       func(id string, spec engine.ExecSpec) engine.ExecResult
 }
 
 // WithMemTotal sets the host memory Info reports and the memory limit Stats
@@ -37,8 +37,9 @@ func WithSleep(sleep func(ctx context.Context, d time.Duration) error) Option {
 }
 
 // WithExec sets what ContainerExec returns for a running container
-// (default: exit code 0, no output). fn may be called concurrently.
-func WithExec(fn func(id string, cmd []string) engine.ExecResult) Option {
+// (default: exit code 0, no output); fn may read spec.Stdin. It may be
+// called concurrently.
+func WithExec(fn func(id string, spec engine.ExecSpec) engine.ExecResult) Option {
 	return func(c *config) { c.exec = fn }
 }
 

@@ -41,7 +41,7 @@ func run(t *testing.T, e engine.Engine, env ...string) string {
 func waitHealthy(t *testing.T, e engine.Engine, id string) {
 	t.Helper()
 	require.Eventually(t, func() bool {
-		res, err := e.ContainerExec(t.Context(), id, []string{"/testsvc", "probe"})
+		res, err := engine.Exec(t.Context(), e, id, "/testsvc", "probe")
 		return err == nil && res.ExitCode == 0
 	}, 20*time.Second, 50*time.Millisecond)
 }
@@ -63,7 +63,7 @@ func TestIntegrationServiceStopsGracefully(t *testing.T) {
 	e := itest.Engine(t)
 	id := run(t, e, "TESTSVC_NAME=web", "TESTSVC_PORTS=8080,9090")
 	waitHealthy(t, e, id)
-	res, err := e.ContainerExec(t.Context(), id, []string{"/testsvc", "probe", "--port", "9090"})
+	res, err := engine.Exec(t.Context(), e, id, "/testsvc", "probe", "--port", "9090")
 	require.NoError(t, err)
 	assert.Equal(t, 0, res.ExitCode, "second port answers: %s", res.Output)
 
@@ -73,7 +73,7 @@ func TestIntegrationServiceStopsGracefully(t *testing.T) {
 	assert.Less(t, time.Since(begin), grace/2, "SIGTERM handled, no wait for the kill")
 	assert.Equal(t, 0, waitExited(t, e, id).ExitCode)
 
-	logs, err := e.ContainerLogs(t.Context(), id, engine.LogOptions{})
+	logs, err := engine.Logs(t.Context(), e, id, engine.LogOptions{})
 	require.NoError(t, err)
 	assert.Contains(t, string(logs), "testsvc web: listening on")
 	assert.Contains(t, string(logs), "testsvc web: stopping")
@@ -98,7 +98,7 @@ func TestIntegrationServiceTurnsUnhealthy(t *testing.T) {
 	e := itest.Engine(t)
 	id := run(t, e, "TESTSVC_UNHEALTHY_AFTER=0.1")
 	require.Eventually(t, func() bool {
-		res, err := e.ContainerExec(t.Context(), id, []string{"/testsvc", "probe"})
+		res, err := engine.Exec(t.Context(), e, id, "/testsvc", "probe")
 		require.NoError(t, err)
 		return res.ExitCode == 1
 	}, 20*time.Second, 50*time.Millisecond)
