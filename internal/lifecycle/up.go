@@ -39,6 +39,11 @@ type UpOptions struct {
 	// next to the event stream (1 s when 0; 250 ms at most while the
 	// stream is down).
 	PollInterval time.Duration
+	// FilesDir is where secrets and configs from environment and content
+	// sources are written before any container is created ([FilesPath]
+	// per environment; berth's state directory in production). Needed
+	// only by a plan with [plan.Plan.Files].
+	FilesDir string
 }
 
 func (o UpOptions) withDefaults() UpOptions {
@@ -62,7 +67,9 @@ func (o UpOptions) withDefaults() UpOptions {
 // a service with a health check is healthy, a job (see [plan.ServicePlan])
 // exited 0, any other runs.
 //
-// In order: the networks ([EnsureNetwork]) and volumes (an existing
+// First it says each of the plan's notes once, as a warning, and writes
+// the secrets and configs the plan lists to [UpOptions.FilesDir]. Then, in
+// order: the networks ([EnsureNetwork]) and volumes (an existing
 // volume of this environment is reused), the image builds (one whose tag
 // exists with the same context digest is skipped), then the services
 // level by level ([plan.Plan.Levels]), the services of one level in
@@ -87,7 +94,7 @@ func Up(ctx context.Context, e engine.Engine, p *plan.Plan, o UpOptions) error {
 	err = r.explain(ctx, err)
 	tctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), teardownBound)
 	defer cancel()
-	if _, terr := Teardown(tctx, e, p.ID.EnvID, TeardownOptions{Log: o.Log}); terr != nil {
+	if _, terr := Teardown(tctx, e, p.ID.EnvID, TeardownOptions{Log: o.Log, FilesDir: o.FilesDir}); terr != nil {
 		err = errors.Join(err, fmt.Errorf("tear down after the failed up: %w", terr))
 	}
 	return fmt.Errorf("up environment %s: %w", p.ID.EnvID, err)
@@ -103,6 +110,12 @@ type upRun struct {
 }
 
 func (r *upRun) run(ctx context.Context) error {
+	for _, n := range r.p.Notes {
+		r.o.Log.Warn(n, "env", r.p.ID.EnvID)
+	}
+	if err := writeSecretFiles(r.o.FilesDir, r.p); err != nil {
+		return err
+	}
 	if err := ensureResources(ctx, r.e, r.p, r.o.Locker); err != nil {
 		return err
 	}
