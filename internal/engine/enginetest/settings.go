@@ -57,16 +57,18 @@ func (s *suite) testContainerSettings(t *testing.T, ctx context.Context) {
 
 // testNetworkModeContainer: a container created with network mode
 // "container:<name>" reports the mode with the other container's full ID,
-// has no networks of its own, and shares the other's network namespace
-// (its port answers on the other's loopback). A mode naming no container
-// is created but fails the start with ErrNotFound.
+// has no networks of its own, and shares the other's network namespace:
+// the owner, listening on 8081 only, answers its probe of port 8080 on
+// its loopback once the joined container listens there. A mode naming no
+// container is created but fails the start with ErrNotFound.
 func (s *suite) testNetworkModeContainer(t *testing.T, ctx context.Context) {
 	_, nspec := s.createNetwork(t, ctx)
-	aSpec := s.spec()
+	aSpec := s.spec("TESTSVC_PORTS=8081")
 	aSpec.Networks = []engine.EndpointSpec{{Network: nspec.Name, Aliases: []string{"owner"}}}
-	a := s.startReady(t, ctx, aSpec)
+	a := s.create(t, ctx, aSpec)
+	require.NoError(t, s.e.ContainerStart(ctx, a))
 
-	bSpec := s.spec("TESTSVC_PORTS=8081")
+	bSpec := s.spec()
 	bSpec.NetworkMode = "container:" + aSpec.Name
 	b := s.create(t, ctx, bSpec)
 	c := s.inspect(t, ctx, b)
@@ -74,13 +76,7 @@ func (s *suite) testNetworkModeContainer(t *testing.T, ctx context.Context) {
 	require.NoError(t, s.e.ContainerStart(ctx, b))
 	c = s.inspect(t, ctx, b)
 	assert.Empty(t, c.Networks, "no networks of its own")
-	poll(t, ctx, readyTimeout, "the joined container's port on the owner's loopback", func() (bool, string) {
-		r, err := s.e.ContainerExec(ctx, a, []string{"/testsvc", "probe", "--port", "8081"})
-		if err != nil {
-			return false, err.Error()
-		}
-		return r.ExitCode == 0, fmt.Sprintf("exit code %d: %s", r.ExitCode, r.Output)
-	})
+	s.waitReady(t, ctx, a) // the probe in the owner reaches the joined container's port
 
 	orphan := s.spec()
 	orphan.NetworkMode = "container:" + s.name("missing")
