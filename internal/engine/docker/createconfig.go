@@ -122,7 +122,7 @@ func planCreate(spec engine.ContainerSpec, apiVersion string) (createPlan, error
 	}
 	plan := createPlan{opts: client.ContainerCreateOptions{Name: spec.Name, Config: cfg, HostConfig: host}, warnings: warnings}
 	if spec.Platform != "" {
-		p, err := parsePlatform(spec.Platform)
+		p, err := platformOf(spec.Platform)
 		if err != nil {
 			return invalid("%w", err)
 		}

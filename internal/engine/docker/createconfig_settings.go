@@ -62,8 +62,8 @@ func checkNetworkMode(spec engine.ContainerSpec) error {
 	return fmt.Errorf("network mode %q: want none, host or container:<name>", spec.NetworkMode)
 }
 
-// parsePlatform parses "os[/arch[/variant]]".
-func parsePlatform(s string) (*ocispec.Platform, error) {
+// platformOf parses "os[/arch[/variant]]", as compose's platform key takes it.
+func platformOf(s string) (*ocispec.Platform, error) {
 	parts := strings.Split(strings.ToLower(s), "/")
 	if len(parts) > 3 || slices.Contains(parts, "") {
 		return nil, fmt.Errorf("platform %q: want os[/arch[/variant]], e.g. linux/amd64", s)

@@ -63,7 +63,7 @@ func (e *Engine) ImageBuild(ctx context.Context, spec engine.BuildSpec) error {
 		Version:    build.BuilderV1,
 	}
 	if spec.Platform != "" {
-		p, err := parsePlatform(spec.Platform)
+		p, err := platformOf(spec.Platform)
 		if err != nil {
 			return engine.Wrap(op, engine.ErrInvalid, fmt.Errorf("build image %s: %w", name, err))
 		}
