@@ -95,7 +95,9 @@ func serviceNetworks(s types.ServiceConfig, mode string, locs *locations) ([]Ser
 	for _, n := range sortedKeys(s.Networks) {
 		sn := ServiceNetwork{Name: n}
 		if c := s.Networks[n]; c != nil {
-			sn.Aliases = slices.Clone(c.Aliases)
+			if len(c.Aliases) > 0 {
+				sn.Aliases = slices.Clone(c.Aliases)
+			}
 			if a := c.Ipv4Address; a != "" {
 				ip, err := netip.ParseAddr(a)
 				if err != nil || !ip.Is4() {
