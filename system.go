@@ -52,18 +52,20 @@ func (m *Manager) system(ctx context.Context) (*system, error) {
 	}
 	envSet, _ := config.EnvFromEnv(m.getenv) // bad values were refused before any Docker call
 	locks, stateID, eng := lock.Dir{Path: dir}, labels.StateOf(dir), m.conn
+	files := filepath.Join(dir, "files") // secrets and configs written for environments
 	book := &leases.Book{Store: db, Now: m.clock.Now, Host: m.host, Alive: proc.Alive, StartTime: proc.StartTime}
 	s := &system{db: db, leases: book}
 	s.acquirer = &acquire.Acquirer{Engine: eng, Store: db, Locks: locks, Leases: book, Clock: m.clock, Log: m.log,
-		StateID: stateID, Watch: func(ctx context.Context, envID string) func() {
+		StateID: stateID, FilesDir: files, Watch: func(ctx context.Context, envID string) func() {
 			w := watch.Start(ctx, eng, db, envID, m.log)
 			return func() { _ = w.Close() }
 		}}
-	s.releaser = &release.Releaser{Engine: eng, Store: db, Locks: locks, Leases: book, Clock: m.clock, Log: m.log}
+	s.releaser = &release.Releaser{Engine: eng, Store: db, Locks: locks, Leases: book, Clock: m.clock, Log: m.log,
+		FilesDir: files}
 	s.restarter = &restart.Restarter{Engine: eng, Store: db, Locks: locks, Clock: m.clock, Log: m.log,
 		WaitTimeout: lifecycle.DefaultWaitTimeout}
 	s.collector = &gc.Collector{Engine: eng, Store: db, Leases: book, Locks: locks, Clock: m.clock, Log: m.log,
-		StateID: stateID, Host: m.host, EnvStaleAfter: envSet.StaleAfter}
+		StateID: stateID, Host: m.host, EnvStaleAfter: envSet.StaleAfter, FilesDir: files}
 	s.reporter = &stats.Reporter{Engine: eng, Gate: m.conn, Store: db, Clock: m.clock, Log: m.log}
 	s.queries = &query.Queries{Engine: eng, Store: db, Leases: book, Log: m.log}
 	m.sys = s

@@ -51,6 +51,9 @@ type Acquirer struct {
 	Log    *slog.Logger
 	// StateID is this state directory's dev.berth.state label value.
 	StateID string
+	// FilesDir is where environments' secrets and configs from environment
+	// and content sources are written ([lifecycle.UpOptions.FilesDir]).
+	FilesDir string
 	// Watch records an environment's container events while it comes up,
 	// until the returned stop is called.
 	Watch func(ctx context.Context, envID string) (stop func())

@@ -25,6 +25,9 @@ type rule struct {
 	// bare marks a KEY=VALUE list or mapping (environment, build args)
 	// whose valueless names take their value from the environment.
 	bare bool
+	// oneOf lists keys of which a mapping may hold one only (the sources
+	// of a secret or config).
+	oneOf []string
 }
 
 // leaf accepts any value.
@@ -54,20 +57,25 @@ func checkSize(n *yaml.Node) string {
 }
 
 const (
-	whyContainerName = "not supported by berth: berth names containers per environment, and a fixed name would collide between dedicated copies of the stack (remove it)"
-	whyExtNetwork    = "not supported by berth: berth owns its networks and creates one set per environment (declare the network without external)"
-	whyExtVolume     = "not supported by berth: berth owns its volumes and creates one set per environment (declare the volume without external)"
-	whyNetworkName   = "not supported by berth: berth names networks per environment"
-	whyVolumeName    = "not supported by berth: berth names volumes per environment"
+	whyExtNetwork  = "not supported by berth: berth owns its networks and creates one set per environment (declare the network without external)"
+	whyExtVolume   = "not supported by berth: berth owns its volumes and creates one set per environment (declare the volume without external)"
+	whyNetworkName = "not supported by berth: berth names networks per environment"
+	whyVolumeName  = "not supported by berth: berth names volumes per environment"
+	whyExtSecret   = "not supported by berth: an external secret or config is a swarm object of the daemon; berth cannot create or own it, and on a shared daemon it is not this project's (give it a file, environment or content source)"
+	whyFileOwner   = "not supported by berth: berth bind-mounts secrets and configs read-only from the host, so the file keeps its host owner and mode (remove it)"
 )
 
 // fileRule is the allow-list of a compose file: exactly the keys berth
-// supports (issue 3). Everything else is an error naming the key.
+// supports (issues 3 and 10). Everything else is an error naming the key,
+// with the reason when berth refuses it on purpose.
 func fileRule() *rule {
 	size := &rule{check: checkSize}
 	sk := keys("image", "command", "entrypoint", "expose", "restart",
 		"stop_signal", "stop_grace_period", "labels", "working_dir", "user", "hostname",
-		"extra_hosts", "init", "cpus", "profiles", "pull_policy")
+		"extra_hosts", "init", "cpus", "profiles",
+		"container_name", "network_mode", "stdin_open", "tty", "sysctls", "runtime",
+		"cap_add", "cap_drop", "privileged", "security_opt", "platform", "read_only",
+		"tmpfs", "group_add", "pull_policy")
 	sk["mem_limit"], sk["mem_reservation"], sk["shm_size"] = size, size, size
 	sk["environment"] = &rule{bare: true}
 	build := keys("context", "dockerfile", "target")
@@ -76,7 +84,13 @@ func fileRule() *rule {
 	sk["env_file"] = &rule{items: &rule{keys: keys("path", "required")}}
 	sk["ports"] = &rule{items: &rule{keys: keys("target", "published", "host_ip", "protocol")}}
 	sk["volumes"] = &rule{items: &rule{keys: keys("type", "source", "target", "read_only")}}
-	sk["networks"] = &rule{anyKey: &rule{keys: keys("aliases")}}
+	sk["networks"] = &rule{anyKey: &rule{keys: keys("aliases", "ipv4_address")}}
+	sk["devices"] = &rule{items: &rule{keys: keys("source", "target", "permissions")}}
+	sk["logging"] = &rule{keys: keys("driver", "options")}
+	fileRef := &rule{keys: keys("source", "target"),
+		refuse: map[string]string{"uid": whyFileOwner, "gid": whyFileOwner, "mode": whyFileOwner}}
+	sk["secrets"] = &rule{items: fileRef}
+	sk["configs"] = &rule{items: fileRef}
 	sk["depends_on"] = &rule{anyKey: &rule{keys: keys("condition", "required")}}
 	sk["healthcheck"] = &rule{keys: keys("test", "interval", "timeout", "start_period",
 		"start_interval", "retries", "disable")}
@@ -86,10 +100,19 @@ func fileRule() *rule {
 		"reservations": {keys: map[string]*rule{"memory": size}},
 	}}}}
 	sk["extends"] = &rule{keys: keys("service", "file")}
-	service := &rule{service: true, ext: true, keys: sk,
-		refuse: map[string]string{"container_name": whyContainerName}}
-	network := &rule{ext: true, keys: keys("driver", "internal", "labels"),
+	service := &rule{service: true, ext: true, keys: sk}
+	nk := keys("driver", "internal", "labels")
+	nk["ipam"] = &rule{keys: map[string]*rule{
+		"driver":  leaf(),
+		"config":  {items: &rule{keys: keys("subnet", "ip_range", "gateway", "aux_addresses")}},
+		"options": leaf(),
+	}}
+	network := &rule{ext: true, keys: nk,
 		refuse: map[string]string{"external": whyExtNetwork, "name": whyNetworkName}}
+	secret := &rule{ext: true, keys: keys("file", "environment"), oneOf: []string{"file", "environment"},
+		refuse: map[string]string{"external": whyExtSecret}}
+	config := &rule{ext: true, keys: keys("file", "environment", "content"), oneOf: []string{"file", "environment", "content"},
+		refuse: map[string]string{"external": whyExtSecret}}
 	volume := &rule{ext: true, keys: keys("driver", "labels"),
 		refuse: map[string]string{"external": whyExtVolume, "name": whyVolumeName}}
 	return &rule{
@@ -100,6 +123,8 @@ func fileRule() *rule {
 			"services": {anyKey: service},
 			"networks": {anyKey: network},
 			"volumes":  {anyKey: volume},
+			"secrets":  {anyKey: secret},
+			"configs":  {anyKey: config},
 			"x-berth":  xberthRule(size),
 		},
 	}

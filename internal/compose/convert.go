@@ -28,6 +28,9 @@ func convertProject(cp *types.Project, env environ, locs *locations, xb XBerth, 
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
+	if err := checkNetworkModes(cp, p, locs); err != nil {
+		return nil, err
+	}
 	if err := checkDependsOn(cp, p, locs); err != nil {
 		return nil, err
 	}
@@ -36,6 +39,15 @@ func convertProject(cp *types.Project, env environ, locs *locations, xb XBerth, 
 		return nil, err
 	}
 	if p.Volumes, err = usedVolumes(cp, p.Services, locs); err != nil {
+		return nil, err
+	}
+	if p.Secrets, p.Configs, err = usedFiles(cp, p.Services, env, locs); err != nil {
+		return nil, err
+	}
+	if err := checkAddresses(p, locs); err != nil {
+		return nil, err
+	}
+	if err := containerNames(p, locs); err != nil {
 		return nil, err
 	}
 	return p, nil
@@ -100,13 +112,17 @@ func convertService(s types.ServiceConfig, env environ, locs *locations, xb XBer
 		func() error { return resources(s, &out, xb, locs) },
 		func() (err error) { out.DependsOn, err = dependsOn(s, locs); return },
 		func() (err error) { out.Pull, err = pullPolicy(s, locs); return },
+		func() (err error) { out.NetworkMode, err = networkMode(s, locs); return },
+		func() (err error) { out.Networks, err = serviceNetworks(s, out.NetworkMode, locs); return },
+		func() error { return passThrough(s, &out, locs) },
+		func() (err error) { out.Secrets, out.Configs, err = fileMounts(s, locs); return },
 	}
 	for _, step := range steps {
 		if err = step(); err != nil {
 			return out, err
 		}
 	}
-	out.Networks = serviceNetworks(s)
+	out.ContainerName = s.ContainerName
 	return out, nil
 }
 
@@ -125,21 +141,6 @@ func convertBuild(b *types.BuildConfig, env environ) *Build {
 			}
 			out.Args[k] = v
 		}
-	}
-	return out
-}
-
-func serviceNetworks(s types.ServiceConfig) []ServiceNetwork {
-	out := make([]ServiceNetwork, 0, len(s.Networks))
-	for _, n := range sortedKeys(s.Networks) {
-		sn := ServiceNetwork{Name: n}
-		if c := s.Networks[n]; c != nil && len(c.Aliases) > 0 {
-			sn.Aliases = append([]string(nil), c.Aliases...)
-		}
-		out = append(out, sn)
-	}
-	if len(out) == 0 {
-		out = append(out, ServiceNetwork{Name: "default"})
 	}
 	return out
 }

@@ -40,3 +40,16 @@ func TestHashIgnoresCheckoutPath(t *testing.T) {
 	}
 	assert.NotEqual(t, hashes[0], hashes[1], "bind sources differ")
 }
+
+// TestHashOfOlderProjectsUnchanged pins the hash of a project that uses
+// none of the keys added since: new fields are left out of the encoding
+// when unset, so existing shared environments keep their IDs across a
+// berth upgrade.
+func TestHashOfOlderProjectsUnchanged(t *testing.T) {
+	for file, want := range map[string]string{ // as berth before issue 10 hashed them
+		"hash-a.yaml":        "2a65ae741f1f95545f145cc2d7462fd1c52dc8598090cb28e51daadbcb087f29",
+		"hash-networks.yaml": "8cae96869d6ee6e7c8cd793cdb7ccb4a089f9eaf8054ca2c17211248cf1bd1a1",
+	} {
+		assert.Equal(t, want, load(t, Options{Files: []string{file}}).Hash, file)
+	}
+}

@@ -21,7 +21,35 @@ type Project struct {
 	Services []Service // sorted by name
 	Networks []Network // sorted by name; includes "default" when any service uses it
 	Volumes  []Volume  // named volumes, sorted by name
-	Berth    XBerth    // the x-berth extension
+	// Secrets and Configs are the top-level secrets and configs the
+	// enabled services mount, sorted by name.
+	Secrets []FileObject `json:",omitempty"`
+	Configs []FileObject `json:",omitempty"`
+	Berth   XBerth       // the x-berth extension
+	// Notes say where berth does something other than compose would, once
+	// per environment when it is created (container_name as an alias,
+	// host networking on a shared daemon). Not part of the hash.
+	Notes []string `json:"-"`
+}
+
+// FileObject is a top-level secret or config: where its content comes
+// from. Exactly one of File, Environment and inline content is the source.
+type FileObject struct {
+	Name string // the key in the compose file
+	// File is the absolute path of a file source, bind-mounted as it is.
+	File string `json:",omitempty"`
+	// Environment names the variable an environment source reads.
+	Environment string `json:",omitempty"`
+	// Content is the value of an environment or content source, written to
+	// a file of its own when the environment is created. It is never part
+	// of the configuration hash and never printed (see [Sensitive]).
+	Content Sensitive `json:"-"`
+}
+
+// FileMount mounts a secret or config into a service's container.
+type FileMount struct {
+	Source string // the top-level secret or config
+	Target string // absolute path in the container
 }
 
 // Condition is a depends_on condition.
@@ -46,6 +74,9 @@ type Build struct {
 type ServiceNetwork struct {
 	Name    string // the project's network key, e.g. "default", "backend"
 	Aliases []string
+	// IPv4Address is a fixed address on the network (ipv4_address); the
+	// network has an IPAM subnet that holds it.
+	IPv4Address string `json:",omitempty"`
 }
 
 // Service is one compose service with every key berth supports.
@@ -53,8 +84,8 @@ type Service struct {
 	Name        string
 	Image       string // after production overrides; "" only with Build
 	Build       *Build
-	Pull        PullPolicy
-	Command     []string // nil = image default
+	Pull        PullPolicy `json:"-"` // when the image is fetched, not what runs: not part of the hash
+	Command     []string   // nil = image default
 	Entrypoint  []string
 	Environment []string // KEY=VALUE, env_file merged in, sorted
 	Ports       []engine.PortBinding
@@ -79,6 +110,29 @@ type Service struct {
 	Init          *bool
 	ShmSize       int64
 	Ulimits       []engine.Ulimit
+	// ContainerName is compose's container_name. berth names containers
+	// per environment; this name becomes an alias of the service on its
+	// networks instead.
+	ContainerName string `json:",omitempty"`
+	// NetworkMode is "", "none", "host" or "service:NAME". With a mode the
+	// service has no Networks.
+	NetworkMode string            `json:",omitempty"`
+	StdinOpen   bool              `json:",omitempty"`
+	Tty         bool              `json:",omitempty"`
+	Sysctls     map[string]string `json:",omitempty"`
+	Runtime     string            `json:",omitempty"`
+	CapAdd      []string          `json:",omitempty"`
+	CapDrop     []string          `json:",omitempty"`
+	Privileged  bool              `json:",omitempty"`
+	SecurityOpt []string          `json:",omitempty"`
+	Devices     []engine.Device   `json:",omitempty"`
+	Logging     *engine.Logging   `json:",omitempty"`
+	Platform    string            `json:",omitempty"`
+	ReadOnly    bool              `json:",omitempty"`
+	Tmpfs       map[string]string `json:",omitempty"` // path -> options
+	GroupAdd    []string          `json:",omitempty"`
+	Secrets     []FileMount       `json:",omitempty"`
+	Configs     []FileMount       `json:",omitempty"`
 }
 
 // Network is a project network.
@@ -87,6 +141,8 @@ type Network struct {
 	Driver   string
 	Internal bool
 	Labels   map[string]string
+	// IPAM is the network's ipam section; nil lets the daemon choose.
+	IPAM *engine.IPAM `json:",omitempty"`
 }
 
 // Volume is a project named volume.

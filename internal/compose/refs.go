@@ -1,6 +1,7 @@
 package compose
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/compose-spec/compose-go/v2/types"
@@ -52,11 +53,15 @@ func checkDependsOn(cp *types.Project, p *Project, locs *locations) error {
 	return checkCycles(p, locs)
 }
 
-// checkCycles refuses a depends_on cycle, naming it.
+// checkCycles refuses a cycle of depends_on (and network_mode
+// service:NAME, which implies one), naming it.
 func checkCycles(p *Project, locs *locations) error {
 	deps := make(map[string][]string, len(p.Services))
 	for _, s := range p.Services {
 		deps[s.Name] = sortedKeys(s.DependsOn)
+		if t, ok := strings.CutPrefix(s.NetworkMode, types.NetworkModeServicePrefix); ok && !slices.Contains(deps[s.Name], t) {
+			deps[s.Name] = append(deps[s.Name], t)
+		}
 	}
 	const (
 		visiting = 1
@@ -112,7 +117,11 @@ func usedNetworks(cp *types.Project, svcs []Service, locs *locations) ([]Network
 	out := make([]Network, 0, len(used))
 	for _, name := range sortedKeys(used) {
 		c := cp.Networks[name]
-		out = append(out, Network{Name: name, Driver: c.Driver, Internal: c.Internal, Labels: copyMap(c.Labels)})
+		ipam, err := networkIPAM(name, c.Ipam, locs)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, Network{Name: name, Driver: c.Driver, Internal: c.Internal, Labels: copyMap(c.Labels), IPAM: ipam})
 	}
 	return out, nil
 }

@@ -1,6 +1,7 @@
 package compose
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -81,6 +82,7 @@ func (w *walker) walk(n *yaml.Node, r *rule, path string) {
 
 func (w *walker) walkMapping(n *yaml.Node, r *rule, path string) {
 	seen := map[string]bool{}
+	source := "" // the first key of r.oneOf seen
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
 		key := k.Value
@@ -105,6 +107,13 @@ func (w *walker) walkMapping(n *yaml.Node, r *rule, path string) {
 			continue // a file reached through extends: only the extended services matter
 		}
 		w.locs.set(p, loc{w.file, k.Line})
+		if slices.Contains(r.oneOf, key) {
+			if source != "" {
+				w.fail(k.Line, p, "a second source beside "+source+": use one of "+strings.Join(r.oneOf, ", "))
+				continue
+			}
+			source = key
+		}
 		if why, ok := r.refuse[key]; ok {
 			w.fail(k.Line, p, why)
 			continue

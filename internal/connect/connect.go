@@ -56,7 +56,7 @@ func Over(eng engine.Engine, getenv func(string) string, log *slog.Logger) (*Con
 	}
 	closeEng := func() error { return nil }
 	if eng == nil {
-		sdk, err := docker.New(docker.Options{})
+		sdk, err := docker.New(docker.Options{Logger: log})
 		if err != nil {
 			return nil, &ClientError{Err: err}
 		}

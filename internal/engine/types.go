@@ -152,6 +152,25 @@ type RestartPolicy struct {
 type EndpointSpec struct {
 	Network string // network name or ID
 	Aliases []string
+	// IPv4Address is a fixed address on the network; "" lets the daemon
+	// choose. The network needs a configured subnet that holds it.
+	IPv4Address string
+}
+
+// Device maps a host device into a container.
+type Device struct {
+	Source      string // host path, e.g. "/dev/fuse"
+	Target      string // path in the container; "" = Source
+	Permissions string // cgroup permissions, e.g. "rwm"; "" = "rwm"
+}
+
+// Logging is a container's log driver and its options. Note that berth
+// reads container logs (the last lines of a failed service): a driver
+// the daemon cannot read back (anything but json-file, local and journald)
+// leaves those lines out.
+type Logging struct {
+	Driver  string
+	Options map[string]string
 }
 
 // ContainerSpec is everything berth sets when it creates a container.
@@ -180,6 +199,26 @@ type ContainerSpec struct {
 	Init          *bool
 	ShmSize       int64
 	Ulimits       []Ulimit
+	// NetworkMode, when set, replaces Networks: "none", "host", or
+	// "container:<name or ID>" to join another container's network
+	// namespace. "" attaches Networks (the daemon's bridge when none).
+	NetworkMode string
+	StdinOpen   bool // keep stdin open (docker run -i)
+	Tty         bool // allocate a pseudo-terminal (docker run -t)
+	Sysctls     map[string]string
+	Runtime     string // OCI runtime; "" = the daemon's default
+	CapAdd      []string
+	CapDrop     []string
+	Privileged  bool
+	SecurityOpt []string
+	Devices     []Device
+	Logging     *Logging // nil = the daemon's default log driver
+	// Platform is "os[/arch[/variant]]" the container runs as; "" = the
+	// daemon's own.
+	Platform string
+	ReadOnly bool              // read-only root filesystem
+	Tmpfs    map[string]string // mount path -> tmpfs options ("" for none)
+	GroupAdd []string
 }
 
 // StopOptions control a stop. Signal "" uses the container's stop signal;
@@ -246,6 +285,25 @@ type Container struct {
 	Ports        []PublishedPort
 	Networks     map[string][]string // network name -> aliases
 	Mounts       []Mount
+	// NetworkMode as the daemon stores it: "" or a network name when the
+	// container has networks of its own, "none", "host", or
+	// "container:<full ID>" (a name given at create is resolved to the
+	// ID, as the daemon does).
+	NetworkMode string
+	StdinOpen   bool
+	Tty         bool
+	Sysctls     map[string]string
+	CapAdd      []string
+	CapDrop     []string
+	Privileged  bool
+	ReadOnly    bool
+	Tmpfs       map[string]string
+	GroupAdd    []string
+	SecurityOpt []string
+	Runtime     string // the daemon fills in its default ("runc")
+	// Logging is the container's log driver; the daemon fills in its
+	// default when none was asked for.
+	Logging *Logging
 }
 
 // ContainerSummary is one row of a container list.
@@ -275,6 +333,26 @@ type NetworkSpec struct {
 	// CheckDuplicate asks the daemon to refuse a second network of the same
 	// name (best effort on old daemons; always on from API 1.44).
 	CheckDuplicate bool
+	// IPAM configures the network's addresses; nil lets the daemon choose
+	// a subnet from its default pools.
+	IPAM *IPAM
+}
+
+// IPAM is a network's IP address management: its driver, the address
+// pools and the driver's options.
+type IPAM struct {
+	Driver  string // "" = the daemon's default
+	Config  []IPAMPool
+	Options map[string]string
+}
+
+// IPAMPool is one address pool of a network. Subnet and IPRange are CIDR
+// prefixes, Gateway and the auxiliary addresses plain addresses.
+type IPAMPool struct {
+	Subnet       string
+	IPRange      string
+	Gateway      string
+	AuxAddresses map[string]string // host name -> address the daemon must not hand out
 }
 
 // Network is the inspected state of a network.
@@ -285,6 +363,9 @@ type Network struct {
 	Created    time.Time
 	Labels     map[string]string
 	Containers []string // IDs of attached containers (filled by NetworkInspect)
+	// IPAM as the daemon reports it: the pools asked for, or the one it
+	// chose (filled by NetworkInspect).
+	IPAM *IPAM
 }
 
 // VolumeSpec describes a volume to create.
@@ -323,6 +404,8 @@ type BuildSpec struct {
 	Args       map[string]*string
 	Target     string
 	Labels     map[string]string
+	// Platform is "os[/arch[/variant]]" to build for; "" = the daemon's.
+	Platform string
 }
 
 // PruneOptions select what a prune removes.

@@ -52,6 +52,9 @@ type Collector struct {
 	StateID, Host string
 	// EnvStaleAfter is BERTH_STALE_AFTER (nil: unset).
 	EnvStaleAfter *time.Duration
+	// FilesDir is where environments' written secrets and configs live;
+	// taking an environment down removes its ([lifecycle.RemoveFiles]).
+	FilesDir string
 }
 
 // Run reaps dead leases, plans a cleanup and, unless o.DryRun, executes

@@ -113,6 +113,9 @@ func (c *Collector) teardown(ctx context.Context, td Teardown, idx []int, result
 	if failed := c.removeAll(ctx, td.Env, idx, results); len(failed) > 0 {
 		return false, fmt.Errorf("gc: tear down %s: %w", td.Env, errors.Join(failed...))
 	}
+	if err := lifecycle.RemoveFiles(c.FilesDir, td.Env); err != nil {
+		return false, fmt.Errorf("gc: %w", err)
+	}
 	if td.Known {
 		if err := c.Store.DeleteEnv(ctx, td.Env); err != nil {
 			return false, err

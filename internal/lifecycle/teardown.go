@@ -17,6 +17,9 @@ type TeardownOptions struct {
 	// own stop signal and grace period.
 	Stop StopOptions
 	Log  *slog.Logger
+	// FilesDir is [UpOptions.FilesDir]: the environment's written secrets
+	// and configs are removed once its containers are gone.
+	FilesDir string
 }
 
 // TeardownResult says what [Teardown] did.
@@ -41,7 +44,8 @@ type TeardownResult struct {
 // environments, time matters more.
 //
 // Then the networks go ([RemoveNetwork]) and the named volumes
-// (VolumeRemove, never forced). A container that will not stop is left in
+// (VolumeRemove, never forced), and the written secrets and configs once
+// no container mounts them ([RemoveFiles]). A container that will not stop is left in
 // place and reported as a [*NotStoppedError]; its networks and volumes
 // stay too, and the error says so. Everything already gone counts as done,
 // so Teardown is idempotent.
@@ -72,6 +76,9 @@ func Teardown(ctx context.Context, e engine.Engine, envID string, o TeardownOpti
 	n, err = removeVolumes(ctx, e, envID)
 	res.Volumes = n
 	errs = append(errs, err)
+	if notStopped == nil {
+		errs = append(errs, RemoveFiles(o.FilesDir, envID))
+	}
 	res.Took = time.Since(start)
 	if o.Log != nil {
 		o.Log.Debug("environment torn down", "env", envID, "containers", len(ids),

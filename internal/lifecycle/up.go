@@ -39,6 +39,11 @@ type UpOptions struct {
 	// next to the event stream (1 s when 0; 250 ms at most while the
 	// stream is down).
 	PollInterval time.Duration
+	// FilesDir is where secrets and configs from environment and content
+	// sources are written before any container is created ([FilesPath]
+	// per environment; berth's state directory in production). Needed
+	// only by a plan with [plan.Plan.Files].
+	FilesDir string
 }
 
 func (o UpOptions) withDefaults() UpOptions {
@@ -62,8 +67,11 @@ func (o UpOptions) withDefaults() UpOptions {
 // a service with a health check is healthy, a job (see [plan.ServicePlan])
 // exited 0, any other runs.
 //
-// In order: the images its pull policies ask for ([PullImages]), the
-// networks ([EnsureNetwork]) and volumes (an existing
+// First it says each of the plan's notes once, as a warning. Then, in
+// order: the images its pull policies ask for ([PullImages]: a pull that
+// fails leaves nothing to tear down), the secrets and configs the plan
+// lists, written to [UpOptions.FilesDir], the networks ([EnsureNetwork])
+// and volumes (an existing
 // volume of this environment is reused), the image builds (one whose tag
 // exists with the same context digest is skipped), then the services
 // level by level ([plan.Plan.Levels]), the services of one level in
@@ -88,7 +96,7 @@ func Up(ctx context.Context, e engine.Engine, p *plan.Plan, o UpOptions) error {
 	err = r.explain(ctx, err)
 	tctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), teardownBound)
 	defer cancel()
-	if _, terr := Teardown(tctx, e, p.ID.EnvID, TeardownOptions{Log: o.Log}); terr != nil {
+	if _, terr := Teardown(tctx, e, p.ID.EnvID, TeardownOptions{Log: o.Log, FilesDir: o.FilesDir}); terr != nil {
 		err = errors.Join(err, fmt.Errorf("tear down after the failed up: %w", terr))
 	}
 	return fmt.Errorf("up environment %s: %w", p.ID.EnvID, err)
@@ -104,8 +112,14 @@ type upRun struct {
 }
 
 func (r *upRun) run(ctx context.Context) error {
+	for _, n := range r.p.Notes {
+		r.o.Log.Warn(n, "env", r.p.ID.EnvID)
+	}
 	// Every image first: a pull that fails leaves nothing to tear down.
 	if err := PullImages(ctx, r.e, r.p, r.rep); err != nil {
+		return err
+	}
+	if err := writeSecretFiles(r.o.FilesDir, r.p); err != nil {
 		return err
 	}
 	if err := ensureResources(ctx, r.e, r.p, r.o.Locker); err != nil {

@@ -56,7 +56,7 @@ func buildImage(ctx context.Context, e engine.Engine, id plan.Identity, b plan.B
 	var wg sync.WaitGroup
 	wg.Go(func() { pw.CloseWithError(bc.writeTar(pw)) })
 	spec := engine.BuildSpec{Context: pr, Dockerfile: bc.dockerfile, Tags: []string{b.Tag},
-		Args: b.Build.Args, Target: b.Build.Target, Labels: map[string]string{
+		Args: b.Build.Args, Target: b.Build.Target, Platform: b.Platform, Labels: map[string]string{
 			BuildDigestLabel: bc.digest, labels.Creator: labels.CreatorID(),
 			labels.Created: time.Now().UTC().Format(time.RFC3339), labels.Version: id.Version}}
 	maps.Copy(spec.Labels, b.Labels)

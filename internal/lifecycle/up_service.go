@@ -53,7 +53,7 @@ func (r *upRun) startService(ctx context.Context, name string, ready *sync.WaitG
 // this environment created already (an earlier, interrupted up) is used
 // as it is.
 func (r *upRun) create(ctx context.Context, sp plan.ServicePlan) (string, error) {
-	id, err := r.e.ContainerCreate(ctx, sp.Spec)
+	id, err := r.e.ContainerCreate(ctx, fileMounts(r.o.FilesDir, r.p.ID.EnvID, sp))
 	if !errors.Is(err, engine.ErrConflict) {
 		return id, err
 	}

@@ -21,6 +21,8 @@ type BuildPlan struct {
 	// of them with the image's label before reusing it.
 	Tag   string
 	Build compose.Build
+	// Platform is the service's platform, built for ("" = the daemon's).
+	Platform string
 	// Labels are added to the built image's (see [Plan.Stamp]).
 	Labels map[string]string
 }
@@ -32,11 +34,14 @@ func newBuildPlan(id Identity, project string, s compose.Service) BuildPlan {
 	if project == "" {
 		project = id.Project
 	}
-	return BuildPlan{Service: s.Name, Tag: "berth/" + tagName(project+"-"+s.Name) + ":" + buildHash(b), Build: b}
+	return BuildPlan{Service: s.Name, Tag: "berth/" + tagName(project+"-"+s.Name) + ":" + buildHash(b, s.Platform), Build: b,
+		Platform: s.Platform}
 }
 
-// buildHash is 12 hex digits of a hash of the build section.
-func buildHash(b compose.Build) string {
+// buildHash is 12 hex digits of a hash of the build section and the
+// platform (which counts only when set, so tags without one stay as they
+// were).
+func buildHash(b compose.Build, platform string) string {
 	h := sha256.New()
 	field := func(s string) {
 		h.Write([]byte(s))
@@ -52,6 +57,9 @@ func buildHash(b compose.Build) string {
 		} else {
 			field("")
 		}
+	}
+	if platform != "" {
+		field("platform=" + platform)
 	}
 	return hex.EncodeToString(h.Sum(nil))[:12]
 }

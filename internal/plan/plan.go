@@ -3,6 +3,7 @@ package plan
 import (
 	"fmt"
 	"maps"
+	"slices"
 	"time"
 
 	"github.com/berth-dev/berth/internal/compose"
@@ -46,6 +47,30 @@ type Plan struct {
 	// Levels holds service names by dependency level: level 0 depends on
 	// nothing, level n only on levels < n. Names are sorted within a level.
 	Levels [][]string
+	// Files are the secrets and configs berth writes before the services
+	// start (environment and content sources), sorted by name.
+	Files []FilePlan
+	// Notes say, once when the environment is created, where berth does
+	// something other than compose would: the project's (container_name
+	// as an alias) and this identity's (a dedicated copy's subnets, host
+	// networking on a shared daemon).
+	Notes []string
+}
+
+// FilePlan is a file berth writes, mode 0600, in the environment's files
+// directory before any container is created, and bind-mounts read-only
+// where services mount the secret or config.
+type FilePlan struct {
+	// Name is the file's name in the directory: "secret-<name>" or
+	// "config-<name>".
+	Name    string
+	Content compose.Sensitive // never printed (see [compose.Sensitive])
+}
+
+// FileMount mounts a [FilePlan] into a service's container.
+type FileMount struct {
+	File   string // [FilePlan.Name]
+	Target string // absolute path in the container
 }
 
 // NetworkPlan is one project network.
@@ -78,22 +103,32 @@ type ServicePlan struct {
 	// Grace is the stop grace period (stop_grace_period, else
 	// [DefaultGrace]).
 	Grace time.Duration
+	// Files are the written secrets and configs the container mounts; the
+	// bind mounts are added when the files directory is known (at up).
+	Files []FileMount
 }
 
 // Build plans environment id for project p. Resources are labelled as
-// created at now. It fails when a service names a network, volume or
-// dependency the project does not define, when a service has neither an
-// image nor a build, and when dependencies form a cycle (the error names
-// the services on it).
+// created at now. It fails when a service names a network, volume,
+// secret, config or dependency the project does not define, when a
+// service has neither an image nor a build, when dependencies form a
+// cycle (the error names the services on it), and when a dedicated copy
+// would need what only one environment of the daemon can have (host
+// networking, a fixed address).
 func Build(p *compose.Project, id Identity, now time.Time) (*Plan, error) {
 	if id.EnvID == "" {
 		return nil, fmt.Errorf("plan environment: empty environment ID")
 	}
-	pl := &Plan{ID: id, Services: make(map[string]ServicePlan, len(p.Services))}
+	pl := &Plan{ID: id, Services: make(map[string]ServicePlan, len(p.Services)), Notes: slices.Clone(p.Notes)}
 	networks := map[string]string{}
 	for _, n := range p.Networks {
 		spec := engine.NetworkSpec{Name: NetworkName(id.EnvID, n.Name), Driver: n.Driver, Internal: n.Internal,
 			Labels: resourceLabels(id, now, n.Labels, labels.ComposeNetwork, n.Name)}
+		var note string
+		spec.IPAM, note = networkIPAM(id, n)
+		if note != "" {
+			pl.Notes = append(pl.Notes, note)
+		}
 		pl.Networks = append(pl.Networks, NetworkPlan{Key: n.Name, Spec: spec})
 		networks[n.Name] = spec.Name
 	}
@@ -106,7 +141,9 @@ func Build(p *compose.Project, id Identity, now time.Time) (*Plan, error) {
 	}
 	sortByKey(pl.Networks, func(n NetworkPlan) string { return n.Key })
 	sortByKey(pl.Volumes, func(v VolumePlan) string { return v.Key })
-	r := resolver{id: id, now: now, networks: networks, volumes: volumes}
+	files, written := planFiles(p)
+	pl.Files = written
+	r := resolver{id: id, now: now, networks: networks, volumes: volumes, files: files}
 	for _, s := range p.Services {
 		if _, dup := pl.Services[s.Name]; dup {
 			return nil, fmt.Errorf("plan service %s: defined twice", s.Name)
@@ -122,6 +159,7 @@ func Build(p *compose.Project, id Identity, now time.Time) (*Plan, error) {
 	}
 	sortByKey(pl.Builds, func(b BuildPlan) string { return b.Service })
 	pl.Pulls = pulls(p.Services)
+	pl.Notes = append(pl.Notes, hostNotes(id, p)...)
 	levels, err := Levels(pl.Services)
 	if err != nil {
 		return nil, err

@@ -26,9 +26,9 @@ func pulls(services []compose.Service) []PullPlan {
 		if s.Build != nil || s.Image == "" {
 			continue
 		}
-		i := slices.IndexFunc(out, func(p PullPlan) bool { return p.Image == s.Image })
+		i := slices.IndexFunc(out, func(p PullPlan) bool { return p.Image == s.Image && p.Platform == s.Platform })
 		if i < 0 {
-			out = append(out, PullPlan{Image: s.Image, Policy: s.Pull})
+			out = append(out, PullPlan{Image: s.Image, Policy: s.Pull, Platform: s.Platform})
 			i = len(out) - 1
 		}
 		out[i].Services = append(out[i].Services, s.Name)

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/berth-dev/berth/internal/compose"
@@ -17,6 +18,7 @@ type resolver struct {
 	now      time.Time
 	networks map[string]string // project key -> engine name
 	volumes  map[string]string
+	files    map[string]fileSource // "secret:<name>", "config:<name>" -> source
 }
 
 // service plans s. build is non-nil when s is built from source.
@@ -39,9 +41,24 @@ func (r resolver) service(p *compose.Project, s compose.Service) (ServicePlan, *
 	if err != nil {
 		return sp, nil, err
 	}
+	if mounts, sp.Files, err = r.fileMounts(s, mounts); err != nil {
+		return sp, nil, err
+	}
 	nets, err := r.endpoints(s)
 	if err != nil {
 		return sp, nil, err
+	}
+	mode, err := r.networkMode(s)
+	if err != nil {
+		return sp, nil, err
+	}
+	if target, ok := strings.CutPrefix(s.NetworkMode, "service:"); ok {
+		if sp.DependsOn == nil {
+			sp.DependsOn = map[string]compose.Condition{}
+		}
+		if _, set := sp.DependsOn[target]; !set {
+			sp.DependsOn[target] = compose.ServiceStarted // its container must exist and run first
+		}
 	}
 	sp.Spec = engine.ContainerSpec{
 		Name:          ContainerName(r.id.EnvID, s.Name),
@@ -68,6 +85,21 @@ func (r resolver) service(p *compose.Project, s compose.Service) (ServicePlan, *
 		Init:          s.Init,
 		ShmSize:       s.ShmSize,
 		Ulimits:       slices.Clone(s.Ulimits),
+		NetworkMode:   mode,
+		StdinOpen:     s.StdinOpen,
+		Tty:           s.Tty,
+		Sysctls:       maps.Clone(s.Sysctls),
+		Runtime:       s.Runtime,
+		CapAdd:        slices.Clone(s.CapAdd),
+		CapDrop:       slices.Clone(s.CapDrop),
+		Privileged:    s.Privileged,
+		SecurityOpt:   slices.Clone(s.SecurityOpt),
+		Devices:       slices.Clone(s.Devices),
+		Logging:       cloneLogging(s.Logging),
+		Platform:      s.Platform,
+		ReadOnly:      s.ReadOnly,
+		Tmpfs:         maps.Clone(s.Tmpfs),
+		GroupAdd:      slices.Clone(s.GroupAdd),
 	}
 	hc := s.Healthcheck
 	sp.Healthcheck = hc != nil && len(hc.Test) > 0 && hc.Test[0] != "NONE"
@@ -113,10 +145,16 @@ func (r resolver) mounts(in []engine.Mount) ([]engine.Mount, error) {
 	return out, nil
 }
 
-// endpoints resolves the service's networks, with the service name as an
-// alias on each so other services reach it by name. A service that lists
-// no network joins the project's "default" network when there is one.
+// endpoints resolves the service's networks, with the service name (and
+// its container_name) as an alias on each so other services reach it by
+// name. A service that lists no network joins the project's "default"
+// network when there is one; one with a network mode joins none. A fixed
+// address is kept in a shared environment and refused in a dedicated
+// copy, whose subnets the daemon chooses.
 func (r resolver) endpoints(s compose.Service) ([]engine.EndpointSpec, error) {
+	if s.NetworkMode != "" {
+		return nil, nil
+	}
 	sn := s.Networks
 	if len(sn) == 0 {
 		if _, ok := r.networks["default"]; !ok {
@@ -130,15 +168,46 @@ func (r resolver) endpoints(s compose.Service) ([]engine.EndpointSpec, error) {
 		if !ok {
 			return nil, fmt.Errorf("network %q is not defined in the project", n.Name)
 		}
-		aliases := []string{s.Name}
-		for _, a := range n.Aliases {
-			if !slices.Contains(aliases, a) {
-				aliases = append(aliases, a)
-			}
+		if n.IPv4Address != "" && r.id.Mode == ModeDedicated {
+			return nil, fmt.Errorf("network %q: ipv4_address %s: a dedicated copy gets its subnet from the daemon, so a fixed address cannot be honoured (reach the service by its name or an alias, or run it shared)",
+				n.Name, n.IPv4Address)
 		}
-		out = append(out, engine.EndpointSpec{Network: name, Aliases: aliases})
+		out = append(out, engine.EndpointSpec{Network: name, Aliases: aliases(s, n), IPv4Address: n.IPv4Address})
 	}
 	return out, nil
+}
+
+// fileMounts adds the service's secrets and configs: a file source as a
+// read-only bind mount of the host file, a written one as a [FileMount]
+// (bound when the files directory is known).
+func (r resolver) fileMounts(s compose.Service, mounts []engine.Mount) ([]engine.Mount, []FileMount, error) {
+	var written []FileMount
+	for _, kind := range []struct {
+		name string
+		refs []compose.FileMount
+	}{{"secret", s.Secrets}, {"config", s.Configs}} {
+		for _, m := range kind.refs {
+			src, ok := r.files[kind.name+":"+m.Source]
+			if !ok {
+				return nil, nil, fmt.Errorf("%s %q is not defined in the project", kind.name, m.Source)
+			}
+			if src.host != "" {
+				mounts = append(mounts, engine.Mount{Type: "bind", Source: src.host, Target: m.Target, ReadOnly: true})
+				continue
+			}
+			written = append(written, FileMount{File: src.written, Target: m.Target})
+		}
+	}
+	return mounts, written, nil
+}
+
+func cloneLogging(l *engine.Logging) *engine.Logging {
+	if l == nil {
+		return nil
+	}
+	c := *l
+	c.Options = maps.Clone(l.Options)
+	return &c
 }
 
 func cloneHealthcheck(h *engine.Healthcheck) *engine.Healthcheck {

@@ -45,6 +45,9 @@ type Releaser struct {
 	Leases Leases
 	Clock  clock.Clock
 	Log    *slog.Logger
+	// FilesDir is where environments' written secrets and configs live;
+	// a teardown removes the environment's ([lifecycle.RemoveFiles]).
+	FilesDir string
 }
 
 // Options tune a release.
@@ -112,7 +115,7 @@ func (r *Releaser) TeardownIfIdle(ctx context.Context, id string) (bool, error) 
 	if err := r.Store.SetEnvState(ctx, id, store.StateTearingDown); err != nil && !errors.Is(err, store.ErrNotFound) {
 		return false, err
 	}
-	if _, err := lifecycle.Teardown(ctx, r.Engine, id, lifecycle.TeardownOptions{}); err != nil {
+	if _, err := lifecycle.Teardown(ctx, r.Engine, id, lifecycle.TeardownOptions{FilesDir: r.FilesDir}); err != nil {
 		return false, fmt.Errorf("tear down %s: %w", id, err)
 	}
 	if err := r.Store.DeleteEnv(ctx, id); err != nil {

@@ -19,7 +19,9 @@
 // Every port answers GET /healthz (200 "ok" when healthy, 503 while
 // starting or unhealthy), GET / (the service name), POST /unhealthy,
 // POST /healthy, POST /crash (exit at once with the exit code) and
-// POST /hold?mb=N (hold N more MB). "testsvc probe [--port N]" checks
+// POST /hold?mb=N (hold N more MB), and lets tests look inside the
+// container: GET /file?path=P (content, mode, writable), GET /fetch?url=U
+// (another service, fetched from here) and GET /tty (is stdin a terminal). "testsvc probe [--port N]" checks
 // /healthz on 127.0.0.1 and exits 0 on 200, 1 otherwise: a HEALTHCHECK
 // command that needs no shell.
 package testsvc

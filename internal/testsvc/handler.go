@@ -16,6 +16,9 @@ const maxHoldMB = 1 << 16
 //	POST /unhealthy   mark unhealthy; POST /healthy clears the mark
 //	POST /crash       answer, then call crash (the server then exits)
 //	POST /hold?mb=N   hold N more MB; answers the total held
+//	GET  /file?path=P the content, mode and writability of file P
+//	GET  /fetch?url=U fetch U from inside the container (another service)
+//	GET  /tty         whether stdin is a terminal
 //
 // crash is called after the response has been flushed.
 func NewHandler(name string, h *Health, mem *Holder, crash func()) http.Handler {
@@ -58,5 +61,6 @@ func NewHandler(name string, h *Health, mem *Holder, crash func()) http.Handler 
 		}
 		fmt.Fprintf(w, "holding %d MB\n", total)
 	})
+	addInspect(mux, stdinIsTerminal)
 	return mux
 }

@@ -1,8 +1,13 @@
 package testsvc
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -81,4 +86,38 @@ func TestHandlerHold(t *testing.T) {
 		assert.Equal(t, http.StatusBadRequest, code, bad)
 	}
 	assert.Equal(t, 5, mem.HeldMB())
+}
+
+func TestInspectRoutes(t *testing.T) {
+	mux := http.NewServeMux()
+	tty := true
+	addInspect(mux, func() bool { return tty })
+
+	dir := t.TempDir()
+	p := filepath.Join(dir, "secret")
+	require.NoError(t, os.WriteFile(p, []byte("s3cret"), 0o640))
+	code, body := do(t, mux, "GET", "/file?path="+url.QueryEscape(p))
+	require.Equal(t, http.StatusOK, code, body)
+	var fi FileInfo
+	require.NoError(t, json.Unmarshal([]byte(body), &fi))
+	assert.Equal(t, "s3cret", fi.Content)
+	if runtime.GOOS != "windows" {
+		assert.Equal(t, "0640", fi.Mode)
+	}
+	assert.True(t, fi.Writable)
+	code, _ = do(t, mux, "GET", "/file?path="+url.QueryEscape(filepath.Join(dir, "nope")))
+	assert.Equal(t, http.StatusNotFound, code)
+
+	code, body = do(t, mux, "GET", "/tty")
+	assert.Equal(t, http.StatusOK, code)
+	assert.JSONEq(t, `{"stdin":true}`, body)
+
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("db\n")) }))
+	defer other.Close()
+	code, body = do(t, mux, "GET", "/fetch?url="+url.QueryEscape(other.URL))
+	assert.Equal(t, http.StatusOK, code)
+	assert.Equal(t, "db", body)
+	other.Close()
+	code, _ = do(t, mux, "GET", "/fetch?url="+url.QueryEscape(other.URL))
+	assert.Equal(t, http.StatusBadGateway, code)
 }

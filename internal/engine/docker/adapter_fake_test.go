@@ -1,9 +1,11 @@
 package docker
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net/http"
 	"sync"
 	"testing"
@@ -103,15 +105,27 @@ func TestContainerCreateRemovesContainerWhenConnectFails(t *testing.T) {
 	assert.Equal(t, "v=1", reqs[2].Query, "removal of the half-created container must not force")
 }
 
-func TestContainerCreateRejectsStartIntervalOnOldAPIBeforeAnyCall(t *testing.T) {
+func TestContainerCreateWarnsStartIntervalOnOldAPI(t *testing.T) {
 	var rec recorder
-	e := newFakeDaemon(t, "1.41", func(w http.ResponseWriter, r *http.Request) { rec.add(r) })
+	e := newFakeDaemon(t, "1.41", func(w http.ResponseWriter, r *http.Request) {
+		rec.add(r)
+		writeJSON(w, http.StatusCreated, map[string]any{"Id": "c1"})
+	})
+	var logs bytes.Buffer
+	e.log = slog.New(slog.NewTextHandler(&logs, nil))
 	spec := fullSpec()
+	spec.Networks = nil
 	spec.Healthcheck.StartInterval = time.Second
-	_, err := e.ContainerCreate(context.Background(), spec)
-	require.ErrorIs(t, err, engine.ErrInvalid)
-	assert.Contains(t, err.Error(), "start_interval")
-	assert.Empty(t, rec.all(), "no create request may reach the daemon")
+	id, err := e.ContainerCreate(context.Background(), spec)
+	require.NoError(t, err)
+	assert.Equal(t, "c1", id)
+	reqs := rec.all()
+	require.Len(t, reqs, 1)
+	hc, _ := reqs[0].Body["Healthcheck"].(map[string]any)
+	assert.NotContains(t, hc, "StartInterval", "an API 1.41 daemon is not sent start_interval")
+	assert.Contains(t, logs.String(), "level=WARN")
+	assert.Contains(t, logs.String(), "start_interval 1s not applied")
+	assert.Contains(t, logs.String(), "1.41")
 }
 
 func TestContainerCreateSendsStartIntervalOnNewAPI(t *testing.T) {
@@ -218,4 +232,64 @@ func TestAPIVersionFromEnvironmentIsHonoured(t *testing.T) {
 	require.Len(t, reqs, 2)
 	assert.Equal(t, "/v1.43/networks", reqs[0].Path)
 	assert.Equal(t, "/v1.45/networks", reqs[1].Path, "negotiated down to the daemon's version")
+}
+
+func TestNetworkCreateSendsIPAMOnEveryPath(t *testing.T) {
+	ipam := &engine.IPAM{Driver: "default", Options: map[string]string{"o": "1"}, Config: []engine.IPAMPool{{
+		Subnet: "172.28.0.0/16", IPRange: "172.28.5.0/24", Gateway: "172.28.5.254",
+		AuxAddresses: map[string]string{"host1": "172.28.1.5"},
+	}}}
+	want := map[string]any{"Driver": "default", "Options": map[string]any{"o": "1"}, "Config": []any{map[string]any{
+		"Subnet": "172.28.0.0/16", "IPRange": "172.28.5.0/24", "Gateway": "172.28.5.254",
+		"AuxiliaryAddresses": map[string]any{"host1": "172.28.1.5"},
+	}}}
+	for _, tc := range []struct {
+		api   string
+		check bool
+	}{{"1.41", true}, {"1.41", false}, {"1.44", true}} {
+		var rec recorder
+		e := newFakeDaemon(t, tc.api, func(w http.ResponseWriter, r *http.Request) {
+			rec.add(r)
+			writeJSON(w, http.StatusCreated, map[string]any{"Id": "n1"})
+		})
+		_, err := e.NetworkCreate(context.Background(), engine.NetworkSpec{Name: "env1_fixed", CheckDuplicate: tc.check, IPAM: ipam})
+		require.NoError(t, err)
+		reqs := rec.all()
+		require.Len(t, reqs, 1)
+		assert.Equal(t, want, reqs[0].Body["IPAM"], "api %s, check duplicate %v", tc.api, tc.check)
+	}
+}
+
+func TestNetworkCreateRefusesBadIPAMBeforeAnyCall(t *testing.T) {
+	var rec recorder
+	e := newFakeDaemon(t, "1.41", func(w http.ResponseWriter, r *http.Request) { rec.add(r) })
+	for _, p := range []engine.IPAMPool{{Subnet: "172.28.0.0"}, {Subnet: "10.0.0.0/8", Gateway: "10.0.0.0/8"}, {IPRange: "x"},
+		{Subnet: "10.0.0.0/8", AuxAddresses: map[string]string{"h": "nope"}}} {
+		_, err := e.NetworkCreate(context.Background(), engine.NetworkSpec{Name: "n", CheckDuplicate: true,
+			IPAM: &engine.IPAM{Config: []engine.IPAMPool{p}}})
+		require.ErrorIs(t, err, engine.ErrInvalid, "%+v", p)
+	}
+	assert.Empty(t, rec.all())
+}
+
+func TestContainerCreateOldAPIConnectsWithFixedAddress(t *testing.T) {
+	var rec recorder
+	e := newFakeDaemon(t, "1.41", func(w http.ResponseWriter, r *http.Request) {
+		rec.add(r)
+		if r.URL.Path == "/v1.41/containers/create" {
+			writeJSON(w, http.StatusCreated, map[string]any{"Id": "c1"})
+			return
+		}
+		w.WriteHeader(http.StatusOK)
+	})
+	spec := fullSpec()
+	spec.Networks[0].IPv4Address = "172.20.0.2"
+	spec.Networks[1].IPv4Address = "172.21.0.3"
+	_, err := e.ContainerCreate(context.Background(), spec)
+	require.NoError(t, err)
+	reqs := rec.all()
+	require.Len(t, reqs, 2)
+	eps := reqs[0].Body["NetworkingConfig"].(map[string]any)["EndpointsConfig"].(map[string]any)
+	assert.Equal(t, map[string]any{"IPv4Address": "172.20.0.2"}, eps["env1_default"].(map[string]any)["IPAMConfig"])
+	assert.Equal(t, map[string]any{"IPv4Address": "172.21.0.3"}, reqs[1].Body["EndpointConfig"].(map[string]any)["IPAMConfig"])
 }

@@ -7,7 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/moby/moby/api/types/network"
 	"github.com/moby/moby/client"
 
 	"github.com/berth-dev/berth/internal/engine"
@@ -31,12 +30,15 @@ func (e *Engine) ContainerCreate(ctx context.Context, spec engine.ContainerSpec)
 	if err != nil {
 		return "", err
 	}
+	for _, w := range plan.warnings {
+		e.log.Warn(w)
+	}
 	res, err := e.cli.ContainerCreate(ctx, plan.opts)
 	if err != nil {
 		return "", wrap(op, err)
 	}
 	for _, n := range plan.later {
-		cerr := e.connect(ctx, n.Network, res.ID, n.Aliases)
+		cerr := e.connect(ctx, n, res.ID)
 		if cerr == nil {
 			continue
 		}
@@ -51,12 +53,13 @@ func (e *Engine) ContainerCreate(ctx context.Context, spec engine.ContainerSpec)
 	return res.ID, nil
 }
 
-// connect attaches a container to a network with aliases.
-func (e *Engine) connect(ctx context.Context, netw, ctr string, aliases []string) error {
-	_, err := e.cli.NetworkConnect(ctx, netw, client.NetworkConnectOptions{
-		Container:      ctr,
-		EndpointConfig: &network.EndpointSettings{Aliases: aliases},
-	})
+// connect attaches a container to a network as n says (aliases, address).
+func (e *Engine) connect(ctx context.Context, n engine.EndpointSpec, ctr string) error {
+	settings, err := endpointSettings(n) // checked by planCreate already
+	if err != nil {
+		return err
+	}
+	_, err = e.cli.NetworkConnect(ctx, n.Network, client.NetworkConnectOptions{Container: ctr, EndpointConfig: settings})
 	return err
 }
 

@@ -20,17 +20,21 @@ import (
 // start interval.
 const apiMultiNetworkCreate = "1.44"
 
-// createPlan is how one [engine.ContainerSpec] is created: the SDK request
-// and the networks to connect after create (daemons older than API 1.44
-// accept a single network at create).
+// createPlan is how one [engine.ContainerSpec] is created: the SDK request,
+// the networks to connect after create (daemons older than API 1.44
+// accept a single network at create) and what of the spec this daemon
+// cannot apply, for the caller to say so.
 type createPlan struct {
-	opts  client.ContainerCreateOptions
-	later []engine.EndpointSpec
+	opts     client.ContainerCreateOptions
+	later    []engine.EndpointSpec
+	warnings []string
 }
 
 // planCreate maps every field of spec to an SDK create request for a daemon
 // speaking apiVersion. It fails with an [engine.ErrInvalid] error, before
-// any Docker call, on input the daemon would reject or silently ignore.
+// any Docker call, on input the daemon would reject. What the daemon's API
+// is too old for and the container can run without (the healthcheck start
+// interval) is left out and named in the plan's warnings: never silently.
 func planCreate(spec engine.ContainerSpec, apiVersion string) (createPlan, error) {
 	invalid := func(format string, a ...any) (createPlan, error) {
 		return createPlan{}, engine.Wrap(engine.OpContainerCreate, engine.ErrInvalid,
@@ -53,14 +57,17 @@ func planCreate(spec engine.ContainerSpec, apiVersion string) (createPlan, error
 		secs := int(math.Ceil(spec.StopTimeout.Seconds()))
 		cfg.StopTimeout = &secs
 	}
+	var warnings []string
 	if hc := spec.Healthcheck; hc != nil {
-		if hc.StartInterval > 0 && !modern {
-			return invalid("healthcheck start_interval needs Docker API %s or newer, but the daemon's API version is %s: remove start_interval or upgrade Docker",
-				apiMultiNetworkCreate, apiVersion)
-		}
 		cfg.Healthcheck = &container.HealthConfig{
 			Test: hc.Test, Interval: hc.Interval, Timeout: hc.Timeout,
 			StartPeriod: hc.StartPeriod, StartInterval: hc.StartInterval, Retries: hc.Retries,
+		}
+		if hc.StartInterval > 0 && !modern {
+			cfg.Healthcheck.StartInterval = 0
+			warnings = append(warnings, fmt.Sprintf(
+				"container %q: healthcheck start_interval %s not applied: it needs Docker API %s or newer and the daemon speaks %s, so the engine probes at the healthcheck's interval during the start period too (upgrade Docker to apply it)",
+				spec.Name, hc.StartInterval, apiMultiNetworkCreate, apiVersion))
 		}
 	}
 	host := &container.HostConfig{
@@ -110,20 +117,54 @@ func planCreate(spec engine.ContainerSpec, apiVersion string) (createPlan, error
 			return invalid("mount %q: type %q is not one of volume, bind, tmpfs", m.Target, m.Type)
 		}
 	}
-	plan := createPlan{opts: client.ContainerCreateOptions{Name: spec.Name, Config: cfg, HostConfig: host}}
+	if err := applyContainerSettings(spec, cfg, host); err != nil {
+		return invalid("%w", err)
+	}
+	plan := createPlan{opts: client.ContainerCreateOptions{Name: spec.Name, Config: cfg, HostConfig: host}, warnings: warnings}
+	if spec.Platform != "" {
+		p, err := platformOf(spec.Platform)
+		if err != nil {
+			return invalid("%w", err)
+		}
+		plan.opts.Platform = p
+	}
+	if spec.NetworkMode != "" {
+		if err := checkNetworkMode(spec); err != nil {
+			return invalid("%w", err)
+		}
+		host.NetworkMode = container.NetworkMode(spec.NetworkMode)
+		return plan, nil
+	}
 	if len(spec.Networks) > 0 {
 		host.NetworkMode = container.NetworkMode(spec.Networks[0].Network)
 		ep := map[string]*network.EndpointSettings{}
 		for i, n := range spec.Networks {
+			settings, err := endpointSettings(n)
+			if err != nil {
+				return invalid("%w", err)
+			}
 			if i > 0 && !modern {
 				plan.later = append(plan.later, n)
 				continue
 			}
-			ep[n.Network] = &network.EndpointSettings{Aliases: n.Aliases}
+			ep[n.Network] = settings
 		}
 		plan.opts.NetworkingConfig = &network.NetworkingConfig{EndpointsConfig: ep}
 	}
 	return plan, nil
+}
+
+// endpointSettings is the SDK's settings of one network attachment.
+func endpointSettings(n engine.EndpointSpec) (*network.EndpointSettings, error) {
+	s := &network.EndpointSettings{Aliases: n.Aliases}
+	if n.IPv4Address != "" {
+		ip, err := netip.ParseAddr(n.IPv4Address)
+		if err != nil || !ip.Is4() {
+			return nil, fmt.Errorf("network %q: ipv4_address %q is not an IPv4 address", n.Network, n.IPv4Address)
+		}
+		s.IPAMConfig = &network.EndpointIPAMConfig{IPv4Address: ip}
+	}
+	return s, nil
 }
 
 // makePort builds a container port; protocol "" means tcp.

@@ -141,13 +141,104 @@ func TestPlanCreateStartInterval(t *testing.T) {
 	plan, err := planCreate(spec, "1.44")
 	require.NoError(t, err)
 	assert.Equal(t, 500*time.Millisecond, plan.opts.Config.Healthcheck.StartInterval)
+	assert.Empty(t, plan.warnings)
 
-	_, err = planCreate(spec, "1.41")
-	require.Error(t, err)
-	assert.ErrorIs(t, err, engine.ErrInvalid)
-	assert.Contains(t, err.Error(), "start_interval")
-	assert.Contains(t, err.Error(), "1.41")
-	assert.Contains(t, err.Error(), "1.44")
+	// An older daemon cannot apply it: the container is created without
+	// it, and the plan says so (the engine logs it as a warning).
+	plan, err = planCreate(spec, "1.41")
+	require.NoError(t, err)
+	assert.Zero(t, plan.opts.Config.Healthcheck.StartInterval)
+	assert.Equal(t, time.Second, plan.opts.Config.Healthcheck.Interval, "the rest of the health check stays")
+	require.Len(t, plan.warnings, 1)
+	for _, want := range []string{"env1-web-1", "start_interval", "500ms", "1.41", "1.44"} {
+		assert.Contains(t, plan.warnings[0], want)
+	}
+}
+
+func TestPlanCreateContainerSettings(t *testing.T) {
+	spec := fullSpec()
+	spec.StdinOpen, spec.Tty = true, true
+	spec.Sysctls = map[string]string{"net.core.somaxconn": "1024"}
+	spec.Runtime = "runc"
+	spec.CapAdd, spec.CapDrop = []string{"NET_ADMIN"}, []string{"MKNOD"}
+	spec.Privileged = true
+	spec.SecurityOpt = []string{"no-new-privileges:true"}
+	spec.Devices = []engine.Device{{Source: "/dev/fuse"}, {Source: "/dev/sda", Target: "/dev/xvda", Permissions: "r"}}
+	spec.Logging = &engine.Logging{Driver: "json-file", Options: map[string]string{"max-size": "1m"}}
+	spec.Platform = "linux/arm64/v8"
+	spec.ReadOnly = true
+	spec.Tmpfs = map[string]string{"/run": "size=64k", "/tmp": ""}
+	spec.GroupAdd = []string{"audio"}
+
+	plan, err := planCreate(spec, "1.41")
+	require.NoError(t, err)
+	cfg, host := plan.opts.Config, plan.opts.HostConfig
+	assert.True(t, cfg.Tty)
+	assert.True(t, cfg.OpenStdin)
+	assert.False(t, cfg.AttachStdin, "nothing attaches: berth only keeps stdin open")
+	assert.Equal(t, spec.Sysctls, host.Sysctls)
+	assert.Equal(t, "runc", host.Runtime)
+	assert.Equal(t, []string{"NET_ADMIN"}, host.CapAdd)
+	assert.Equal(t, []string{"MKNOD"}, host.CapDrop)
+	assert.True(t, host.Privileged)
+	assert.Equal(t, []string{"no-new-privileges:true"}, host.SecurityOpt)
+	assert.Equal(t, []container.DeviceMapping{
+		{PathOnHost: "/dev/fuse", PathInContainer: "/dev/fuse", CgroupPermissions: "rwm"},
+		{PathOnHost: "/dev/sda", PathInContainer: "/dev/xvda", CgroupPermissions: "r"},
+	}, host.Devices)
+	assert.Equal(t, container.LogConfig{Type: "json-file", Config: map[string]string{"max-size": "1m"}}, host.LogConfig)
+	require.NotNil(t, plan.opts.Platform)
+	assert.Equal(t, "linux", plan.opts.Platform.OS)
+	assert.Equal(t, "arm64", plan.opts.Platform.Architecture)
+	assert.Equal(t, "v8", plan.opts.Platform.Variant)
+	assert.True(t, host.ReadonlyRootfs)
+	assert.Equal(t, spec.Tmpfs, host.Tmpfs)
+	assert.Equal(t, []string{"audio"}, host.GroupAdd)
+}
+
+func TestPlanCreateNetworkModes(t *testing.T) {
+	for _, mode := range []string{"none", "host", "container:env1-db-1"} {
+		spec := fullSpec()
+		spec.Networks, spec.Ports, spec.Expose, spec.Hostname, spec.ExtraHosts = nil, nil, nil, "", nil
+		spec.NetworkMode = mode
+		plan, err := planCreate(spec, "1.41")
+		require.NoError(t, err, mode)
+		assert.Equal(t, container.NetworkMode(mode), plan.opts.HostConfig.NetworkMode)
+		assert.Nil(t, plan.opts.NetworkingConfig, "%s: no endpoints", mode)
+		assert.Empty(t, plan.later)
+	}
+	for mode, why := range map[string]string{
+		"bridge":     "want none, host or container",
+		"container:": "want none, host or container",
+	} {
+		spec := fullSpec()
+		spec.Networks = nil
+		spec.NetworkMode = mode
+		_, err := planCreate(spec, "1.41")
+		require.ErrorIs(t, err, engine.ErrInvalid, mode)
+		assert.Contains(t, err.Error(), why)
+	}
+	spec := fullSpec()
+	spec.NetworkMode = "none"
+	_, err := planCreate(spec, "1.44")
+	require.ErrorIs(t, err, engine.ErrInvalid)
+	assert.Contains(t, err.Error(), "not both")
+}
+
+func TestPlanCreateFixedAddress(t *testing.T) {
+	spec := fullSpec()
+	spec.Networks[0].IPv4Address = "172.20.0.2"
+	spec.Networks[1].IPv4Address = "10.1.0.9"
+	plan, err := planCreate(spec, "1.44")
+	require.NoError(t, err)
+	eps := plan.opts.NetworkingConfig.EndpointsConfig
+	assert.Equal(t, netip.MustParseAddr("172.20.0.2"), eps["env1_default"].IPAMConfig.IPv4Address)
+	assert.Equal(t, netip.MustParseAddr("10.1.0.9"), eps["env1_backend"].IPAMConfig.IPv4Address)
+
+	old, err := planCreate(spec, "1.41")
+	require.NoError(t, err)
+	assert.Equal(t, netip.MustParseAddr("172.20.0.2"), old.opts.NetworkingConfig.EndpointsConfig["env1_default"].IPAMConfig.IPv4Address)
+	assert.Equal(t, "10.1.0.9", old.later[0].IPv4Address, "a network connected after create keeps its address")
 }
 
 func TestPlanCreateRejectsBadInput(t *testing.T) {
@@ -159,6 +250,9 @@ func TestPlanCreateRejectsBadInput(t *testing.T) {
 			s.Ports = []engine.PortBinding{{ContainerPort: 80, HostIP: "localhost"}}
 		},
 		"bad mount type": func(s *engine.ContainerSpec) { s.Mounts = []engine.Mount{{Type: "npipe", Target: "/x"}} },
+		"bad address":    func(s *engine.ContainerSpec) { s.Networks[1].IPv4Address = "fe80::1" },
+		"bad platform":   func(s *engine.ContainerSpec) { s.Platform = "linux//v7" },
+		"device no path": func(s *engine.ContainerSpec) { s.Devices = []engine.Device{{Target: "/dev/x"}} },
 	}
 	for name, mutate := range tests {
 		t.Run(name, func(t *testing.T) {

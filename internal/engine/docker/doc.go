@@ -7,8 +7,10 @@
 // the API version with it, so one binary works from Docker 20.10 (API 1.41)
 // to current daemons. Where a feature depends on the API version the engine
 // adapts (networks connected after create before API 1.44, CheckDuplicate
-// sent for old daemons) or refuses with an error that names the version
-// (healthcheck start_interval before API 1.44).
+// and IPAM sent by the engine itself for old daemons) or, for a setting
+// the container can run without, creates it without and logs a warning
+// that names both versions through [Options.Logger] (healthcheck
+// start_interval before API 1.44).
 //
 // Every error wraps an engine kind sentinel when one applies (see
 // errors.go): callers retry only what is transient. Nothing here removes

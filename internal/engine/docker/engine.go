@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/tls"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"os"
@@ -24,6 +25,9 @@ type Options struct {
 	// "unix:///var/run/docker.sock" or "tcp://127.0.0.1:2376". TLS still
 	// comes from DOCKER_CERT_PATH / DOCKER_TLS_VERIFY.
 	Host string
+	// Logger receives what the engine must say but is not an error: a
+	// setting the daemon's API version cannot apply (nil discards).
+	Logger *slog.Logger
 }
 
 // Engine is the [engine.Engine] backed by the Docker Engine API. It is safe
@@ -34,6 +38,8 @@ type Engine struct {
 	// cannot express (network create with CheckDuplicate on API < 1.44).
 	raw     *http.Client
 	rawBase string // scheme://host[/base path] for raw requests
+
+	log *slog.Logger
 
 	mu         sync.Mutex
 	negotiated string // API version in use, once known
@@ -81,7 +87,11 @@ func New(opts Options) (*Engine, error) {
 	if err != nil {
 		return nil, fmt.Errorf("create docker engine: host %s (from %s): %w", host, ep.Source, err)
 	}
-	return &Engine{cli: cli, raw: raw, rawBase: rawBaseURL(u, tlsCfg != nil)}, nil
+	log := opts.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Engine{cli: cli, raw: raw, rawBase: rawBaseURL(u, tlsCfg != nil), log: log}, nil
 }
 
 // rawBaseURL is the URL prefix of raw requests. Unix sockets and named pipes

@@ -2,6 +2,7 @@ package docker
 
 import (
 	"context"
+	"log/slog"
 
 	"github.com/moby/moby/client"
 
@@ -22,3 +23,7 @@ func LabelledImages(ctx context.Context, e engine.Engine, labels map[string]stri
 	}
 	return out, nil
 }
+
+// SetLogger replaces e's logger (e must be an *Engine), for tests that
+// read what the engine warns about.
+func SetLogger(e engine.Engine, log *slog.Logger) { e.(*Engine).log = log }

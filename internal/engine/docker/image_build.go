@@ -11,6 +11,7 @@ import (
 	"github.com/distribution/reference"
 	"github.com/moby/moby/api/types/build"
 	"github.com/moby/moby/client"
+	ocispec "github.com/opencontainers/image-spec/specs-go/v1"
 
 	"github.com/berth-dev/berth/internal/engine"
 )
@@ -51,7 +52,7 @@ func (e *Engine) ImageBuild(ctx context.Context, spec engine.BuildSpec) error {
 	if err := checkBuildSpec(spec); err != nil {
 		return engine.Wrap(op, engine.ErrInvalid, fmt.Errorf("build image %s: %w", name, err))
 	}
-	res, err := e.cli.ImageBuild(ctx, spec.Context, client.ImageBuildOptions{
+	bo := client.ImageBuildOptions{
 		Tags:       spec.Tags,
 		Dockerfile: spec.Dockerfile,
 		BuildArgs:  spec.Args,
@@ -60,7 +61,15 @@ func (e *Engine) ImageBuild(ctx context.Context, spec engine.BuildSpec) error {
 		Remove:     true,
 		PullParent: false,
 		Version:    build.BuilderV1,
-	})
+	}
+	if spec.Platform != "" {
+		p, err := platformOf(spec.Platform)
+		if err != nil {
+			return engine.Wrap(op, engine.ErrInvalid, fmt.Errorf("build image %s: %w", name, err))
+		}
+		bo.Platforms = []ocispec.Platform{*p}
+	}
+	res, err := e.cli.ImageBuild(ctx, spec.Context, bo)
 	if err != nil {
 		return engine.Wrap(op, buildRequestKind(err), fmt.Errorf("build image %s: %w", name, err))
 	}

@@ -41,6 +41,7 @@ func containerFromInspect(r container.InspectResponse) engine.Container {
 			d := time.Duration(*cfg.StopTimeout) * time.Second
 			c.StopTimeout = &d
 		}
+		c.Tty, c.StdinOpen = cfg.Tty, cfg.OpenStdin
 	}
 	if s := r.State; s != nil {
 		c.State = engine.ContainerState{
@@ -64,6 +65,7 @@ func containerFromInspect(r container.InspectResponse) engine.Container {
 	if hc := r.HostConfig; hc != nil {
 		c.Restart = engine.RestartPolicy{Name: string(hc.RestartPolicy.Name), MaximumRetryCount: hc.RestartPolicy.MaximumRetryCount}
 		c.MemoryLimit = hc.Memory
+		hostSettings(&c, hc)
 	}
 	if ns := r.NetworkSettings; ns != nil {
 		c.Ports = publishedPorts(ns)
@@ -128,4 +130,17 @@ func parseTime(s string) time.Time {
 		return time.Time{}
 	}
 	return t
+}
+
+// hostSettings copies the host settings berth sets and reads back.
+func hostSettings(c *engine.Container, hc *container.HostConfig) {
+	c.NetworkMode = string(hc.NetworkMode)
+	c.Sysctls = hc.Sysctls
+	c.CapAdd, c.CapDrop = hc.CapAdd, hc.CapDrop
+	c.Privileged, c.ReadOnly = hc.Privileged, hc.ReadonlyRootfs
+	c.Tmpfs, c.GroupAdd, c.SecurityOpt = hc.Tmpfs, hc.GroupAdd, hc.SecurityOpt
+	c.Runtime = hc.Runtime
+	if hc.LogConfig.Type != "" {
+		c.Logging = &engine.Logging{Driver: hc.LogConfig.Type, Options: hc.LogConfig.Config}
+	}
 }

@@ -22,15 +22,19 @@ type legacyNetworkRequest struct {
 	Driver         string            `json:",omitempty"`
 	Internal       bool              `json:",omitempty"`
 	Labels         map[string]string `json:",omitempty"`
+	IPAM           *legacyIPAM       `json:",omitempty"`
 }
 
 // legacyNetworkCreate creates a network with CheckDuplicate set, for daemons
 // older than API 1.44 that create a second network of the same name unless
 // asked not to. It speaks HTTP directly over the engine's transport because
-// the SDK cannot send the field. Daemon errors are classified like the SDK's.
-func (e *Engine) legacyNetworkCreate(ctx context.Context, apiVersion string, spec engine.NetworkSpec) (string, error) {
+// the SDK cannot send the field. It carries the same settings as the SDK
+// path, IPAM included (ipam: checked by the caller). Daemon errors are
+// classified like the SDK's.
+func (e *Engine) legacyNetworkCreate(ctx context.Context, apiVersion string, spec engine.NetworkSpec, ipam *legacyIPAM) (string, error) {
 	body, err := json.Marshal(legacyNetworkRequest{
 		Name: spec.Name, CheckDuplicate: true, Driver: spec.Driver, Internal: spec.Internal, Labels: spec.Labels,
+		IPAM: ipam,
 	})
 	if err != nil {
 		return "", fmt.Errorf("create network %q: %w", spec.Name, err)

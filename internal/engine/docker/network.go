@@ -2,6 +2,7 @@ package docker
 
 import (
 	"context"
+	"fmt"
 	"maps"
 	"slices"
 
@@ -16,7 +17,9 @@ import (
 // duplicate network name by itself.
 const apiAlwaysCheckDuplicate = "1.44"
 
-// NetworkCreate creates a network and returns its ID. With
+// NetworkCreate creates a network and returns its ID, with the IPAM
+// settings of spec (checked first: a malformed subnet or address is an
+// [engine.ErrInvalid] error before any Docker call). With
 // spec.CheckDuplicate the daemon refuses a name already in use with an
 // [engine.ErrConflict] error: always so from API 1.44; on older daemons the
 // SDK no longer sends the CheckDuplicate field, so this engine sends that
@@ -24,18 +27,22 @@ const apiAlwaysCheckDuplicate = "1.44"
 // remains best effort on old daemons under concurrent creates.
 func (e *Engine) NetworkCreate(ctx context.Context, spec engine.NetworkSpec) (string, error) {
 	const op = engine.OpNetworkCreate
+	ipam, err := sdkIPAM(spec.IPAM)
+	if err != nil {
+		return "", engine.Wrap(op, engine.ErrInvalid, fmt.Errorf("create network %q: %w", spec.Name, err))
+	}
 	if spec.CheckDuplicate {
 		v, err := e.apiVersion(ctx)
 		if err != nil {
 			return "", wrap(op, err)
 		}
 		if versions.LessThan(v, apiAlwaysCheckDuplicate) {
-			id, err := e.legacyNetworkCreate(ctx, v, spec)
+			id, err := e.legacyNetworkCreate(ctx, v, spec, legacyIPAMOf(ipam))
 			return id, wrap(op, err)
 		}
 	}
 	res, err := e.cli.NetworkCreate(ctx, spec.Name, client.NetworkCreateOptions{
-		Driver: spec.Driver, Internal: spec.Internal, Labels: spec.Labels,
+		Driver: spec.Driver, Internal: spec.Internal, Labels: spec.Labels, IPAM: ipam,
 	})
 	if err != nil {
 		return "", wrap(op, err)
@@ -70,7 +77,7 @@ func (e *Engine) NetworkList(ctx context.Context, f engine.ListFilter) ([]engine
 }
 
 func networkFrom(n network.Network) engine.Network {
-	return engine.Network{ID: n.ID, Name: n.Name, Driver: n.Driver, Created: n.Created, Labels: n.Labels}
+	return engine.Network{ID: n.ID, Name: n.Name, Driver: n.Driver, Created: n.Created, Labels: n.Labels, IPAM: ipamFrom(n.IPAM)}
 }
 
 // NetworkDisconnect detaches a container from a network. It never forces.

@@ -1,8 +1,11 @@
 package docker_test
 
 import (
+	"bytes"
 	"fmt"
+	"log/slog"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -11,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/berth-dev/berth/internal/engine"
+	"github.com/berth-dev/berth/internal/engine/docker"
 	"github.com/berth-dev/berth/internal/itest"
 )
 
@@ -50,11 +54,14 @@ func TestIntegrationStopSignal(t *testing.T) {
 // TestIntegrationStartInterval checks the branch the daemon's API version
 // selects: from API 1.44 a health check's start_interval is accepted and
 // applied (the first probe comes long before the 30 s interval); before,
-// the create is refused with ErrInvalid naming start_interval and both
-// versions, and nothing is created. Only one branch can run against one
-// daemon; the other is covered against fake daemons in adapter_fake_test.go.
+// the container is created without it and the engine logs a warning
+// naming start_interval and both versions. Only one branch can run
+// against one daemon; the other is covered against fake daemons in
+// adapter_fake_test.go.
 func TestIntegrationStartInterval(t *testing.T) {
 	e, labels, name := setup(t)
+	var logs syncBuffer
+	docker.SetLogger(e, slog.New(slog.NewTextHandler(&logs, nil)))
 	ctx := t.Context()
 	v, err := e.Version(ctx)
 	require.NoError(t, err)
@@ -66,23 +73,40 @@ func TestIntegrationStartInterval(t *testing.T) {
 			StartPeriod: 30 * time.Second, StartInterval: 200 * time.Millisecond,
 		},
 	})
+	require.NoError(t, err)
 
 	if versions.LessThan(v.APIVersion, apiStartInterval) {
-		require.ErrorIs(t, err, engine.ErrInvalid)
-		assert.Contains(t, err.Error(), "start_interval")
-		assert.Contains(t, err.Error(), apiStartInterval)
-		assert.Contains(t, err.Error(), v.APIVersion, "the error names the daemon's version")
-		left, err := e.ContainerList(ctx, engine.ListFilter{All: true, Labels: labels})
-		require.NoError(t, err)
-		assert.Empty(t, left, "a refused create leaves nothing behind")
+		out := logs.String()
+		assert.Contains(t, out, "level=WARN")
+		assert.Contains(t, out, "start_interval")
+		assert.Contains(t, out, apiStartInterval)
+		assert.Contains(t, out, v.APIVersion, "the warning names the daemon's version")
 		return
 	}
-	require.NoError(t, err, "API %s supports start_interval", v.APIVersion)
+	assert.Empty(t, logs.String())
 	require.NoError(t, e.ContainerStart(ctx, name))
 	require.Eventually(t, func() bool {
 		c, err := e.ContainerInspect(ctx, name)
 		return err == nil && c.State.Health != nil && c.State.Health.Status == "healthy"
 	}, 15*time.Second, 100*time.Millisecond, "healthy well before the 30 s interval: start_interval applied")
+}
+
+// syncBuffer is a bytes.Buffer safe for concurrent writes.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
 
 // TestIntegrationLogsBothStreams: a container's stdout and stderr lines

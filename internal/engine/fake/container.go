@@ -27,7 +27,9 @@ type container struct {
 	logs     []engine.LogLine
 	changed  chan struct{} // closed and replaced when logs grow or the state changes
 	stats    *engine.Stats
-	gen      int // counts starts, so a stop can tell its run from a later one
+	gen      int               // counts starts, so a stop can tell its run from a later one
+	netMode  string            // as inspect reports it (see setNetworkingLocked)
+	ips      map[string]string // network ref -> fixed IPv4 address
 }
 
 // envValue returns the value of key in the container's environment.
@@ -67,12 +69,30 @@ func (e *Engine) viewLocked(c *container) engine.Container {
 		d := *c.spec.StopTimeout
 		stop = &d
 	}
-	return engine.Container{
+	v := engine.Container{
 		ID: c.id, Name: c.name, Image: c.spec.Image, Created: c.created,
 		Labels: maps.Clone(c.labels), Env: slices.Clone(c.env), State: st,
 		StopSignal: c.spec.StopSignal, StopTimeout: stop,
 		RestartCount: c.restarts, Restart: c.spec.Restart, MemoryLimit: c.spec.MemoryLimit,
 		Ports: slices.Clone(c.ports), Networks: nets, Mounts: slices.Clone(c.mounts),
+	}
+	settingsView(&v, c)
+	return v
+}
+
+// settingsView fills in the settings the daemon reports as they were
+// asked for, with its defaults (runtime runc, log driver json-file).
+func settingsView(v *engine.Container, c *container) {
+	s := cloneSpec(c.spec)
+	v.NetworkMode = c.netMode
+	v.Tty, v.StdinOpen = s.Tty, s.StdinOpen
+	v.Sysctls, v.CapAdd, v.CapDrop = s.Sysctls, capNames(s.CapAdd), capNames(s.CapDrop)
+	v.Privileged, v.ReadOnly = s.Privileged, s.ReadOnly
+	v.Tmpfs, v.GroupAdd, v.SecurityOpt = s.Tmpfs, s.GroupAdd, s.SecurityOpt
+	v.Runtime = firstNonEmpty(s.Runtime, "runc")
+	v.Logging = s.Logging
+	if v.Logging == nil {
+		v.Logging = &engine.Logging{Driver: "json-file", Options: map[string]string{}}
 	}
 }
 
@@ -120,6 +140,20 @@ func mergeEnv(base, top []string) []string {
 		} else {
 			out = append(out, kv)
 		}
+	}
+	return out
+}
+
+// capNames writes capabilities as the daemon stores them: upper case with
+// the CAP_ prefix ("net_admin" -> "CAP_NET_ADMIN"); "ALL" stays.
+func capNames(in []string) []string {
+	var out []string
+	for _, c := range in {
+		c = strings.ToUpper(c)
+		if c != "ALL" && !strings.HasPrefix(c, "CAP_") {
+			c = "CAP_" + c
+		}
+		out = append(out, c)
 	}
 	return out
 }

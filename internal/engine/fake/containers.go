@@ -2,6 +2,7 @@ package fake
 
 import (
 	"context"
+	"maps"
 	"regexp"
 	"slices"
 	"strings"
@@ -10,8 +11,9 @@ import (
 )
 
 // ContainerCreate creates a container in state "created". Errors: unknown
-// image → ErrNotFound; name in use → ErrConflict; bad name or no image →
-// ErrInvalid. Networks are resolved at start, as Docker 20.10 does: a
+// image → ErrNotFound; name in use → ErrConflict; bad name, no image, or a
+// network mode with networks → ErrInvalid. Settings the daemon reports
+// back (tty, sysctls, capabilities...) are kept for inspect. Networks are resolved at start, as Docker 20.10 does: a
 // missing or ambiguous network fails ContainerStart, not create. Named
 // volumes that do not exist are created; anonymous ones get a generated
 // name.
@@ -48,7 +50,9 @@ func (e *Engine) ContainerCreate(ctx context.Context, spec engine.ContainerSpec)
 		env: mergeEnv(im.env, spec.Env), labels: mergeLabels(im.labels, spec.Labels),
 		created: e.now(), state: engine.ContainerState{Status: "created"},
 	}
-	e.resolveEndpointsLocked(c, spec.Networks)
+	if err := e.setNetworkingLocked(op, c, spec); err != nil {
+		return "", err
+	}
 	e.mountVolumesLocked(c, spec.Mounts)
 	e.containers[id] = c
 	e.emitContainerLocked(c, "create", nil)
@@ -136,6 +140,14 @@ func cloneSpec(spec engine.ContainerSpec) engine.ContainerSpec {
 		spec.StopTimeout = &d
 	}
 	spec.Env, spec.Labels, spec.Mounts, spec.Networks = nil, nil, nil, nil
+	spec.Sysctls, spec.Tmpfs = maps.Clone(spec.Sysctls), maps.Clone(spec.Tmpfs)
+	spec.CapAdd, spec.CapDrop = slices.Clone(spec.CapAdd), slices.Clone(spec.CapDrop)
+	spec.SecurityOpt, spec.GroupAdd, spec.Devices = slices.Clone(spec.SecurityOpt), slices.Clone(spec.GroupAdd), slices.Clone(spec.Devices)
+	if spec.Logging != nil {
+		l := *spec.Logging
+		l.Options = maps.Clone(l.Options)
+		spec.Logging = &l
+	}
 	return spec
 }
 

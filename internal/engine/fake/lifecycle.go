@@ -37,6 +37,9 @@ func (e *Engine) startLocked(op engine.Op, c *container) error {
 	if err := e.attachPendingLocked(op, c); err != nil {
 		return err
 	}
+	if err := e.joinLocked(op, c); err != nil {
+		return err
+	}
 	ports, err := e.bindPortsLocked(op, c)
 	if err != nil {
 		return err

@@ -18,6 +18,7 @@ type network struct {
 	labels   map[string]string
 	created  time.Time
 	builtin  bool // "bridge", "host", "none": cannot be removed
+	ipam     ipam
 }
 
 // endpointsLocked returns the IDs of the running containers attached to n.
@@ -33,7 +34,8 @@ func (e *Engine) endpointsLocked(n *network) []string {
 }
 
 func (e *Engine) netViewLocked(n *network, withEndpoints bool) engine.Network {
-	v := engine.Network{ID: n.id, Name: n.name, Driver: n.driver, Created: n.created, Labels: maps.Clone(n.labels)}
+	v := engine.Network{ID: n.id, Name: n.name, Driver: n.driver, Created: n.created, Labels: maps.Clone(n.labels),
+		IPAM: cloneIPAM(n.ipam.view)}
 	if withEndpoints {
 		v.Containers = e.endpointsLocked(n)
 	}

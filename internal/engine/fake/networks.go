@@ -10,7 +10,8 @@ import (
 
 // NetworkCreate creates a network. A second network of an existing name is
 // created too (the daemon allows it) unless spec.CheckDuplicate, which
-// refuses it with ErrConflict.
+// refuses it with ErrConflict. Its subnets are spec.IPAM's (malformed or
+// overlapping another network's: ErrInvalid) or one the fake chooses.
 func (e *Engine) NetworkCreate(ctx context.Context, spec engine.NetworkSpec) (string, error) {
 	const op = engine.OpNetworkCreate
 	if err := e.begin(ctx, op); err != nil {
@@ -26,9 +27,13 @@ func (e *Engine) NetworkCreate(ctx context.Context, spec engine.NetworkSpec) (st
 			return "", errorf(op, engine.ErrConflict, "network with name %s already exists", spec.Name)
 		}
 	}
+	addrs, err := e.ipamLocked(op, spec)
+	if err != nil {
+		return "", err
+	}
 	n := &network{
 		id: newHexID(), name: spec.Name, driver: firstNonEmpty(spec.Driver, "bridge"),
-		internal: spec.Internal, labels: mergeLabels(nil, spec.Labels), created: e.now(),
+		internal: spec.Internal, labels: mergeLabels(nil, spec.Labels), created: e.now(), ipam: addrs,
 	}
 	e.networks[n.id] = n
 	e.emitNetworkLocked(n, "create", "")
