@@ -109,3 +109,21 @@ func (m *Manager) CheckServices(ctx context.Context, o Options, services []strin
 	}
 	return nil
 }
+
+// Config is the effective configuration of the environment o describes
+// (see [console.EffectiveConfig]); it makes no Docker call.
+func (m *Manager) Config(ctx context.Context, o Options) (console.Config, error) {
+	r, err := m.res.Resolve(ctx, o.request())
+	if err != nil {
+		return console.Config{}, err
+	}
+	shared := r.ID()
+	if r.Plan.ID.Mode != ModeShared {
+		s, err := m.res.Shared(ctx, o.request())
+		if err != nil {
+			return console.Config{}, err
+		}
+		shared = s.ID()
+	}
+	return console.EffectiveConfig(r, shared), nil
+}
