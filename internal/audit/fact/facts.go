@@ -1,0 +1,35 @@
+package fact
+
+// Parallel is a test invocation that runs several instances at once and
+// is not a command of its own: a CI matrix on self-hosted runners, or
+// pytest-xdist workers set in a pytest configuration file. (Parallel
+// command lines, such as pytest -n 4 or cmd &, are [Command]s.)
+type Parallel struct {
+	Loc  Loc
+	What string // "CI matrix on self-hosted runners", "pytest addopts -n auto"
+}
+
+// ComposeRef is a mention of a compose file: a -f argument of a compose
+// command, or a string literal naming a compose file in code.
+type ComposeRef struct {
+	Loc  Loc
+	Path string // as written, resolved later against the referring file
+}
+
+// Facts is everything the scanners learned from a set of files.
+type Facts struct {
+	Commands []Command
+	Calls    []Call
+	Compose  []ComposeFile
+	Parallel []Parallel
+	Refs     []ComposeRef
+}
+
+// Add appends o's facts to f.
+func (f *Facts) Add(o Facts) {
+	f.Commands = append(f.Commands, o.Commands...)
+	f.Calls = append(f.Calls, o.Calls...)
+	f.Compose = append(f.Compose, o.Compose...)
+	f.Parallel = append(f.Parallel, o.Parallel...)
+	f.Refs = append(f.Refs, o.Refs...)
+}
