@@ -102,13 +102,13 @@ func TestStringForms(t *testing.T) {
 
 func TestFStrings(t *testing.T) {
 	cases := map[string]string{
-		`f"docker rm {name}"`:               "docker rm " + Field,
-		`f"{{literal}} {x!r:>{width}}"`:     "{literal} " + Field,
-		`f"{d['key']} and {d["k2"]}"`:       Field + " and " + Field,
-		`F'{f"{inner}"} done'`:              Field + " done",
-		`rf"\d{n}"`:                         `\d` + Field,
+		`f"docker rm {name}"`:                  "docker rm " + Field,
+		`f"{{literal}} {x!r:>{width}}"`:        "{literal} " + Field,
+		`f"{d['key']} and {d["k2"]}"`:          Field + " and " + Field,
+		`F'{f"{inner}"} done'`:                 Field + " done",
+		`rf"\d{n}"`:                            `\d` + Field,
 		`f"""multi {a +` + "\n" + ` b} end"""`: "multi " + Field + " end",
-		`f"{x:{'}'}}"`:                      Field,
+		`f"{x:{'}'}}"`:                         Field,
 	}
 	for src, want := range cases {
 		tk := strings1(t, src)
