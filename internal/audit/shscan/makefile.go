@@ -28,7 +28,7 @@ func Makefile(src string, o Origin) []fact.Command {
 	vars := unknownVars(lines)
 	var out []fact.Command
 	inRule, inDefine := false, false
-	block, step := 0, 0
+	var rule *List
 	for _, l := range lines {
 		text := l.text
 		switch {
@@ -46,23 +46,17 @@ func Makefile(src string, o Origin) []fact.Command {
 			}
 			col := 2 + (len(text) - 1 - len(stripped))
 			oo := o
-			oo.Line, oo.Col, oo.Indent = l.line, col, 0
-			cmds, top, err := script(expand(stripped, vars, 0), oo)
+			oo.Line, oo.Col, oo.Indent, oo.List = l.line, col, 0, rule
+			cmds, err := Script(expand(stripped, vars, 0), oo)
 			if err != nil {
 				continue
-			}
-			for i := range cmds {
-				if cmds[i].Ctx.Block == top {
-					cmds[i].Ctx.Block, cmds[i].Ctx.Step = block, step
-					step++
-				}
 			}
 			out = append(out, cmds...)
 		case strings.TrimSpace(text) == "" || strings.HasPrefix(strings.TrimSpace(text), "#"):
 		case assignment.MatchString(text):
 			inRule = false
 		case ruleLine.MatchString(text):
-			inRule, block, step = true, o.Blocks.New(), 0
+			inRule, rule = true, &List{Block: o.Blocks.New()}
 		default:
 			inRule = false
 		}

@@ -22,8 +22,19 @@ type Origin struct {
 	// one command takes that context, so it is sequenced with the calls
 	// around it; a longer one gets blocks of its own inside its loop.
 	Embedded *fact.Context
+	// List, when set, is the statement list the source's top-level
+	// statements continue (the recipe lines of one Makefile rule, the
+	// items of a CI script list, each run by the same shell in turn);
+	// nil gives the source a list of its own.
+	List *List
 	// Test marks test code.
 	Test bool
+}
+
+// List is a statement list that several sources continue in turn.
+type List struct {
+	Block int // its block number
+	Next  int // the step its next statement takes
 }
 
 // loc maps a position of the parsed source to the file.

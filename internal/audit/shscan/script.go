@@ -13,16 +13,10 @@ import (
 // Source the parser refuses gives an error and no commands: a report
 // that guesses is worse than one that is silent.
 func Script(src string, o Origin) ([]fact.Command, error) {
-	cmds, _, err := script(src, o)
-	return cmds, err
-}
-
-// script is [Script], also returning the block of the top statement list.
-func script(src string, o Origin) ([]fact.Command, int, error) {
 	src = strings.ReplaceAll(src, fact.Unknown, unknownVar)
 	f, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(strings.NewReader(src), o.File)
 	if err != nil {
-		return nil, 0, err
+		return nil, err
 	}
 	if o.Blocks == nil {
 		o.Blocks = &fact.Blocks{}
@@ -32,15 +26,24 @@ func script(src string, o Origin) ([]fact.Command, int, error) {
 		w.env = map[string]string{}
 	}
 	maps.Copy(w.env, exports(f, w))
-	ctx := fact.Context{Block: o.Blocks.New(), Test: o.Test}
+	ctx := fact.Context{Test: o.Test}
+	if o.List != nil {
+		ctx.Block = o.List.Block
+		w.steps[ctx.Block] = o.List.Next
+	} else {
+		ctx.Block = o.Blocks.New()
+	}
 	if o.Embedded != nil {
 		ctx.Loop = o.Embedded.Loop
 	}
 	w.stmts(f.Stmts, ctx, false)
+	if o.List != nil {
+		o.List.Next = w.steps[ctx.Block]
+	}
 	if o.Embedded != nil && len(w.out) == 1 && w.out[0].Ctx.Block == ctx.Block {
 		w.out[0].Ctx = *o.Embedded
 	}
-	return w.out, ctx.Block, nil
+	return w.out, nil
 }
 
 // walker collects commands with their context.
