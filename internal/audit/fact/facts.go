@@ -1,5 +1,10 @@
 package fact
 
+import (
+	"path"
+	"strings"
+)
+
 // Parallel is a test invocation that runs several instances at once and
 // is not a command of its own: a CI matrix on self-hosted runners, or
 // pytest-xdist workers set in a pytest configuration file. (Parallel
@@ -32,4 +37,14 @@ func (f *Facts) Add(o Facts) {
 	f.Compose = append(f.Compose, o.Compose...)
 	f.Parallel = append(f.Parallel, o.Parallel...)
 	f.Refs = append(f.Refs, o.Refs...)
+}
+
+// IsComposeName reports whether p names a compose file: a YAML file
+// whose base name contains "compose".
+func IsComposeName(p string) bool {
+	if !Known(p) || strings.ContainsAny(p, " \n") {
+		return false
+	}
+	base := strings.ToLower(path.Base(p))
+	return strings.Contains(base, "compose") && (strings.HasSuffix(base, ".yml") || strings.HasSuffix(base, ".yaml"))
 }

@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/berth-dev/berth/internal/audit/fact"
-	"github.com/berth-dev/berth/internal/audit/pyscan"
 )
 
 // sdkPaths are the import path prefixes of Docker SDKs.
@@ -95,7 +94,7 @@ func (w *walker) ref(lit *ast.BasicLit) {
 		return
 	}
 	s, err := strconv.Unquote(lit.Value)
-	if err == nil && pyscan.IsComposeName(s) {
+	if err == nil && fact.IsComposeName(s) {
 		w.out.Refs = append(w.out.Refs, fact.ComposeRef{Loc: w.loc(lit.Pos()), Path: s})
 	}
 }

@@ -1,9 +1,6 @@
 package pyscan
 
 import (
-	"path"
-	"strings"
-
 	"github.com/berth-dev/berth/internal/audit/fact"
 	"github.com/berth-dev/berth/internal/audit/pytok"
 )
@@ -57,21 +54,11 @@ func (f *fileScan) stmt(s stmt) {
 		}
 	}
 	for _, tk := range s.toks {
-		if tk.Kind == pytok.String && IsComposeName(tk.Value) {
+		if tk.Kind == pytok.String && fact.IsComposeName(tk.Value) {
 			f.out.Refs = append(f.out.Refs, fact.ComposeRef{Loc: fact.Loc{File: f.path, Line: tk.Line, Col: tk.Col}, Path: tk.Value})
 		}
 	}
 	if len(s.toks) > 2 && s.toks[0].Kind == pytok.Name && s.toks[1].IsOp("=") {
 		s.scope.vars[s.toks[0].Text] = eval(s.toks[2:], s.scope)
 	}
-}
-
-// IsComposeName reports whether p names a compose file: a YAML file
-// whose base name contains "compose".
-func IsComposeName(p string) bool {
-	if !fact.Known(p) || strings.ContainsAny(p, " \n") {
-		return false
-	}
-	base := strings.ToLower(path.Base(p))
-	return strings.Contains(base, "compose") && (strings.HasSuffix(base, ".yml") || strings.HasSuffix(base, ".yaml"))
 }
