@@ -15,15 +15,15 @@ type Resources struct {
 	// Alerts are the figures that need attention, one sentence each.
 	Alerts []string `json:"alerts,omitempty"`
 
-	Daemon   *Daemon      `json:"daemon,omitempty"`
-	Disk     *Disk        `json:"disk,omitempty"`
-	Stopped  []Stopped    `json:"stopped_containers"`
-	Memory   []MemoryUse  `json:"memory"`
-	NoLimit  []string     `json:"running_without_limit"`
-	Commit   *Commitment  `json:"memory_commitment,omitempty"`
-	Volumes  []Volume     `json:"unused_volumes"`
-	StaleEnv []Env        `json:"stale_environments"`
-	Errors   []string     `json:"errors,omitempty"`
+	Daemon   *Daemon     `json:"daemon,omitempty"`
+	Disk     *Disk       `json:"disk,omitempty"`
+	Stopped  []Stopped   `json:"stopped_containers"`
+	Memory   []MemoryUse `json:"memory"`
+	NoLimit  []string    `json:"running_without_limit"`
+	Commit   *Commitment `json:"memory_commitment,omitempty"`
+	Volumes  []Volume    `json:"unused_volumes"`
+	StaleEnv []Env       `json:"stale_environments"`
+	Errors   []string    `json:"errors,omitempty"`
 }
 
 // Daemon is the daemon's identity and size.
