@@ -12,13 +12,19 @@ var xdist = regexp.MustCompile(`(?:^|[\s"'\[,])(?:-n\s*=?\s*|--numprocesses[= ]\
 
 // Config finds pytest-xdist workers set in a pytest configuration file
 // (pytest.ini, tox.ini, setup.cfg, pyproject.toml): an addopts line
-// with -n N (N other than 0 and 1) or -n auto. Comment lines are skipped.
+// with -n N (N other than 0 and 1) or -n auto. Comment lines and inline
+// comments are skipped.
 func Config(path string, src []byte) []fact.Parallel {
 	var out []fact.Parallel
 	for i, line := range strings.Split(string(src), "\n") {
 		t := strings.TrimSpace(line)
 		if strings.HasPrefix(t, "#") || strings.HasPrefix(t, ";") || !strings.HasPrefix(t, "addopts") {
 			continue
+		}
+		for _, c := range []string{" #", " ;"} {
+			if i := strings.Index(t, c); i >= 0 {
+				t = t[:i] // an inline comment
+			}
 		}
 		m := xdist.FindStringSubmatch(t)
 		if m == nil {

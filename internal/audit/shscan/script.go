@@ -74,8 +74,16 @@ func (w *walker) nested(list []*syntax.Stmt, ctx fact.Context, bg bool) {
 	w.stmts(list, ctx, bg)
 }
 
+// stmt walks one statement. Every statement takes a step of its block,
+// so that a loop, a test or an assignment between two commands keeps them
+// from being adjacent; the commands of a chain or group take one each.
 func (w *walker) stmt(s *syntax.Stmt, ctx fact.Context, bg bool) {
 	bg = bg || s.Background
+	switch s.Cmd.(type) {
+	case *syntax.CallExpr, *syntax.BinaryCmd, *syntax.Block, *syntax.Subshell, *syntax.TimeClause:
+	default:
+		ctx.Step = w.step(ctx.Block)
+	}
 	switch c := s.Cmd.(type) {
 	case *syntax.CallExpr:
 		w.call(c, ctx, bg)
@@ -125,6 +133,7 @@ func (w *walker) stmt(s *syntax.Stmt, ctx fact.Context, bg bool) {
 
 // call records a simple command and the commands its words substitute.
 func (w *walker) call(c *syntax.CallExpr, ctx fact.Context, bg bool) {
+	step := w.step(ctx.Block)
 	for _, a := range c.Assigns {
 		w.substitutions(a.Value, ctx)
 	}
@@ -143,7 +152,7 @@ func (w *walker) call(c *syntax.CallExpr, ctx fact.Context, bg bool) {
 	p := c.Args[0].Pos()
 	cmd.Loc = w.o.loc(p.Line(), p.Col())
 	cmd.Ctx = ctx
-	cmd.Ctx.Step = w.step(ctx.Block)
+	cmd.Ctx.Step = step
 	w.out = append(w.out, cmd)
 	for _, arg := range c.Args {
 		w.substitutions(arg, ctx)

@@ -126,3 +126,22 @@ func TestUnknownPartsOfEmbeddedSource(t *testing.T) {
 	assert.Equal(t, []string{"docker", "rm", "-f", fact.Unknown}, cmds[0].Args)
 	assert.Equal(t, []string{"echo", "x" + fact.Unknown}, cmds[1].Args, "unknown even inside single quotes")
 }
+
+func TestEveryStatementTakesAStep(t *testing.T) {
+	cmds := scan(t, "docker stop a\nuntil [ \"$(docker inspect -f x a)\" = false ]; do sleep 1; done\ndocker rm a\n"+
+		"docker stop b\nx=$(docker inspect b)\ndocker rm b\n")
+	var stop, rm []fact.Command
+	for _, c := range cmds {
+		switch {
+		case len(c.Args) > 1 && c.Args[1] == "stop":
+			stop = append(stop, c)
+		case len(c.Args) > 1 && c.Args[1] == "rm":
+			rm = append(rm, c)
+		}
+	}
+	require.Len(t, stop, 2)
+	require.Len(t, rm, 2)
+	for i := range stop {
+		assert.False(t, fact.Adjacent(stop[i].Ctx, rm[i].Ctx, "s.sh", "s.sh"), "a check between stop and rm")
+	}
+}
