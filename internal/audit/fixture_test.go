@@ -14,23 +14,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/berth-dev/berth/internal/audit/audittest"
 	"github.com/berth-dev/berth/internal/audit/rules"
 )
-
-// extract writes a txtar archive's files under a new temporary directory
-// and returns it.
-func extract(t testing.TB, archive string) string {
-	t.Helper()
-	a, err := txtar.ParseFile(archive)
-	require.NoError(t, err)
-	root := t.TempDir()
-	for _, f := range a.Files {
-		p := filepath.Join(root, filepath.FromSlash(f.Name))
-		require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o755))
-		require.NoError(t, os.WriteFile(p, f.Data, 0o644))
-	}
-	return root
-}
 
 // want matches a planted pattern's marker: "want: rule-a, rule-b".
 var want = regexp.MustCompile(`want: ([a-z-]+(?:, [a-z-]+)*)`)
@@ -68,8 +54,8 @@ func keys(m map[string]bool) []string {
 // planted pattern must be found at its file and line, and nothing else
 // (the clean look-alikes, ignored, vendored and binary files).
 func TestFixturePrecisionAndRecall(t *testing.T) {
-	const archive = "testdata/fixture.txtar"
-	root := extract(t, archive)
+	archive := audittest.Archive("fixture.txtar")
+	root := audittest.Extract(t, archive)
 	st, err := Scan(context.Background(), root)
 	require.NoError(t, err)
 	expected := planted(t, archive)
@@ -109,7 +95,7 @@ func TestFixturePrecisionAndRecall(t *testing.T) {
 }
 
 func TestCleanRepositoryHasNoFindings(t *testing.T) {
-	st, err := Scan(context.Background(), extract(t, "testdata/clean.txtar"))
+	st, err := Scan(context.Background(), audittest.Extract(t, audittest.Archive("clean.txtar")))
 	require.NoError(t, err)
 	assert.Empty(t, st.Findings)
 	assert.Equal(t, 3, st.Files)
