@@ -110,3 +110,7 @@ func TestScanRefusesWhatIsNotADirectory(t *testing.T) {
 	_, err = Scan(context.Background(), f)
 	assert.ErrorContains(t, err, "not a directory")
 }
+
+func extractBench(b *testing.B) string {
+	return audittest.Extract(b, audittest.Archive("fixture.txtar"))
+}

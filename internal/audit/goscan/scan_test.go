@@ -150,6 +150,17 @@ func TestComposeRefsAndBrokenFiles(t *testing.T) {
 	f := scan(t, "package x\n\nvar files = []string{\"testdata/docker-compose.yml\", \"README.md\"}\n")
 	require.Len(t, f.Refs, 1)
 	assert.Equal(t, 3, f.Refs[0].Loc.Line)
-	_, err := File("bad.go", []byte("package x\nfunc {"), false)
+	_, err := File("bad.go", []byte("package x\nimport \"os/exec\"\nfunc {"), false)
 	assert.Error(t, err)
+}
+
+func TestFilesWithoutExecOrSDKAreOnlyTokenized(t *testing.T) {
+	src := "package x\n\n// exec.Command(\"docker\", \"rm\", \"-f\") in a comment\nvar f = \"deploy/compose.yaml\"\n"
+	f, err := File("x.go", []byte(src), false)
+	require.NoError(t, err)
+	assert.Empty(t, f.Commands)
+	require.Len(t, f.Refs, 1)
+	assert.Equal(t, fact.ComposeRef{Loc: fact.Loc{File: "x.go", Line: 4, Col: 9}, Path: "deploy/compose.yaml"}, f.Refs[0])
+	_, err = File("bad.go", []byte("package x\nvar s = \"compose.yaml\n"), false)
+	assert.Error(t, err, "an unterminated string does not tokenize")
 }

@@ -1,10 +1,8 @@
 package rules
 
 import (
-	"cmp"
 	"fmt"
 	"path"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -14,41 +12,71 @@ import (
 // project is a compose invocation whose project name is fixed.
 type project struct {
 	name string
-	loc  fact.Loc
-	how  string // "-p", "COMPOSE_PROJECT_NAME", "name: in FILE", "the directory name"
+	cmd  fact.Command
+	how  string // "-p", "COMPOSE_PROJECT_NAME", "name: in FILE", or the directory default
 }
 
-// parallelFixedProject reports every parallel test invocation when some
-// compose invocation of the repository uses a fixed project name.
+// parallel is a parallel test invocation: where it is, what it is, and
+// the repository script it runs, if any.
+type parallel struct {
+	loc    fact.Loc
+	what   string
+	script string
+}
+
+// parallelFixedProject reports a parallel test invocation when a compose
+// project it brings up has a fixed name. The projects it brings up are
+// those started in its own file, in the script it runs (./scripts/x.sh &),
+// and in test code (a conftest fixture, a Go test helper): a compose file
+// started by an unrelated script (a benchmark) is not one of them.
 func parallelFixedProject(f fact.Facts, docker []dockerFact) []Finding {
-	p, ok := fixedProject(f.Compose, docker)
-	if !ok {
+	projects := fixedProjects(f.Compose, docker)
+	if len(projects) == 0 {
 		return nil
 	}
-	msg := func(what string) string {
-		return fmt.Sprintf("%s run in parallel, while docker compose at %s uses the fixed project name %s (%s): the runs share its containers and networks, and one run's down removes another's stack",
-			what, p.loc, p.name, p.how)
+	runs := parallelCommands(f.Commands)
+	for _, p := range f.Parallel {
+		runs = append(runs, parallel{loc: p.Loc, what: p.What})
 	}
 	var out []Finding
-	for _, c := range f.Commands {
-		if what, ok := parallelRun(c); ok {
-			out = append(out, found(ParallelFixedProject, c.Loc, msg(what)))
+	for _, r := range runs {
+		p, ok := projectOf(r, projects)
+		if !ok {
+			continue
 		}
-	}
-	for _, par := range f.Parallel {
-		out = append(out, found(ParallelFixedProject, par.Loc, msg(par.What)))
+		out = append(out, found(ParallelFixedProject, r.loc, fmt.Sprintf(
+			"%s run in parallel, while docker compose at %s starts the fixed project %s (%s): the runs share its containers and networks, and one run's down removes another's stack",
+			r.what, p.cmd.Loc, p.name, p.how)))
 	}
 	return out
+}
+
+// projectOf picks the first fixed project r brings up: in its file, in
+// the script it runs, or in test code.
+func projectOf(r parallel, projects []project) (project, bool) {
+	for _, match := range []func(p project) bool{
+		func(p project) bool { return p.cmd.Loc.File == r.loc.File },
+		func(p project) bool { return r.script != "" && p.cmd.Loc.File == r.script },
+		func(p project) bool { return p.cmd.Ctx.Test },
+	} {
+		for _, p := range projects {
+			if match(p) {
+				return p, true
+			}
+		}
+	}
+	return project{}, false
 }
 
 // starting are the compose subcommands that bring a project up.
 var starting = map[string]bool{"compose up": true, "compose run": true, "compose create": true, "compose start": true}
 
-// fixedProject finds the first (by place) compose invocation that
-// starts a project whose name is fixed: -p NAME, COMPOSE_PROJECT_NAME,
-// the compose file's name:, or else the directory's name.
-func fixedProject(files []fact.ComposeFile, docker []dockerFact) (project, bool) {
-	var found []project
+// fixedProjects lists the compose invocations that start a project
+// whose name is fixed: -p NAME, COMPOSE_PROJECT_NAME, the compose file's
+// name:, or else the directory's name. A name with an unknown part
+// (-p "it-$RUN_ID") varies per run and is not fixed.
+func fixedProjects(files []fact.ComposeFile, docker []dockerFact) []project {
+	var out []project
 	for _, x := range docker {
 		if !starting[x.d.Sub] {
 			continue
@@ -57,23 +85,17 @@ func fixedProject(files []fact.ComposeFile, docker []dockerFact) (project, bool)
 		switch {
 		case x.d.ProjectSet:
 			if fact.Known(x.d.Project) {
-				found = append(found, project{strconv.Quote(x.d.Project), x.cmd.Loc, "-p"})
+				out = append(out, project{strconv.Quote(x.d.Project), x.cmd, "-p"})
 			}
 		case hasEnv:
 			if fact.Known(env) && env != "" {
-				found = append(found, project{strconv.Quote(env), x.cmd.Loc, "COMPOSE_PROJECT_NAME"})
+				out = append(out, project{strconv.Quote(env), x.cmd, "COMPOSE_PROJECT_NAME"})
 			}
 		default:
-			found = append(found, defaultProject(files, x))
+			out = append(out, defaultProject(files, x))
 		}
 	}
-	if len(found) == 0 {
-		return project{}, false
-	}
-	slices.SortFunc(found, func(a, b project) int {
-		return cmp.Or(cmp.Compare(a.loc.File, b.loc.File), cmp.Compare(a.loc.Line, b.loc.Line))
-	})
-	return found[0], true
+	return out
 }
 
 // defaultProject is the name compose gives a project started without -p
@@ -82,21 +104,51 @@ func defaultProject(files []fact.ComposeFile, x dockerFact) project {
 	for _, cf := range files {
 		for _, f := range x.d.Files {
 			if cf.Name != "" && (f == cf.Path || strings.HasSuffix(cf.Path, "/"+path.Clean(f))) {
-				return project{strconv.Quote(cf.Name), x.cmd.Loc, "name: in " + cf.Path}
+				return project{strconv.Quote(cf.Name), x.cmd, "name: in " + cf.Path}
 			}
 		}
 	}
-	return project{"of its directory", x.cmd.Loc, "no -p and no COMPOSE_PROJECT_NAME: compose names the project after the directory"}
+	return project{"named after its directory", x.cmd, "no -p and no COMPOSE_PROJECT_NAME"}
 }
 
-// parallelRun says how a command runs tests in parallel: pytest -n N,
-// go test -p N, or a test run, script or compose up started in the
-// background (&).
-func parallelRun(c fact.Command) (string, bool) {
-	a := unwrap(c.Args)
-	if len(a) == 0 {
-		return "", false
+// parallelCommands finds the commands that run tests in parallel:
+// pytest -n N, go test -p N, and test runs, repository scripts, make or
+// compose up started in the background (&) more than once -- inside a
+// loop, or twice or more in one file. One background job the script
+// waits for runs alongside nothing of its own.
+func parallelCommands(cmds []fact.Command) []parallel {
+	var out []parallel
+	background := map[string][]parallel{}
+	looped := map[string]bool{}
+	for _, c := range cmds {
+		a := unwrap(c.Args)
+		if len(a) == 0 {
+			continue
+		}
+		if what, ok := parallelFlags(a); ok {
+			out = append(out, parallel{loc: c.Loc, what: what})
+			continue
+		}
+		if c.Background && isRunner(a) {
+			p := parallel{loc: c.Loc, what: "background jobs (&) of " + fact.Printable(strings.Join(a[:min(len(a), 3)], " ")),
+				script: scriptPath(a, c.Loc.File)}
+			background[c.Loc.File] = append(background[c.Loc.File], p)
+			looped[c.Loc.String()] = c.Ctx.Loop != nil
+		}
 	}
+	for _, jobs := range background {
+		for _, p := range jobs {
+			if len(jobs) > 1 || looped[p.loc.String()] {
+				out = append(out, p)
+			}
+		}
+	}
+	return out
+}
+
+// parallelFlags recognises pytest -n N (N not 0 or 1) and go test -p N
+// (N > 1).
+func parallelFlags(a []string) (string, bool) {
 	if isPytest(a) {
 		if n, ok := xdistWorkers(a); ok {
 			return "pytest -n " + n + " workers", true
@@ -109,10 +161,21 @@ func parallelRun(c fact.Command) (string, bool) {
 			}
 		}
 	}
-	if c.Background && isRunner(a) {
-		return "background jobs (&) of " + fact.Printable(strings.Join(a[:min(len(a), 3)], " ")), true
-	}
 	return "", false
+}
+
+// scriptPath is the repository path of the script a command runs
+// (./scripts/x.sh, bash scripts/x.sh), resolved from the repository root
+// as CI and most runner scripts do; "" when it runs none.
+func scriptPath(a []string, from string) string {
+	p := a[0]
+	if b := path.Base(p); (b == "sh" || b == "bash") && len(a) > 1 {
+		p = a[1]
+	}
+	if !fact.Known(p) || !(strings.Contains(p, "/") || strings.HasSuffix(p, ".sh")) || strings.HasPrefix(p, "/") {
+		return ""
+	}
+	return path.Clean(p)
 }
 
 func isPytest(a []string) bool {
