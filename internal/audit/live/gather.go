@@ -59,8 +59,6 @@ func Gather(ctx context.Context, d engine.Engine, o Options) Facts {
 	}
 	f.Info, err = d.Info(ctx)
 	note("info", err)
-	f.Disk, err = d.DiskUsage(ctx)
-	note("disk usage", err)
 	list, err := d.ContainerList(ctx, engine.ListFilter{All: true})
 	note("list containers", err)
 	f.Containers = make([]Container, len(list))
@@ -83,6 +81,10 @@ func Gather(ctx context.Context, d engine.Engine, o Options) Facts {
 			c.Sample = &s
 		}
 	}
+	// Last: the daemon answers one disk usage at a time, and another
+	// client's can keep the gate waiting; the rest is gathered by then.
+	f.Disk, err = d.DiskUsage(ctx)
+	note("disk usage", err)
 	return f
 }
 
