@@ -56,6 +56,7 @@ func TestSARIFCarriesWhatCodeScanningNeeds(t *testing.T) {
 		rule := x.(map[string]any)
 		id := rule["id"].(string)
 		ids[id] = i
+		assert.Regexp(t, `^[A-Z][A-Za-z]+$`, rule["name"], id)
 		assert.NotEmpty(t, rule["shortDescription"].(map[string]any)["text"], id)
 		assert.NotEmpty(t, rule["fullDescription"].(map[string]any)["text"], id)
 		assert.NotEmpty(t, rule["help"].(map[string]any)["text"], id)

@@ -3,6 +3,7 @@ package render
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"strings"
 
 	"github.com/berth-dev/berth/internal/audit"
 	"github.com/berth-dev/berth/internal/audit/rules"
@@ -119,7 +120,7 @@ func NewSARIF(r audit.Report) Log {
 	index := map[string]int{}
 	for i, rule := range rules.Table() {
 		index[rule.ID] = i
-		d.Rules = append(d.Rules, SARIFRule{ID: rule.ID, Name: rule.Title,
+		d.Rules = append(d.Rules, SARIFRule{ID: rule.ID, Name: pascal(rule.ID),
 			ShortDescription: Text{rule.Title}, FullDescription: Text{rule.Rationale},
 			Help:                 Help{Text: rule.Remedy, Markdown: "**Why:** " + rule.Rationale + "\n\n**Instead:** " + rule.Remedy},
 			DefaultConfiguration: Config{Level: level(rule.Severity)},
@@ -140,4 +141,16 @@ func NewSARIF(r audit.Report) Log {
 			PartialFingerprints: map[string]string{"berthAudit/v1": hex.EncodeToString(sum[:8])}})
 	}
 	return Log{Schema: SARIFSchema, Version: "2.1.0", Runs: []Run{{Tool: Tool{Driver: d}, Results: results}}}
+}
+
+// pascal turns a rule ID into the identifier SARIF wants as a rule's
+// name: "forced-removal" -> "ForcedRemoval".
+func pascal(id string) string {
+	var b strings.Builder
+	for _, w := range strings.Split(id, "-") {
+		if w != "" {
+			b.WriteString(strings.ToUpper(w[:1]) + w[1:])
+		}
+	}
+	return b.String()
 }
