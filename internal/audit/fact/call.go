@@ -17,8 +17,11 @@ type Call struct {
 	// {"force": "True"}, {"Force": "true"}, {"timeout": "0"}.
 	Options map[string]string
 	// Target is the first positional argument's source text when it is
-	// a plain name or literal (for matching a stop with its remove).
+	// a plain name or literal (for matching a stop with its remove); Go
+	// calls skip the context argument.
 	Target string
+	// Args are the positional arguments' source texts.
+	Args []string
 	// SDK is set when the file imports a Docker SDK (Python: docker,
 	// testcontainers, python_on_whales; Go calls are only recorded when
 	// their options are the SDK's types): a .restart() elsewhere may be

@@ -5,6 +5,7 @@ import (
 	"go/token"
 	"go/types"
 	"strconv"
+	"strings"
 
 	"github.com/berth-dev/berth/internal/audit/fact"
 	"github.com/berth-dev/berth/internal/audit/shscan"
@@ -24,13 +25,19 @@ func (w *walker) call(c *ast.CallExpr, ctx fact.Context) {
 	if !ok {
 		return
 	}
-	if x, ok := sel.X.(*ast.Ident); ok && w.imports[x.Name] == "os/exec" {
+	if x, ok := sel.X.(*ast.Ident); ok && isExec(w.imports[x.Name]) {
+		// os/exec's calls are judged for timeouts; a wrapper's (kind's
+		// pkg/exec...) may bound them its own way.
+		none, withCtx := fact.TimeoutNA, fact.TimeoutNA
+		if w.imports[x.Name] == "os/exec" {
+			none, withCtx = fact.TimeoutNone, contextTimeout(c.Args[0:min(1, len(c.Args))]...)
+		}
 		switch sel.Sel.Name {
 		case "Command":
-			w.command(c, c.Args, fact.TimeoutNone, ctx)
+			w.command(c, c.Args, none, ctx)
 		case "CommandContext":
 			if len(c.Args) > 0 {
-				w.command(c, c.Args[1:], contextTimeout(c.Args[0]), ctx)
+				w.command(c, c.Args[1:], withCtx, ctx)
 			}
 		}
 		return
@@ -40,10 +47,18 @@ func (w *walker) call(c *ast.CallExpr, ctx fact.Context) {
 	}
 }
 
+// isExec reports an import of os/exec or of a package that wraps it
+// under the same name (sigs.k8s.io/kind/pkg/exec, k8s.io/utils/exec):
+// their Command(name, args...) runs a process.
+func isExec(path string) bool { return path == "os/exec" || strings.HasSuffix(path, "/exec") }
+
 // contextTimeout: a context.Background() or TODO() carries no deadline;
 // any other context may.
-func contextTimeout(e ast.Expr) fact.Timeout {
-	if c, ok := e.(*ast.CallExpr); ok {
+func contextTimeout(args ...ast.Expr) fact.Timeout {
+	if len(args) == 0 {
+		return fact.TimeoutSet
+	}
+	if c, ok := args[0].(*ast.CallExpr); ok {
 		if s, ok := c.Fun.(*ast.SelectorExpr); ok {
 			if x, ok := s.X.(*ast.Ident); ok && x.Name == "context" && (s.Sel.Name == "Background" || s.Sel.Name == "TODO") {
 				return fact.TimeoutNone
@@ -128,12 +143,15 @@ func (w *walker) variadic(e ast.Expr) []string {
 }
 
 // sdkCall records a call to a Docker client method, with the fields of
-// its composite-literal options and its first argument after the
-// context as target.
+// its composite-literal options, its arguments after the context, and
+// the first of them as target.
 func (w *walker) sdkCall(c *ast.CallExpr, sel *ast.SelectorExpr, ctx fact.Context) {
 	call := fact.Call{Loc: w.loc(c.Pos()), Lang: "go", Method: sel.Sel.Name, Receiver: types.ExprString(sel.X),
 		Options: map[string]string{}, SDK: w.sdk, Ctx: ctx}
 	for i, a := range c.Args {
+		if i > 0 {
+			call.Args = append(call.Args, types.ExprString(a))
+		}
 		if u, ok := a.(*ast.UnaryExpr); ok && u.Op == token.AND {
 			a = u.X
 		}

@@ -9,10 +9,11 @@ import (
 	"github.com/berth-dev/berth/internal/audit/fact"
 )
 
-// mayRun reports whether src may import os/exec or a Docker SDK: only
-// such a file can hold a command or an SDK call.
+// mayRun reports whether src may import os/exec (or a wrapper named
+// exec) or a Docker SDK: only such a file can hold a command or an SDK
+// call.
 func mayRun(src []byte) bool {
-	if bytes.Contains(src, []byte(`"os/exec"`)) {
+	if bytes.Contains(src, []byte(`/exec"`)) {
 		return true
 	}
 	for _, p := range sdkPaths {

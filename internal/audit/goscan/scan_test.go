@@ -76,6 +76,27 @@ func f() { exec.Command("docker", "rm", "-f", "x") }
 	assert.Empty(t, scan(t, src).Commands)
 }
 
+func TestExecWrappers(t *testing.T) {
+	src := `package x
+
+import "sigs.k8s.io/kind/pkg/exec"
+
+func f(id string) error {
+	return exec.Command(
+		"docker",
+		"rm",
+		"-f", // force it
+		id,
+	).Run()
+}
+`
+	f := scan(t, src)
+	require.Len(t, f.Commands, 1)
+	assert.Equal(t, []string{"docker", "rm", "-f", fact.Unknown}, f.Commands[0].Args)
+	assert.Equal(t, 7, f.Commands[0].Loc.Line, "at the program argument")
+	assert.Equal(t, fact.TimeoutNA, f.Commands[0].Timeout, "a wrapper may bound it its own way")
+}
+
 func TestLoops(t *testing.T) {
 	src := `package x
 

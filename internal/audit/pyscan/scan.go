@@ -49,7 +49,7 @@ func (f *fileScan) stmt(s stmt) {
 		if sk, ok := sinks[name]; ok {
 			f.out.Commands = append(f.out.Commands, f.commands(s, c, sk)...)
 		}
-		if sdkMethods[c.name] && len(c.recv) > 0 {
+		if sdkMethods[c.name] && len(c.recv) > 0 && !moduleCall(c, f.names) {
 			f.out.Calls = append(f.out.Calls, sdkCall(f.path, s, c))
 		}
 	}

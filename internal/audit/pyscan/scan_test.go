@@ -219,3 +219,16 @@ func TestPytestConfig(t *testing.T) {
 	assert.Contains(t, p[0].What, "-n auto")
 	assert.Len(t, Config("pyproject.toml", []byte(`addopts = "--numprocesses=4"`)), 1)
 }
+
+func TestModuleCallsAreNotSDKCalls(t *testing.T) {
+	src := `import os, shutil
+import testcontainers
+def stop(self):
+    super().stop()
+    os.remove(self.key)
+    shutil.rmtree(self.dir)
+`
+	f := facts(t, src)
+	require.Len(t, f.Calls, 1, "super().stop() only: os.remove is a file's")
+	assert.Equal(t, "stop", f.Calls[0].Method)
+}

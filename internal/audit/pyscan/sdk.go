@@ -1,6 +1,8 @@
 package pyscan
 
 import (
+	"strings"
+
 	"github.com/berth-dev/berth/internal/audit/fact"
 	"github.com/berth-dev/berth/internal/audit/pytok"
 )
@@ -19,6 +21,9 @@ func sdkCall(file string, s stmt, c call) fact.Call {
 	for k, v := range c.kwargs {
 		out.Options[k] = text(v)
 	}
+	for _, a := range c.args {
+		out.Args = append(out.Args, text(a))
+	}
 	if len(c.args) > 0 && len(c.args[0]) == 1 {
 		switch a := c.args[0][0]; a.Kind {
 		case pytok.Name, pytok.Number:
@@ -28,4 +33,14 @@ func sdkCall(file string, s stmt, c call) fact.Call {
 		}
 	}
 	return out
+}
+
+// moduleCall reports a call on an imported module that is not a Docker
+// SDK (os.remove, shutil.rmtree, signal.stop...): never a container's.
+func moduleCall(c call, names map[string]string) bool {
+	if len(c.recv) == 0 || c.recv[0].Kind != pytok.Name {
+		return false
+	}
+	mod, ok := names[c.recv[0].Text]
+	return ok && !sdkModules[strings.Split(mod, ".")[0]]
 }

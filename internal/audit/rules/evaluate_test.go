@@ -135,3 +135,32 @@ func TestSeverity(t *testing.T) {
 	assert.ErrorContains(t, err, "unknown severity")
 	assert.True(t, Critical > High && High > Medium && Medium > Low)
 }
+
+func TestSDKPrecision(t *testing.T) {
+	test := fact.Context{Test: true}
+	calls := []fact.Call{
+		{Loc: loc(1), Lang: "python", Method: "remove", Receiver: "client.images", Options: map[string]string{"force": "True"}, SDK: true},
+		{Loc: loc(2), Lang: "python", Method: "prune_images", Receiver: "self.client", SDK: true, Ctx: test},
+		{Loc: loc(3), Lang: "python", Method: "prune_images", Receiver: "self.client", SDK: true, Ctx: test, Args: []string{"{'dangling':False}"}},
+		{Loc: loc(4), Lang: "python", Method: "prune_volumes", Receiver: "self.client", SDK: true, Ctx: test, Args: []string{"{'label':'suite'}"}},
+		{Loc: loc(5), Lang: "go", Method: "ImagesPrune", Receiver: "cli", SDK: true, Ctx: test, Args: []string{`filters.NewArgs(filters.Arg("dangling", "false"))`}},
+		{Loc: loc(6), Lang: "go", Method: "ContainersPrune", Receiver: "cli", SDK: true, Ctx: test, Args: []string{`filters.NewArgs(filters.Arg("label", "x"))`}},
+	}
+	assert.ElementsMatch(t, []string{"global-prune@03", "global-prune@05"}, hits(Evaluate(fact.Facts{Calls: calls})),
+		"an image's forced removal is not a container's; a dangling-only image prune and label-scoped prunes are fine")
+}
+
+func TestStopThenRemoveCallsPairOnTheirObject(t *testing.T) {
+	ctx := func(step int) fact.Context { return fact.Context{Block: 1, Step: step} }
+	call := func(line int, method, recv, target string) fact.Call {
+		return fact.Call{Loc: loc(line), Lang: "python", Method: method, Receiver: recv, Target: target, SDK: true,
+			Options: map[string]string{}, Ctx: ctx(line)}
+	}
+	calls := []fact.Call{
+		call(1, "stop", "c", ""), call(2, "remove", "c", ""), // the same container
+		call(3, "stop", "super()", ""), call(4, "remove", "files", "key"), // something else removed
+		call(5, "stop", "client.api", "cid"), call(6, "remove_container", "client.api", "cid"),
+		call(7, "stop", "client.api", "a"), call(8, "remove_container", "client.api", "b"),
+	}
+	assert.ElementsMatch(t, []string{"stop-then-remove@02", "stop-then-remove@06"}, hits(Evaluate(fact.Facts{Calls: calls})))
+}

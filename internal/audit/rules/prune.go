@@ -43,8 +43,8 @@ func pruned(sub string) string {
 	return "image"
 }
 
-// pySDKPrunes are the Python SDK's prune methods by receiver suffix, and
-// its low-level client's.
+// SDK prunes: the Python SDK's collections' prune(), its low-level
+// client's prune_*(), the Go clients' *Prune methods.
 var (
 	pyCollections = []string{".containers", ".volumes", ".images", ".networks"}
 	pyAPIPrunes   = map[string]bool{"prune_containers": true, "prune_volumes": true, "prune_images": true,
@@ -53,24 +53,37 @@ var (
 		"BuildCachePrune": true, "PruneContainers": true, "PruneVolumes": true, "PruneImages": true, "PruneNetworks": true}
 )
 
-// globalPruneCall: an SDK prune without filters, in test code.
+// globalPruneCall: an SDK prune in test code whose filters do not scope
+// it by label. An image prune counts only when its filters ask for
+// more than dangling images (dangling: false), as docker image prune -a.
 func globalPruneCall(c fact.Call) []Finding {
-	if !c.SDK || !c.Ctx.Test {
+	if !c.SDK || !c.Ctx.Test || !isPruneCall(c) {
 		return nil
 	}
+	filters := strings.ToLower(c.Options["filters"] + " " + c.Options["Filters"] + " " + strings.Join(c.Args, " "))
+	if strings.Contains(filters, "label") {
+		return nil
+	}
+	if images := strings.Contains(strings.ToLower(c.Method+c.Receiver), "image"); images &&
+		!(strings.Contains(filters, "dangling") && (strings.Contains(filters, "false") || strings.Contains(filters, "0"))) {
+		return nil
+	}
+	return []Finding{found(GlobalPrune, c.Loc, fmt.Sprintf("%s removes every unused object of its kind on the daemon, other runners' included", c.Method))}
+}
+
+func isPruneCall(c fact.Call) bool {
 	switch c.Lang {
 	case "python":
-		coll := false
-		for _, s := range pyCollections {
-			coll = coll || (c.Method == "prune" && strings.HasSuffix(c.Receiver, s))
+		if pyAPIPrunes[c.Method] {
+			return true
 		}
-		if (!coll && !pyAPIPrunes[c.Method]) || c.Options["filters"] != "" {
-			return nil
+		for _, s := range pyCollections {
+			if c.Method == "prune" && strings.HasSuffix(c.Receiver, s) {
+				return true
+			}
 		}
 	case "go":
-		if !goPrunes[c.Method] || c.Target != "" || c.Options["Filters"] != "" || c.Options["Filter"] != "" {
-			return nil
-		}
+		return goPrunes[c.Method]
 	}
-	return []Finding{found(GlobalPrune, c.Loc, fmt.Sprintf("%s without filters removes every unused object of its kind on the daemon, other runners' included", c.Method))}
+	return false
 }

@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/berth-dev/berth/internal/audit/fact"
 )
@@ -17,9 +18,11 @@ func forcedRemovalCmd(x dockerFact) []Finding {
 
 // forcedRemovalCall: container.remove(force=True),
 // api.remove_container(..., force=True), ContainerRemove(... Force: true).
+// client.images.remove(force=True) removes an image, not a container.
 func forcedRemovalCall(c fact.Call) []Finding {
 	switch {
-	case c.Lang == "python" && (c.Method == "remove" || c.Method == "remove_container") && c.Options["force"] == "True":
+	case c.Lang == "python" && (c.Method == "remove" || c.Method == "remove_container") && c.Options["force"] == "True" &&
+		!strings.HasSuffix(c.Receiver, ".images"):
 	case c.Lang == "go" && c.SDK && (c.Method == "ContainerRemove" || c.Method == "RemoveContainer") && c.Options["Force"] == "true":
 	default:
 		return nil
@@ -34,7 +37,7 @@ func removesCmd(x dockerFact) bool { return x.d.Sub == "rm" && !x.d.has("f", "fo
 func removesCall(c fact.Call) bool {
 	switch c.Method {
 	case "remove", "remove_container":
-		return c.Lang == "python" && c.SDK && c.Options["force"] != "True"
+		return c.Lang == "python" && c.SDK && c.Options["force"] != "True" && !strings.HasSuffix(c.Receiver, ".images")
 	case "ContainerRemove", "RemoveContainer":
 		return c.Lang == "go" && c.SDK && c.Options["Force"] != "true"
 	}

@@ -12,26 +12,42 @@ type step struct {
 	ctx    fact.Context
 	target string // "" when not known
 	stop   bool
+	// call is set for SDK calls, recv their receiver: a stop and a
+	// remove pair up only on the same object (c.stop(); c.remove()).
+	call bool
+	recv string
+}
+
+// pairs reports whether rm removes what st stopped, right after it.
+func pairs(st, rm step) bool {
+	if !st.stop || rm.stop || !fact.Adjacent(st.ctx, rm.ctx, st.loc.File, rm.loc.File) || st.call != rm.call {
+		return false
+	}
+	if st.call && (st.recv != rm.recv || st.target != rm.target) {
+		return false
+	}
+	return st.target == "" || rm.target == "" || st.target == rm.target
 }
 
 // stopThenRemove reports a removal that is the statement right after a
-// stop of the same container (or of one whose name is not known).
+// stop of the same container: for commands, the same name (or one not
+// known); for SDK calls, the same receiver and argument.
 func stopThenRemove(docker []dockerFact, calls []fact.Call) []Finding {
 	var steps []step
 	for _, x := range docker {
 		switch {
 		case x.d.Sub == "stop":
-			steps = append(steps, step{x.cmd.Loc, x.cmd.Ctx, target(x.d.Args), true})
+			steps = append(steps, step{loc: x.cmd.Loc, ctx: x.cmd.Ctx, target: target(x.d.Args), stop: true})
 		case removesCmd(x):
-			steps = append(steps, step{x.cmd.Loc, x.cmd.Ctx, target(x.d.Args), false})
+			steps = append(steps, step{loc: x.cmd.Loc, ctx: x.cmd.Ctx, target: target(x.d.Args)})
 		}
 	}
 	for _, c := range calls {
 		switch {
 		case c.SDK && (c.Method == "stop" || c.Method == "stop_container" || c.Method == "ContainerStop" || c.Method == "StopContainer"):
-			steps = append(steps, step{c.Loc, c.Ctx, c.Target, true})
+			steps = append(steps, step{c.Loc, c.Ctx, c.Target, true, true, c.Receiver})
 		case removesCall(c):
-			steps = append(steps, step{c.Loc, c.Ctx, c.Target, false})
+			steps = append(steps, step{c.Loc, c.Ctx, c.Target, false, true, c.Receiver})
 		}
 	}
 	var out []Finding
@@ -40,10 +56,7 @@ func stopThenRemove(docker []dockerFact, calls []fact.Call) []Finding {
 			continue
 		}
 		for _, st := range steps {
-			if !st.stop || !fact.Adjacent(st.ctx, rm.ctx, st.loc.File, rm.loc.File) {
-				continue
-			}
-			if st.target != "" && rm.target != "" && st.target != rm.target {
+			if !pairs(st, rm) {
 				continue
 			}
 			out = append(out, found(StopThenRemove, rm.loc,

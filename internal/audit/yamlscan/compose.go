@@ -86,8 +86,9 @@ func dependsOn(file string, d *yaml.Node) []fact.Dependency {
 
 // fixedPort returns a port entry's host port when it is fixed: a literal
 // other than 0 ("8080:80", "127.0.0.1:5432:5432", published: 8080). An
-// entry without a host port, with an empty or 0 one, or with a variable
-// is ephemeral or configurable, not fixed.
+// entry without a host port, with an empty or 0 one, with a variable, or
+// with a host port range (the daemon picks a free port in it) is not
+// fixed.
 func fixedPort(n *yaml.Node) (string, bool) {
 	var host string
 	switch n.Kind {
@@ -113,8 +114,8 @@ func fixedPort(n *yaml.Node) (string, bool) {
 	default:
 		return "", false
 	}
-	if host == "" || host == "0" || strings.Contains(host, "$") {
-		return "", false
+	if host == "" || host == "0" || strings.Contains(host, "$") || strings.Contains(host, "-") {
+		return "", false // none, ephemeral, configurable, or a range the daemon picks a free port from
 	}
 	return host, true
 }

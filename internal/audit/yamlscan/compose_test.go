@@ -29,6 +29,9 @@ services:
       - "${PORT:-3000}:3000"
       - target: 80
         published: 8081
+      - target: 81
+        published: "5000-5999"
+      - "7000-7010:80"
     healthcheck:
       test: ["CMD", "pg_isready"]
   api:
@@ -73,7 +76,7 @@ services:
 	for _, p := range db.FixedPorts {
 		ports = append(ports, p.Value)
 	}
-	assert.Equal(t, []string{"5432", "8080", "8081"}, ports)
+	assert.Equal(t, []string{"5432", "8080", "8081"}, ports, "host port ranges are the daemon's pick")
 	assert.Equal(t, 13, db.FixedPorts[0].Loc.Line)
 	require.NotNil(t, db.Health)
 	assert.False(t, db.Health.Interval.Set())
@@ -81,7 +84,7 @@ services:
 	assert.Equal(t, "512m", api.MemLimit.Value)
 	assert.Equal(t, "host", api.NetworkMode.Value)
 	assert.Equal(t, "0s", api.StopGrace.Value)
-	assert.Equal(t, []fact.Dependency{{Service: "db", Loc: fact.Loc{File: "tests/docker-compose.yml", Line: 28, Col: 9}}}, api.DependsOn)
+	assert.Equal(t, []fact.Dependency{{Service: "db", Loc: fact.Loc{File: "tests/docker-compose.yml", Line: 31, Col: 9}}}, api.DependsOn)
 	assert.Equal(t, "5s", api.Health.Interval.Value)
 
 	assert.Equal(t, "128M", worker.MemLimit.Value)
