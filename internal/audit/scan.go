@@ -24,7 +24,8 @@ type Static struct {
 	Findings []rules.Finding
 	// Files is how many files were read and scanned.
 	Files int
-	// Skipped are files a parser refused, with the reason.
+	// Skipped are files a parser refused, and pieces of files (FILE:LINE:
+	// a CI block, a Makefile recipe line), with the reason.
 	Skipped []Skipped
 	Walk    walk.Stats
 	// Compose are the compose files judged as used by tests.
@@ -81,6 +82,9 @@ func Scan(ctx context.Context, root string) (Static, error) {
 		}
 		st.Files++
 		sources[f.Path] = f.Src
+	}
+	for _, u := range facts.Unparsed {
+		st.Skipped = append(st.Skipped, Skipped{File: fmt.Sprintf("%s:%d", u.Loc.File, u.Loc.Line), Reason: u.Reason})
 	}
 	used := rules.UsedCompose(cands, facts)
 	for _, c := range cands {
@@ -157,7 +161,7 @@ func parseOne(f walk.File) parsed {
 	case walk.Shell:
 		p.facts.Commands, p.err = shscan.Script(src, shscan.Origin{File: f.Path, Line: 1, Col: 1, Sink: fact.SinkShell, Test: f.Test})
 	case walk.Makefile:
-		p.facts.Commands = shscan.Makefile(src, shscan.Origin{File: f.Path, Line: 1, Col: 1, Sink: fact.SinkMake, Test: f.Test})
+		p.facts.Commands, p.facts.Unparsed = shscan.Makefile(src, shscan.Origin{File: f.Path, Line: 1, Col: 1, Sink: fact.SinkMake, Test: f.Test})
 	case walk.CI:
 		p.facts, p.err = yamlscan.CI(f.Path, f.Src)
 	case walk.PytestConfig:

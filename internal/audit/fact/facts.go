@@ -21,6 +21,13 @@ type ComposeRef struct {
 	Path string // as written, resolved later against the referring file
 }
 
+// Unparsed is a piece of a file a parser refused (a CI run: block, a
+// Makefile recipe line): it was left out, not guessed at.
+type Unparsed struct {
+	Loc    Loc
+	Reason string
+}
+
 // Facts is everything the scanners learned from a set of files.
 type Facts struct {
 	Commands []Command
@@ -28,6 +35,7 @@ type Facts struct {
 	Compose  []ComposeFile
 	Parallel []Parallel
 	Refs     []ComposeRef
+	Unparsed []Unparsed
 }
 
 // Add appends o's facts to f.
@@ -37,6 +45,7 @@ func (f *Facts) Add(o Facts) {
 	f.Compose = append(f.Compose, o.Compose...)
 	f.Parallel = append(f.Parallel, o.Parallel...)
 	f.Refs = append(f.Refs, o.Refs...)
+	f.Unparsed = append(f.Unparsed, o.Unparsed...)
 }
 
 // IsComposeName reports whether p names a compose file: a YAML file

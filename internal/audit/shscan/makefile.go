@@ -20,13 +20,14 @@ var ruleLine = regexp.MustCompile(`^[^\s#:=][^:=]*::?(?:[^=]|$)`)
 // value expanded, any other make reference ($@, $(shell ...), undefined
 // variables) unknown. The lines of one rule form one statement list. A
 // line the shell parser refuses is skipped.
-func Makefile(src string, o Origin) []fact.Command {
+func Makefile(src string, o Origin) ([]fact.Command, []fact.Unparsed) {
 	if o.Blocks == nil {
 		o.Blocks = &fact.Blocks{}
 	}
 	lines := logicalLines(src)
 	vars := unknownVars(lines)
 	var out []fact.Command
+	var bad []fact.Unparsed
 	inRule, inDefine := false, false
 	var rule *List
 	for _, l := range lines {
@@ -49,6 +50,7 @@ func Makefile(src string, o Origin) []fact.Command {
 			oo.Line, oo.Col, oo.Indent, oo.List = l.line, col, 0, rule
 			cmds, err := Script(expand(stripped, vars, 0), oo)
 			if err != nil {
+				bad = append(bad, fact.Unparsed{Loc: fact.Loc{File: o.File, Line: l.line, Col: col}, Reason: "shell: " + err.Error()})
 				continue
 			}
 			out = append(out, cmds...)
@@ -61,7 +63,7 @@ func Makefile(src string, o Origin) []fact.Command {
 			inRule = false
 		}
 	}
-	return out
+	return out, bad
 }
 
 // line is a logical Makefile line: physical lines joined by a trailing

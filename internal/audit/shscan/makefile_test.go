@@ -25,7 +25,8 @@ func TestMakefileRecipes(t *testing.T) {
 		"up: ; docker compose up -d\n" +
 		"test:\n" +
 		"\tpytest -n $(JOBS) $@\n"
-	cmds := Makefile(src, Origin{File: "Makefile", Line: 1, Col: 1, Sink: fact.SinkMake})
+	cmds, bad := Makefile(src, Origin{File: "Makefile", Line: 1, Col: 1, Sink: fact.SinkMake})
+	assert.Empty(t, bad)
 	var got []string
 	for _, c := range cmds {
 		got = append(got, argv(c))
@@ -45,4 +46,12 @@ func TestMakefileRecipes(t *testing.T) {
 	for _, c := range cmds {
 		assert.Equal(t, fact.SinkMake, c.Sink)
 	}
+}
+
+func TestMakefileLineTheShellRefuses(t *testing.T) {
+	cmds, bad := Makefile("x:\n\tif then (\n\tdocker ps\n", Origin{File: "Makefile", Line: 1, Col: 1})
+	require.Len(t, cmds, 1)
+	require.Len(t, bad, 1)
+	assert.Equal(t, 2, bad[0].Loc.Line)
+	assert.Contains(t, bad[0].Reason, "shell: ")
 }

@@ -2,6 +2,7 @@ package yamlscan
 
 import (
 	"maps"
+	"regexp"
 	"strings"
 
 	yaml "go.yaml.in/yaml/v4"
@@ -17,6 +18,10 @@ import (
 var runKeys = map[string]bool{"run": true, "script": true, "before_script": true, "after_script": true,
 	"command": true, "commands": true, "bash": true}
 
+// expressions are CI template expressions (GitHub's ${{ ... }},
+// GitLab's $[[ ... ]]): their values are known only when the job runs.
+var expressions = regexp.MustCompile(`\$\{\{.*?\}\}|\$\[\[.*?\]\]`)
+
 // envKeys hold a job's or step's environment variables.
 var envKeys = map[string]bool{"env": true, "variables": true, "environment": true}
 
@@ -24,7 +29,8 @@ var envKeys = map[string]bool{"env": true, "variables": true, "environment": tru
 // each with the env: of its workflow, job and step; and the matrices of
 // jobs that run on self-hosted runners (their instances share the
 // runner's daemon). Malformed YAML is an error; a shell block the
-// parser refuses is skipped.
+// parser refuses is left out and listed in Unparsed. Template expressions
+// (${{ ... }}) are unknown parts.
 func CI(path string, src []byte) (fact.Facts, error) {
 	docs, err := documents(src)
 	if err != nil {
@@ -112,8 +118,10 @@ func (c *ciScan) shell(v *yaml.Node, env map[string]string) bool {
 	for _, it := range items {
 		o := c.origin(it)
 		o.Env, o.List = env, list
-		cmds, err := shscan.Script(it.Value, o)
+		cmds, err := shscan.Script(expressions.ReplaceAllString(it.Value, fact.Unknown), o)
 		if err != nil {
+			c.out.Unparsed = append(c.out.Unparsed, fact.Unparsed{Loc: fact.Loc{File: c.path, Line: o.Line, Col: o.Col},
+				Reason: "shell: " + err.Error()})
 			continue
 		}
 		c.out.Commands = append(c.out.Commands, cmds...)

@@ -84,3 +84,14 @@ func TestMalformedYAML(t *testing.T) {
 	_, err := CI("ci.yml", []byte("jobs: [unclosed"))
 	assert.Error(t, err)
 }
+
+func TestTemplateExpressionsAndUnparsedBlocks(t *testing.T) {
+	src := "jobs:\n  a:\n    steps:\n      - run: |\n          docker compose -p ci-${{ github.run_id }} up -d\n          docker rm -f ${{ env.X }}\n      - run: if then (\n"
+	f, err := CI(".github/workflows/x.yml", []byte(src))
+	require.NoError(t, err)
+	require.Len(t, f.Commands, 2)
+	assert.Equal(t, []string{"docker", "compose", "-p", "ci-" + fact.Unknown, "up", "-d"}, f.Commands[0].Args)
+	assert.Equal(t, []string{"docker", "rm", "-f", fact.Unknown}, f.Commands[1].Args)
+	require.Len(t, f.Unparsed, 1)
+	assert.Equal(t, 7, f.Unparsed[0].Loc.Line)
+}
