@@ -11,6 +11,10 @@ import (
 	"github.com/berth-dev/berth/internal/gc"
 )
 
+// DaemonResources is the resource section of `berth audit` (see package
+// internal/audit/live).
+type DaemonResources = live.Resources
+
 // AuditResources is the resource section of `berth audit`: disk usage,
 // exited and created containers, memory against limits, unused volumes
 // and berth environments past their stale age (BERTH_STALE_AFTER, else
@@ -18,10 +22,10 @@ import (
 // short timeout (see package internal/audit/live). An unreachable daemon
 // is part of the answer, not an error; the error is a bad
 // BERTH_STALE_AFTER, found before any Docker call. It only reads.
-func (m *Manager) AuditResources(ctx context.Context) (live.Resources, error) {
+func (m *Manager) AuditResources(ctx context.Context) (DaemonResources, error) {
 	env, err := config.EnvFromEnv(m.getenv)
 	if err != nil {
-		return live.Resources{}, err
+		return DaemonResources{}, err
 	}
 	stale := gc.DefaultStaleAfter
 	if env.StaleAfter != nil {

@@ -1,7 +1,6 @@
 package audit
 
 import (
-	"slices"
 	"time"
 
 	"github.com/berth-dev/berth/internal/audit/live"
@@ -71,10 +70,16 @@ func worst(fs []rules.Finding) rules.Severity {
 	return w
 }
 
-// Fails reports whether a finding of severity at least min exists: the
-// --fail-on gate.
-func (r Report) Fails(min rules.Severity) bool {
-	return slices.ContainsFunc(r.Findings, func(f rules.Finding) bool { return f.Severity >= min })
+// AtLeast counts the findings of severity min or above: the --fail-on
+// gate fails when it is not 0.
+func (r Report) AtLeast(min rules.Severity) int {
+	n := 0
+	for _, f := range r.Findings {
+		if f.Severity >= min {
+			n++
+		}
+	}
+	return n
 }
 
 func orEmpty[T any](s []T) []T {

@@ -75,8 +75,8 @@ above exists; 2 for bad input.`,
 			if err := writeReport(s.Out, f.output, format, rep); err != nil {
 				return err
 			}
-			if failOn > 0 && rep.Fails(failOn) {
-				return &ExitError{Code: ExitFailure, Err: fmt.Errorf("findings at or above %s: %d", failOn, atLeast(rep, failOn))}
+			if n := rep.AtLeast(failOn); failOn > 0 && n > 0 {
+				return &ExitError{Code: ExitFailure, Err: fmt.Errorf("findings at or above %s: %d", failOn, n)}
 			}
 			return nil
 		}),
@@ -114,14 +114,4 @@ func writeReport(out io.Writer, file string, format render.Format, rep audit.Rep
 		return fmt.Errorf("write report: %w", err)
 	}
 	return errors.Join(render.Write(fh, format, rep), fh.Close())
-}
-
-func atLeast(rep audit.Report, sev rules.Severity) int {
-	n := 0
-	for _, f := range rep.Findings {
-		if f.Severity >= sev {
-			n++
-		}
-	}
-	return n
 }
