@@ -322,6 +322,10 @@ def pytest_testnodedown(node, error):
         node.config.stash[_SESSION].workers.append(out["berth"])
 
 
+def pytest_report_header(config):
+    return config.stash[_SESSION].header
+
+
 def pytest_terminal_summary(terminalreporter, config):
     config.stash[_SESSION].summary(terminalreporter)
 
@@ -348,6 +352,7 @@ class _Session:
         self.failure = None  # berth's message when the environment did not come up
         self.workers = []  # xdist controller: each worker's report
         self.lines = []  # what to print in the summary
+        self.header = []  # what to print in the session's header
         self.started = time.time()
         self._saved_environ = {}
         self.settings = None
@@ -393,7 +398,7 @@ class _Session:
                 raise pytest.UsageError(str(e))
             self.lines.append("berth gc (--cleanup-old-environments): " + str(e))
             return
-        self._write_now("berth gc (--cleanup-old-environments): " + " / ".join(
+        self.header.append("berth gc (--cleanup-old-environments): " + " / ".join(
             l for l in out.splitlines() if l.startswith(("gc,", "took down"))))
 
     def _check_input(self):
@@ -452,13 +457,6 @@ class _Session:
         except BerthError as e:
             # The lease still dies with this process; say what happened.
             print("pytest-berth: release lease %s: %s" % (env.lease_id, e), file=sys.stderr)
-
-    def _write_now(self, line):
-        tr = self.config.pluginmanager.get_plugin("terminalreporter")
-        if tr is not None and self.role != "worker":
-            tr.write_line(line)
-        else:
-            self.lines.append(line)
 
     def summary(self, tr):
         if self.role == "worker" or self.settings is None:
