@@ -416,7 +416,11 @@ class _Session:
         try:
             out = self.berth.run(*self.settings.up_args())
         except BerthError as e:
-            if e.code == EXIT_BAD_INPUT:
+            # A worker cannot end pytest with a usage error (xdist would
+            # report a crash and start another): there, bad input the
+            # controller's check could not see (a production overrides
+            # file, say) fails the session like any other failure.
+            if e.code == EXIT_BAD_INPUT and self.role != "worker":
                 raise pytest.UsageError(str(e))
             self.failure = str(e)
             self._report({"failure": self.failure})

@@ -18,7 +18,7 @@ import pytest_berth
 
 FAKE_BERTH = r'''#!%(python)s
 """Plays berth: appends its argv to $FAKE_BERTH_LOG and answers as
-$FAKE_BERTH_MODE says (ok, bad, notready)."""
+$FAKE_BERTH_MODE says (ok, bad, badup, notready)."""
 import json, os, sys
 args = sys.argv[1:]
 with open(os.environ["FAKE_BERTH_LOG"], "a") as log:
@@ -27,6 +27,9 @@ mode = os.environ.get("FAKE_BERTH_MODE", "ok")
 cmd = args[0]
 if mode == "bad" and cmd in ("up", "env"):
     sys.stderr.write("berth: nope.yaml: compose file not found\n")
+    sys.exit(2)
+if cmd == "up" and mode == "badup":
+    sys.stderr.write("berth: prod.yaml: compose file not found\n")
     sys.exit(2)
 if cmd == "up" and mode == "notready":
     sys.stderr.write("api: starting\nberth: service api did not get ready within 1s\n  last log lines:\n  boom\n")
@@ -46,13 +49,18 @@ elif cmd == "stats":
 '''
 
 USES_ENV = """
-    import os
+import os
 
-    def test_uses_env(berth_env):
-        assert berth_env.endpoint("web-app", 8080) == "127.0.0.1:32001"
-        assert os.environ["BERTH_WEB_APP_PORT"] == "32001"
-        assert os.environ["BERTH_ENV"] == "demo-abc"
-        assert "BERTH_LEASE" not in os.environ
+def test_uses_env(berth_env):
+    assert berth_env.endpoint("web-app", 8080) == "127.0.0.1:32001"
+    assert os.environ["BERTH_WEB_APP_PORT"] == "32001"
+    assert os.environ["BERTH_ENV"] == "demo-abc"
+    assert "BERTH_LEASE" not in os.environ
+"""
+OTHER = """
+
+def test_other():
+    pass
 """
 
 
@@ -145,12 +153,24 @@ def test_bad_input_found_by_the_xdist_controller(pytester, berth, monkeypatch):
     assert [c[0] for c in berth()] == ["env"], "no worker started, nothing acquired"
 
 
+def test_bad_input_only_a_worker_sees_fails_its_tests(pytester, berth, monkeypatch):
+    pytest.importorskip("xdist")
+    monkeypatch.setenv("FAKE_BERTH_MODE", "badup")  # berth env passes, berth up refuses
+    pytester.makepyfile(USES_ENV + OTHER)
+    res = run(pytester, "-n", "2", "--berth-file", "compose.yaml")
+    res.assert_outcomes(errors=2)
+    out = res.stdout.str()
+    assert "exited 2 (bad input): berth: prod.yaml: compose file not found" in out
+    assert "crashed" not in out and "Traceback" not in out and "INTERNALERROR" not in out
+
+
 def test_environment_not_ready_fails_the_session(pytester, berth, monkeypatch):
     monkeypatch.setenv("FAKE_BERTH_MODE", "notready")
-    pytester.makepyfile(USES_ENV + "\n\ndef test_other():\n    pass\n")
+    pytester.makepyfile(USES_ENV + OTHER)
     res = run(pytester, "--berth-file", "compose.yaml")
-    res.assert_outcomes(errors=1)
+    res.assert_outcomes(errors=1)  # the first test; then the session stops
     out = res.stdout.str()
+    assert "stopping, the environment did not come up" in out
     assert "exited 3 (the environment did not come up): berth: service api did not get ready within 1s" in out
     assert "boom" in out, "the service's last log lines are quoted"
     assert "Traceback" not in out and "INTERNALERROR" not in out
