@@ -28,8 +28,10 @@ Contract:
   code: pytest exits 4 before any test runs and nothing is created. With
   pytest-xdist the controller checks the input (``berth env``, which creates
   nothing) before the workers start.
-- An environment that does not come up fails the session: every test
-  errors with berth's message, and the summary repeats it.
+- An environment that does not come up fails the session: its tests
+  error with berth's message (pytest alone stops after the first), and
+  the summary repeats it. So does bad input that only a worker's
+  ``berth up`` sees (a worker cannot end pytest with a usage error).
 - ``BERTH_*`` endpoint variables and ``BERTH_ENV`` are put in
   ``os.environ`` for the code under test while the lease is held;
   ``BERTH_LEASE`` is not, so a ``berth down`` run by a test cannot give
@@ -79,9 +81,11 @@ class BerthError(Exception):
         self.argv, self.code, self.message = list(args), code, message
 
     def __str__(self):
-        what = _EXIT_MEANING.get(self.code, "failed")
-        return "pytest-berth: `berth %s` exited %d (%s): %s" % (
-            " ".join(self.argv), self.code, what, self.message or "(no message)")
+        if self.code < 0:  # subprocess's way of saying a signal ended it
+            how = "was killed by signal %d" % -self.code
+        else:
+            how = "exited %d (%s)" % (self.code, _EXIT_MEANING.get(self.code, "failed"))
+        return "pytest-berth: `berth %s` %s: %s" % (" ".join(self.argv), how, self.message or "(no message)")
 
 
 class Berth:
@@ -299,7 +303,7 @@ def pytest_configure(config):
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_sessionstart(session):
-    session.config.stash[_SESSION].start(session)
+    session.config.stash[_SESSION].start()
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -368,7 +372,9 @@ class _Session:
             return "controller"
         return "single"
 
-    def start(self, session):
+    def start(self):
+        """Takes this process's part: the controller checks the input, a
+        worker or a lone pytest takes the lease; gc first when asked."""
         self.started = time.time()
         settings = Settings.from_config(self.config, os.environ)
         flags = settings.lease_flags()
