@@ -16,10 +16,11 @@ import (
 
 type upFlags struct {
 	envFlags
-	holderPID    int
-	ttl          durationFlag
-	format       string
-	forceRestart bool
+	holderPID int
+	ttl       durationFlag
+	format    string
+
+	forceRestart bool // restart the shared environment's unhealthy services first, as berth run does
 }
 
 func newUp(s Streams) *cobra.Command {
