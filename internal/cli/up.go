@@ -19,6 +19,8 @@ type upFlags struct {
 	holderPID int
 	ttl       durationFlag
 	format    string
+
+	forceRestart bool // restart the shared environment's unhealthy services first, as berth run does
 }
 
 func newUp(s Streams) *cobra.Command {
@@ -45,6 +47,9 @@ the pipeline's environment file; berth down releases $BERTH_LEASE.`,
 			}
 			defer m.Close()
 			o := f.options(s)
+			if f.forceRestart {
+				restartUnhealthy(cmd.Context(), s, m, o)
+			}
 			o.HolderPID = f.holderPID
 			if o.HolderPID == 0 {
 				o.HolderPID = os.Getppid()
@@ -67,6 +72,7 @@ the pipeline's environment file; berth down releases $BERTH_LEASE.`,
 	f.register(cmd.Flags())
 	cmd.Flags().IntVar(&f.holderPID, "holder-pid", 0, "process whose life the lease follows (default: the parent of berth)")
 	cmd.Flags().Var(&f.ttl, "ttl", "also keep the lease live this long after it is taken, whatever its holder (for CI steps)")
+	cmd.Flags().BoolVar(&f.forceRestart, "force-restart", false, "first restart, in place and whatever the restart limits, the shared environment's services that are not healthy (as berth run does)")
 	cmd.Flags().StringVar(&f.format, "format", "text", "output: text, or dotenv (BERTH_LEASE, BERTH_ENV and endpoints as KEY=value lines)")
 	cmd.PreRunE = func(*cobra.Command, []string) error {
 		if f.format != "text" && f.format != "dotenv" {
