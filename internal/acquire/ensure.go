@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"time"
 
 	"github.com/berth-dev/berth/internal/failure"
@@ -101,9 +102,15 @@ func (a *Acquirer) create(ctx context.Context, r *resolve.Env, o Options) (store
 	if _, err := lifecycle.Teardown(ctx, a.Engine, id, lifecycle.TeardownOptions{FilesDir: a.FilesDir}); err != nil {
 		return store.Env{}, fmt.Errorf("tear down broken environment %s: %w", id, err)
 	}
-	if err := a.admitLocked(ctx, r, o.WaitForMemory); err != nil {
+	progressOut := o.Progress
+	if progressOut == nil {
+		progressOut = io.Discard
+	}
+	releaseMemory, err := a.admitLocked(ctx, r, r.WaitForMemory, progressOut)
+	if err != nil {
 		return store.Env{}, err
 	}
+	defer releaseMemory() // once up: the running containers' limits count instead
 	rec := a.record(r, store.StateCreating, time.Time{}, nil)
 	if err := a.Store.PutEnv(ctx, rec); err != nil {
 		return rec, err
@@ -111,7 +118,7 @@ func (a *Acquirer) create(ctx context.Context, r *resolve.Env, o Options) (store
 	up := lifecycle.UpOptions{Locker: a.Locks, Progress: progress.For(o.Progress), WaitTimeout: r.WaitTimeout, Log: a.Log,
 		FilesDir: a.FilesDir}
 	stopWatch := a.Watch(ctx, id) // record deaths, OOM kills and health while waiting
-	err := lifecycle.Up(ctx, a.Engine, r.Plan, up)
+	err = lifecycle.Up(ctx, a.Engine, r.Plan, up)
 	stopWatch()
 	if err != nil {
 		if derr := a.Store.DeleteEnv(context.WithoutCancel(ctx), id); derr != nil {

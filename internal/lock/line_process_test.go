@@ -27,6 +27,13 @@ func TestMain(m *testing.M) {
 		}
 		os.Exit(0)
 	}
+	if name := os.Getenv(claimRole); name != "" {
+		if err := runClaimant(name); err != nil {
+			fmt.Fprintln(os.Stderr, "claimant:", err)
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
 	if name := os.Getenv(waiterRole); name != "" {
 		if err := runWaiter(name); err != nil {
 			fmt.Fprintln(os.Stderr, "waiter:", err)
