@@ -28,6 +28,16 @@ func (a *Acquirer) ensureLocked(ctx context.Context, r *resolve.Env, o Options) 
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return rec, false, err
 	}
+	if known && rec.State == store.StateTearingDown {
+		// Teardowns hold this lock, so the process that began this one
+		// is gone (killed midway). Its stops may still be under way in
+		// the daemon: whatever runs now is dying, however healthy it
+		// looks. Finish the teardown (create does it first) and start a
+		// fresh copy.
+		a.Log.Warn("finishing a teardown its process left unfinished", "env", id)
+		rec, err = a.create(ctx, r, o)
+		return rec, false, err
+	}
 	st, err := lifecycle.Status(ctx, a.Engine, id)
 	if err != nil {
 		return rec, false, err
