@@ -4,9 +4,13 @@ import "time"
 
 // Gate is the configuration of the gate every Engine call passes through.
 type Gate struct {
-	// MaxConcurrentOps is the number of mutating calls in flight at once
-	// across all berth processes of a daemon (BERTH_MAX_CONCURRENT_OPS).
+	// MaxConcurrentOps and MinConcurrentOps bound the number of mutating
+	// calls in flight at once across all berth processes of a daemon
+	// (BERTH_MAX_CONCURRENT_OPS, BERTH_MIN_CONCURRENT_OPS): between them
+	// the limit adapts to the daemon's latency (policy.Limit); equal, they
+	// pin it.
 	MaxConcurrentOps int
+	MinConcurrentOps int
 	// MaxConcurrentPulls is the number of image pulls in flight at once
 	// across all berth processes of a daemon (BERTH_MAX_CONCURRENT_PULLS);
 	// pulls hold no operation slot.
@@ -44,7 +48,8 @@ type Gate struct {
 // DefaultGate returns the gate defaults of docs/design.md.
 func DefaultGate() Gate {
 	return Gate{
-		MaxConcurrentOps:   4,
+		MaxConcurrentOps:   16,
+		MinConcurrentOps:   2,
 		MaxConcurrentPulls: 2,
 		OpsPerSecond:       20,
 		Burst:              10,
@@ -63,6 +68,7 @@ func GateFromEnv(getenv func(string) string) (Gate, error) {
 	l := &lookup{getenv: getenv}
 	g := Gate{
 		MaxConcurrentOps:   l.positiveInt(d.MaxConcurrentOps, "BERTH_MAX_CONCURRENT_OPS"),
+		MinConcurrentOps:   l.positiveInt(d.MinConcurrentOps, "BERTH_MIN_CONCURRENT_OPS"),
 		MaxConcurrentPulls: l.positiveInt(d.MaxConcurrentPulls, "BERTH_MAX_CONCURRENT_PULLS"),
 		OpsPerSecond:       l.positiveFloat(d.OpsPerSecond, "BERTH_OPS_PER_SECOND"),
 		Burst:              l.positiveInt(d.Burst, "BERTH_OPS_BURST"),
@@ -80,7 +86,7 @@ func GateFromEnv(getenv func(string) string) (Gate, error) {
 
 // Names lists every variable GateFromEnv reads, for documentation and tests.
 func (Gate) Names() []string {
-	return []string{"BERTH_MAX_CONCURRENT_OPS", "BERTH_MAX_CONCURRENT_PULLS", "BERTH_OPS_PER_SECOND", "BERTH_OPS_BURST",
+	return []string{"BERTH_MAX_CONCURRENT_OPS", "BERTH_MIN_CONCURRENT_OPS", "BERTH_MAX_CONCURRENT_PULLS", "BERTH_OPS_PER_SECOND", "BERTH_OPS_BURST",
 		"DOCKER_OPERATION_COOLDOWN", "BERTH_OPERATION_COOLDOWN", "BERTH_BREAKER_THRESHOLD",
 		"BERTH_BREAKER_OPEN_FOR", "BERTH_RETRY_ATTEMPTS", "BERTH_RETRY_INITIAL",
 		"BERTH_READ_TIMEOUT", "BERTH_WRITE_TIMEOUT"}

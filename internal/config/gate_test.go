@@ -22,6 +22,7 @@ func TestGateDefaults(t *testing.T) {
 func TestGateReadsEverySetting(t *testing.T) {
 	g, err := GateFromEnv(env(map[string]string{
 		"BERTH_MAX_CONCURRENT_OPS":   "2",
+		"BERTH_MIN_CONCURRENT_OPS":   "1",
 		"BERTH_MAX_CONCURRENT_PULLS": "3",
 		"BERTH_OPS_PER_SECOND":       "5.5",
 		"BERTH_OPS_BURST":            "3",
@@ -35,7 +36,7 @@ func TestGateReadsEverySetting(t *testing.T) {
 		"BERTH_STATE_DIR":            "/tmp/x",
 	}))
 	require.NoError(t, err)
-	assert.Equal(t, Gate{MaxConcurrentOps: 2, MaxConcurrentPulls: 3, OpsPerSecond: 5.5, Burst: 3, MinInterval: 500 * time.Millisecond,
+	assert.Equal(t, Gate{MaxConcurrentOps: 2, MinConcurrentOps: 1, MaxConcurrentPulls: 3, OpsPerSecond: 5.5, Burst: 3, MinInterval: 500 * time.Millisecond,
 		BreakerThreshold: 7, BreakerOpenFor: time.Minute, RetryAttempts: 2, RetryInitial: 10 * time.Millisecond,
 		ReadTimeout: 5 * time.Second, WriteTimeout: time.Minute, StateDir: "/tmp/x"}, g)
 }
@@ -43,6 +44,7 @@ func TestGateReadsEverySetting(t *testing.T) {
 func TestGateRefusesBadValuesNamingTheSetting(t *testing.T) {
 	bad := map[string][]string{
 		"BERTH_MAX_CONCURRENT_OPS":   {"0", "-1", "four", "1.5"},
+		"BERTH_MIN_CONCURRENT_OPS":   {"0", "two"},
 		"BERTH_MAX_CONCURRENT_PULLS": {"0", "two"},
 		"BERTH_OPS_PER_SECOND":       {"0", "-2", "fast", "Inf", "NaN"},
 		"BERTH_OPS_BURST":            {"0", "x"},

@@ -61,16 +61,23 @@ func (e *DeadlineError) Unwrap() error { return engine.ErrUnavailable }
 
 // within calls fn with a context that ends after d (no deadline when d is
 // 0). When that deadline, not the caller's context, ended the call, the
-// result is a [DeadlineError], whatever fn returned.
+// result is a [DeadlineError], whatever fn returned. The daemon's time on
+// the call (not the wait for a slot before it) feeds the shared adaptive
+// limit.
 func within[T any](ctx context.Context, g *Gate, op engine.Op, d time.Duration, fn func(context.Context) (T, error)) (T, error) {
 	if d <= 0 {
 		return fn(ctx)
 	}
 	cctx, cancel := context.WithTimeout(ctx, d)
 	defer cancel()
+	start := time.Now()
 	v, err := fn(cctx)
+	latency := time.Since(start)
 	if err != nil && ctx.Err() == nil && errors.Is(cctx.Err(), context.DeadlineExceeded) {
-		return v, permanent(&DeadlineError{Op: op, Endpoint: g.Endpoint(), After: d})
+		err = permanent(&DeadlineError{Op: op, Endpoint: g.Endpoint(), After: d})
+	}
+	if observes(op, d) && ctx.Err() == nil {
+		g.observe(ctx, op, latency, errors.Is(err, engine.ErrUnavailable))
 	}
 	return v, err
 }

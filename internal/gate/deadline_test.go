@@ -89,3 +89,28 @@ func TestTheCallersOwnDeadlineIsNotTheDaemons(t *testing.T) {
 	require.NoError(t, err)
 	assert.Zero(t, st.Failures)
 }
+
+// TestSlotsFollowTheSharedLimit: failures for want of an answer halve the
+// shared limit, and the gate then hands out only that many slots, though
+// more exist.
+func TestSlotsFollowTheSharedLimit(t *testing.T) {
+	cfg := config.DefaultGate()
+	cfg.MinConcurrentOps, cfg.MaxConcurrentOps = 1, 8
+	g, err := New(&stub{}, Options{Config: cfg, Layout: statedir.Layout{Override: t.TempDir()}})
+	require.NoError(t, err)
+	ctx := context.Background()
+	_, err = g.StateDir(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, initialLimit, g.limit.Load().current())
+	g.observe(ctx, engine.OpContainerCreate, time.Second, true)
+	g.observe(ctx, engine.OpContainerCreate, time.Second, true)
+	assert.Equal(t, 1, g.limit.Load().current(), "4 halved twice")
+
+	release, err := g.slots.Acquire(ctx)
+	require.NoError(t, err)
+	defer release()
+	short, cancel := context.WithTimeout(ctx, 50*time.Millisecond)
+	defer cancel()
+	_, err = g.slots.Acquire(short)
+	assert.ErrorIs(t, err, context.DeadlineExceeded, "a second slot waits: the limit is 1 of 8")
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/cenkalti/backoff/v5"
@@ -45,9 +46,12 @@ type Gate struct {
 
 	mu        sync.Mutex // guards the lazily resolved daemon state below
 	stateDir  string
-	slots     lock.Slots // operation slots
+	slots     lock.Slots // operation slots, up to the shared limit
 	pullSlots lock.Slots
 	budget    *sharedBudget
+	// limit is set once with the state directory and read without mu:
+	// calls made while StateDir holds mu observe through it.
+	limit atomic.Pointer[sharedLimit]
 }
 
 var _ engine.Engine = (*Gate)(nil)
@@ -107,7 +111,9 @@ func (g *Gate) StateDir(ctx context.Context) (string, error) {
 		return "", err
 	}
 	locks := lock.Dir{Path: dir}
-	g.slots = lock.Slots{Dir: locks, N: g.cfg.MaxConcurrentOps}
+	limit := &sharedLimit{policy: limitPolicy(g.cfg), file: newSharedFile(locks, "limit")}
+	g.limit.Store(limit)
+	g.slots = lock.Slots{Dir: locks, N: g.cfg.MaxConcurrentOps, Limit: limit.current}
 	g.pullSlots = lock.Slots{Dir: locks, N: g.cfg.MaxConcurrentPulls, Name: "pull-slot"}
 	g.budget = &sharedBudget{policy: budgetPolicy(g.cfg), file: newSharedFile(locks, "budget")}
 	g.stateDir = dir
@@ -250,6 +256,9 @@ func (g *Gate) Close() error {
 	errs = append(errs, g.breaker.file.close())
 	if g.budget != nil {
 		errs = append(errs, g.budget.file.close())
+	}
+	if l := g.limit.Load(); l != nil {
+		errs = append(errs, l.file.close())
 	}
 	return errors.Join(errs...)
 }

@@ -155,11 +155,12 @@ func (*holdEngine) ContainerStart(context.Context, string) error {
 	select {}
 }
 
+// runPeak runs 8 processes of slow calls with the limit pinned at slots.
 func runPeak(t *testing.T, slots int) int {
 	dir := t.TempDir()
 	var cmds []*exec.Cmd
 	for range 8 {
-		cmd := child(t, "slow-calls", "STATE="+dir, "BERTH_MAX_CONCURRENT_OPS="+strconv.Itoa(slots),
+		cmd := child(t, "slow-calls", "STATE="+dir, "BERTH_MAX_CONCURRENT_OPS="+strconv.Itoa(slots), "BERTH_MIN_CONCURRENT_OPS="+strconv.Itoa(slots),
 			"BERTH_OPS_PER_SECOND=10000", "BERTH_OPS_BURST=1000")
 		require.NoError(t, cmd.Start())
 		cmds = append(cmds, cmd)

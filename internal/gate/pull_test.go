@@ -98,7 +98,7 @@ func TestPullHoldsNoOperationSlot(t *testing.T) {
 	_, err := g.StateDir(t.Context())
 	require.NoError(t, err)
 	var releases []func() error
-	for range g.cfg.MaxConcurrentOps {
+	for range g.limit.Load().current() { // every slot the limit allows now
 		r, err := g.slots.Acquire(t.Context())
 		require.NoError(t, err)
 		releases = append(releases, r)

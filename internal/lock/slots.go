@@ -15,6 +15,9 @@ type Slots struct {
 	Dir  Dir
 	N    int
 	Name string // the lock files' stem; "" is "slot"
+	// Limit, when set, is how many of the N slots may be taken now (an
+	// adaptive limit, read at every try); slots above it stay unused.
+	Limit func() int
 }
 
 // Acquire blocks until this process holds one slot, or ctx ends. Waiters
@@ -64,9 +67,13 @@ func (s Slots) Acquire(ctx context.Context) (release func() error, err error) {
 // tryAny takes any free slot without blocking, starting at a random one so
 // concurrent takers spread out.
 func (s Slots) tryAny() (release func() error, ok bool, err error) {
-	start := rand.N(s.N)
-	for i := range s.N {
-		r, ok, err := s.Dir.TryAcquire(fmt.Sprintf("%s-%d", s.stem(), (start+i)%s.N))
+	n := s.N
+	if s.Limit != nil {
+		n = min(n, max(s.Limit(), 1))
+	}
+	start := rand.N(n)
+	for i := range n {
+		r, ok, err := s.Dir.TryAcquire(fmt.Sprintf("%s-%d", s.stem(), (start+i)%n))
 		if err != nil || ok {
 			return r, ok, err
 		}
