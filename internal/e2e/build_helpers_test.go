@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/url"
@@ -186,4 +187,16 @@ func (p *hijackProxy) serve(c net.Conn, upstream string) {
 	_, _ = io.Copy(c, up)
 	_ = c.Close()
 	<-done
+}
+
+// apiBefore reports whether the daemon's API version is older than v.
+func (w *world) apiBefore(t *testing.T, v string) bool {
+	t.Helper()
+	got, err := w.e.Version(t.Context())
+	require.NoError(t, err)
+	var a, b [2]int
+	_, err1 := fmt.Sscanf(got.MaxAPIVersion, "%d.%d", &a[0], &a[1])
+	_, err2 := fmt.Sscanf(v, "%d.%d", &b[0], &b[1])
+	require.NoError(t, errors.Join(err1, err2))
+	return a[0] < b[0] || (a[0] == b[0] && a[1] < b[1])
 }

@@ -123,7 +123,9 @@ func TestTenRunnersBuildOnce(t *testing.T) {
 
 // TestBuildFailuresNameStepAndLine: a Dockerfile with a syntax error and
 // one whose RUN fails exit 3, naming the Dockerfile, the line and (for
-// the RUN) the step with its last output lines; nothing is left. A
+// the RUN) the step with its last output lines; nothing is left.
+// additional_contexts on a daemon whose frontend lacks them exits 3 naming
+// the key. A
 // "# syntax=" frontend image that cannot be pulled falls back to the
 // daemon's built-in frontend with a notice, and the build succeeds.
 func TestBuildFailuresNameStepAndLine(t *testing.T) {
@@ -146,6 +148,20 @@ func TestBuildFailuresNameStepAndLine(t *testing.T) {
 	assert.Contains(t, r.stderr, "Dockerfile "+strings.TrimSuffix(file, "compose.yaml")+"Dockerfile, line 3")
 	assert.Regexp(t, `step "\[(stage-0 )?3/4\] RUN sh -c 'echo first words; echo last words >&2; exit 7'" failed`, r.stderr)
 	assert.Contains(t, r.stderr, "last words")
+	assert.Empty(t, w.leftovers(t.Context()))
+
+	// Docker 20.10's built-in frontend has no named contexts: refused,
+	// naming the key and why.
+	file = w.buildStack(base, "FROM %BASE%\nCOPY --from=lib app.txt /www/\n", "      additional_contexts: {lib: .}\n")
+	r = w.run("up", "-f", file, "-p", w.project)
+	t.Logf("additional_contexts:\n%s", r.stderr)
+	if w.apiBefore(t, "1.42") {
+		assert.Equal(t, 3, r.code, r.stderr)
+		assert.Contains(t, r.stderr, "additional_contexts: the daemon's built-in BuildKit Dockerfile frontend does not support it")
+	} else {
+		assert.Equal(t, 0, r.code, r.stderr)
+		w.downAtEnd(file)
+	}
 	assert.Empty(t, w.leftovers(t.Context()))
 
 	file = w.buildStack(base, "# syntax=127.0.0.1:1/berth-e2e/no-frontend:1\nFROM %BASE%\nRUN echo ok > /www/healthz\n", "")
