@@ -28,9 +28,11 @@ const buildSecret = "s3cret-build-token-value"
 // sampleDockerfile uses BuildKit's mounts: a cache mount and a secret
 // mount (its RUN fails unless the secret is there; the Dockerfile never
 // holds the secret's value), then serves /www with busybox's httpd.
-// %BASE% is the base image. scripts/bench-build times the same Dockerfile.
+// %BASE% is the base image; %PROJECT% (the world's project) makes the
+// first RUN, and so every step after it, new to BuildKit's cache.
+// scripts/bench-build times the same Dockerfile.
 const sampleDockerfile = `FROM %BASE%
-RUN --mount=type=cache,target=/cache sh -c 'echo run >> /cache/runs && cp /cache/runs /www/cache-runs'
+RUN --mount=type=cache,target=/cache sh -c 'echo %PROJECT% >> /cache/runs && cp /cache/runs /www/cache-runs'
 RUN --mount=type=secret,id=token sh -c 'test -s /run/secrets/token && echo secret-seen > /www/secret-checked'
 COPY app.txt /www/app.txt
 RUN echo ok > /www/healthz
@@ -46,7 +48,7 @@ func (w *world) buildStack(base, dockerfile, extra string) string {
 	write := func(name, body string) {
 		require.NoError(w.t, os.WriteFile(filepath.Join(dir, name), []byte(body), 0o600))
 	}
-	write("Dockerfile", strings.ReplaceAll(dockerfile, "%BASE%", base))
+	write("Dockerfile", strings.NewReplacer("%BASE%", base, "%PROJECT%", w.project).Replace(dockerfile))
 	write("app.txt", "app of "+w.project+"\n")
 	write("token.txt", buildSecret)
 	write("compose.yaml", `services:

@@ -37,6 +37,9 @@ func TestUpBuildsWithBuildKitSecretsAndCache(t *testing.T) {
 	t.Logf("cold build:\n%s", r.stderr)
 	assert.Contains(t, r.stderr, "app: building with BuildKit")
 	assert.Regexp(t, `app: build \[(stage-0 )?3/5\] RUN --mount=type=secret,id=token .*: ran `, r.stderr)
+	for _, s := range regexp.MustCompile(`app: build \[(stage-0 )?[2-5]/5\] [^\n]*`).FindAllString(r.stderr, -1) {
+		assert.NotContains(t, s, ": cached", "a step new to BuildKit runs: %s", s)
+	}
 	cold := builtLine.FindStringSubmatch(r.stderr)
 	require.NotNil(t, cold, "the build's summary")
 	var up struct {

@@ -76,8 +76,8 @@ func (p *Plain) Build(service string, s BuildState) {
 	_, _ = fmt.Fprintf(p.w, "%s: %s\n", service, strings.TrimSpace(line))
 }
 
-// Build shows the build's builder, counts and current step next to the
-// service's phase and redraws.
+// Build shows the build's builder, counts and current step (or its
+// latest notice) next to the service's phase and redraws.
 func (t *TTY) Build(service string, s BuildState) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
@@ -86,6 +86,9 @@ func (t *TTY) Build(service string, s BuildState) {
 	}
 	r := t.rows[service]
 	r.phase, r.detail = Building, s.String()
+	if s.Notice != "" {
+		r.detail = s.Notice
+	}
 	t.rows[service] = r
 	_, _ = io.WriteString(t.w, t.render())
 	t.drawn = len(t.order)
