@@ -108,16 +108,19 @@ func TestTenRunnersBuildOnce(t *testing.T) {
 		})
 	}
 	wg.Wait()
-	built := 0
+	built, waited := 0, 0
 	for i, r := range results {
 		assert.Equal(t, 0, r.code, "run %d: %s", i, r.stderr)
 		assert.Contains(t, r.stdout, "ready", "run %d reached its service", i)
 		if strings.Contains(r.stderr, "app: building with BuildKit") {
 			built++
 		}
+		if strings.Contains(r.stderr, "app: build: another berth process built it") {
+			waited++
+		}
 	}
-	t.Logf("10 dedicated runs of a stack to build: %d BuildKit session(s), %d /grpc connection(s), %d run(s) said they built",
-		proxy.session.Load(), proxy.grpc.Load(), built)
+	t.Logf("10 dedicated runs of a stack to build: %d BuildKit session(s), %d /grpc connection(s), %d run(s) built, %d took another's build",
+		proxy.session.Load(), proxy.grpc.Load(), built, waited)
 	assert.Equal(t, int64(1), proxy.session.Load(), "one build session for ten runners")
 	assert.Equal(t, int64(1), proxy.grpc.Load(), "one connection to BuildKit")
 	assert.Equal(t, 1, built)

@@ -50,11 +50,16 @@ func (g *Gate) ImageBuild(ctx context.Context, spec engine.BuildSpec) error {
 		im, err := g.ImageInspect(ctx, tag)
 		return err == nil && im.Labels[labels.BuildDigest] == digest
 	}
+	report := spec.Progress
+	if report == nil {
+		report = func(engine.BuildProgress) {}
+	}
+	waiting := func() { report(engine.BuildProgress{Notice: "waiting for another berth process's build of " + tag}) }
 	ran := false
 	err = once(ctx, lock.Dir{Path: dir}, buildLockName(tag, digest), engine.OpImageBuild, "build of "+tag, g.now, built,
-		func() error { ran = true; return build() })
-	if !ran && err == nil && spec.Progress != nil {
-		spec.Progress(engine.BuildProgress{Notice: "another berth process built it"})
+		waiting, func() error { ran = true; return build() })
+	if !ran && err == nil {
+		report(engine.BuildProgress{Notice: "another berth process built it"})
 	}
 	return err
 }

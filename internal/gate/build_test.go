@@ -14,6 +14,7 @@ import (
 	"github.com/berth-dev/berth/internal/engine"
 	"github.com/berth-dev/berth/internal/engine/fake"
 	"github.com/berth-dev/berth/internal/labels"
+	"github.com/berth-dev/berth/internal/lock"
 )
 
 // buildSpecIn is a build of tag from a context directory holding a
@@ -82,4 +83,32 @@ func TestBuildHoldsABuildSlotNotAnOperationSlot(t *testing.T) {
 	err = g.ImageBuild(t.Context(), buildSpecIn(t, "berth/app-web:3", "sha256:a"))
 	require.ErrorIs(t, err, engine.ErrTransient)
 	assert.Equal(t, 0, g.Stats()[engine.OpImageBuild].Retries, "a build is never retried")
+}
+
+// A caller that finds another's build of the same image under way says it
+// waits, then takes that build's outcome.
+func TestBuildWaitsForAnotherAndSaysSo(t *testing.T) {
+	f := fake.New()
+	dir := t.TempDir()
+	g := newGate(t, dir, f, nil)
+	_, err := g.StateDir(t.Context())
+	require.NoError(t, err)
+	release, err := lock.Dir{Path: dir}.Acquire(t.Context(), buildLockName("berth/app-web:1", "sha256:a"))
+	require.NoError(t, err)
+	spec := buildSpecIn(t, "berth/app-web:1", "sha256:a")
+	notices := make(chan string, 4)
+	spec.Progress = func(p engine.BuildProgress) {
+		if p.Notice != "" {
+			notices <- p.Notice
+		}
+	}
+	done := make(chan error, 1)
+	go func() { done <- g.ImageBuild(t.Context(), spec) }()
+	assert.Equal(t, "waiting for another berth process's build of berth/app-web:1", <-notices)
+	// The other "process" finishes its build: the image is there.
+	require.NoError(t, f.ImageBuild(t.Context(), buildSpecIn(t, "berth/app-web:1", "sha256:a")))
+	require.NoError(t, release())
+	require.NoError(t, <-done)
+	assert.Equal(t, "another berth process built it", <-notices)
+	assert.Equal(t, 1, f.Calls(engine.OpImageBuild), "the waiter built nothing")
 }

@@ -37,10 +37,18 @@ type outcome struct {
 //     a run cut short by its caller says nothing about the work.
 //
 // what names the work in messages ("pull of app:1"); op is its operation.
+// waiting, when not nil, is called once when the lock is held by another
+// caller, before this one waits for it.
 func once(ctx context.Context, locks lock.Dir, name string, op engine.Op, what string, now func() time.Time,
-	done func(context.Context) bool, work func() error) error {
+	done func(context.Context) bool, waiting func(), work func() error) error {
 	asked := now()
-	release, err := locks.Acquire(ctx, name)
+	release, held, err := locks.TryAcquire(name)
+	if err == nil && !held {
+		if waiting != nil {
+			waiting()
+		}
+		release, err = locks.Acquire(ctx, name)
+	}
 	if err != nil {
 		return fmt.Errorf("%s: %w", what, err)
 	}

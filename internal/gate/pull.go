@@ -64,5 +64,5 @@ func pullLockName(ref string) string {
 // finished after this caller asked (it waited for that one): then it
 // returns that pull's outcome (see [once]).
 func pullOnce(ctx context.Context, locks lock.Dir, ref string, now func() time.Time, pull func() error) error {
-	return once(ctx, locks, pullLockName(ref), engine.OpImagePull, "pull of "+ref, now, nil, pull)
+	return once(ctx, locks, pullLockName(ref), engine.OpImagePull, "pull of "+ref, now, nil, nil, pull)
 }
