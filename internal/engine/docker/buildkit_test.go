@@ -142,3 +142,25 @@ func TestImageBuildFallsBackToClassicWithoutBuildKit(t *testing.T) {
 	}
 	assert.Equal(t, 2, builds, "classic builds")
 }
+
+// The classic builder's output becomes step reports too: each step ends
+// when the next starts, cached when the builder used its cache.
+func TestClassicBuildReportsSteps(t *testing.T) {
+	e := newFakeDaemon(t, "1.41", func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		streamLines(w, `{"stream":"Step 1/2 : FROM base:1"}`, `{"stream":"\n"}`, `{"stream":" ---\u003e abc\n"}`,
+			`{"stream":"Step 2/2 : RUN make\n"}`, `{"stream":" ---\u003e Using cache\n"}`, `{"stream":" ---\u003e def\n"}`,
+			`{"stream":"Successfully built def\n"}`)
+	})
+	var got []engine.BuildProgress
+	spec := buildSpec("app:1")
+	spec.Progress = func(p engine.BuildProgress) {
+		p.Elapsed = 0
+		got = append(got, p)
+	}
+	require.NoError(t, e.ImageBuild(context.Background(), spec))
+	c := engine.BuilderClassic
+	assert.Equal(t, []engine.BuildProgress{{Builder: c}, {Builder: c, Step: "[1/2] FROM base:1"},
+		{Builder: c, Step: "[1/2] FROM base:1", Done: true}, {Builder: c, Step: "[2/2] RUN make"},
+		{Builder: c, Step: "[2/2] RUN make", Done: true, Cached: true}}, got)
+}

@@ -113,6 +113,9 @@ func (e *Engine) classicBuild(ctx context.Context, spec engine.BuildSpec) error 
 	}
 	defer res.Body.Close()
 	var out buildOutput
+	if spec.Progress != nil {
+		out.steps = &classicSteps{report: spec.Progress, now: time.Now}
+	}
 	err = out.read(res.Body)
 	if err == nil {
 		return nil
