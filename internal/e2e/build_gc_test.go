@@ -66,6 +66,10 @@ func TestGCDeepReclaimsBuildCache(t *testing.T) {
 		t.Skip("prunes the daemon's build cache and every unused image and volume: set BERTH_GC_DEEP_TEST=1 (scripts/test does in CI)")
 	}
 	w := newWorld(t)
+	// An environment of the test image stays up through the prune, so the
+	// image the later tests of this process use is in use, not pruned.
+	h := newHolder(t)
+	w.upFor(t, gcStack(t, "deep-build", ""), h)
 	w.buildSomething(t)
 	before, err := w.e.DiskUsage(t.Context())
 	require.NoError(t, err)
@@ -88,4 +92,7 @@ func TestGCDeepReclaimsBuildCache(t *testing.T) {
 		reclaimed, before.BuildCache.Size, before.BuildCache.Count, after.BuildCache.Size, after.BuildCache.Count)
 	assert.Positive(t, reclaimed)
 	assert.Less(t, after.BuildCache.Size, before.BuildCache.Size)
+	_, err = w.e.ImageInspect(t.Context(), w.image)
+	require.NoError(t, err, "the image a running environment uses survives")
+	h.kill()
 }
