@@ -56,7 +56,8 @@ func (m *Manager) system(ctx context.Context) (*system, error) {
 	book := &leases.Book{Store: db, Now: m.clock.Now, Host: m.host, Alive: proc.Alive, StartTime: proc.StartTime}
 	s := &system{db: db, leases: book}
 	s.acquirer = &acquire.Acquirer{Engine: eng, Store: db, Locks: locks, Leases: book, Clock: m.clock, Log: m.log,
-		StateID: stateID, FilesDir: files, Watch: func(ctx context.Context, envID string) func() {
+		StateID: stateID, FilesDir: files, Reservations: lock.Claims{Dir: lock.Dir{Path: filepath.Join(dir, "memory")}},
+		Watch: func(ctx context.Context, envID string) func() {
 			w := watch.Start(ctx, eng, db, envID, m.log)
 			return func() { _ = w.Close() }
 		}}

@@ -24,8 +24,13 @@ func (e *SettingError) Error() string {
 func ParseDuration(s string) (time.Duration, error) {
 	s = strings.TrimSpace(s)
 	if secs, err := strconv.ParseFloat(s, 64); err == nil {
-		if secs < 0 || math.IsNaN(secs) || secs > math.MaxInt64/float64(time.Second) {
+		if secs < 0 || math.IsNaN(secs) {
 			return 0, fmt.Errorf("want a non-negative duration such as 30s, 5m or 30")
+		}
+		// float64(MaxInt64) rounds up to 2^63, so a value equal to it
+		// would wrap to a negative duration: refuse it with the rest.
+		if secs*float64(time.Second) >= math.MaxInt64 {
+			return 0, fmt.Errorf("too large: the longest duration is about 292 years")
 		}
 		return time.Duration(secs * float64(time.Second)), nil
 	}
