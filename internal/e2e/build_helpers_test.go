@@ -80,22 +80,19 @@ func (w *world) downAtEnd(file string) {
 }
 
 // removeBuiltImages removes, when the test ends, every image berth built
-// for this world's project.
+// for this world's project (listed by the docker CLI: the engine has no
+// image list, and the daemon refuses a disk usage while another runs).
 func (w *world) removeBuiltImages() {
 	w.t.Cleanup(func() {
-		ctx := context.Background()
-		du, err := w.e.DiskUsage(ctx)
+		out, err := exec.Command("docker", "image", "ls", "--filter", "reference=berth/"+w.project+"-*",
+			"--format", "{{.Repository}}:{{.Tag}}").CombinedOutput()
 		if err != nil {
-			w.t.Logf("list built images: %v", err)
+			w.t.Errorf("list built images: %v: %s", err, out)
 			return
 		}
-		for _, im := range du.ImageItems {
-			for _, tag := range im.RepoTags {
-				if strings.HasPrefix(tag, "berth/"+w.project+"-") {
-					if err := w.e.ImageRemove(ctx, tag); err != nil && !errors.Is(err, engine.ErrNotFound) {
-						w.t.Errorf("remove built image %s: %v", tag, err)
-					}
-				}
+		for _, tag := range strings.Fields(string(out)) {
+			if err := w.e.ImageRemove(context.Background(), tag); err != nil && !errors.Is(err, engine.ErrNotFound) {
+				w.t.Errorf("remove built image %s: %v", tag, err)
 			}
 		}
 	})
