@@ -15,7 +15,7 @@ const (
 	ExitOK             = 0
 	ExitFailure        = 1 // the command failed; doctor: warnings
 	ExitBadInput       = 2 // refused before any Docker call; doctor: daemon unreachable
-	ExitNotReady       = 3 // the environment did not come up (a service failed or timed out, an image could not be pulled)
+	ExitNotReady       = 3 // the environment did not come up (a service failed or timed out, an image could not be pulled or built)
 	ExitRestartRefused = 4 // berth restart refused by the restart limits (cooldown, attempts)
 	ExitNoMemory       = 5 // admission refused: the environment's memory limits do not fit
 	ExitSignal         = 130

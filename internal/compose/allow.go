@@ -57,12 +57,14 @@ func checkSize(n *yaml.Node) string {
 }
 
 const (
-	whyExtNetwork  = "not supported by berth: berth owns its networks and creates one set per environment (declare the network without external)"
-	whyExtVolume   = "not supported by berth: berth owns its volumes and creates one set per environment (declare the volume without external)"
-	whyNetworkName = "not supported by berth: berth names networks per environment"
-	whyVolumeName  = "not supported by berth: berth names volumes per environment"
-	whyExtSecret   = "not supported by berth: an external secret or config is a swarm object of the daemon; berth cannot create or own it, and on a shared daemon it is not this project's (give it a file, environment or content source)"
-	whyFileOwner   = "not supported by berth: berth bind-mounts secrets and configs read-only from the host, so the file keeps its host owner and mode (remove it)"
+	whyExtNetwork       = "not supported by berth: berth owns its networks and creates one set per environment (declare the network without external)"
+	whyExtVolume        = "not supported by berth: berth owns its volumes and creates one set per environment (declare the volume without external)"
+	whyNetworkName      = "not supported by berth: berth names networks per environment"
+	whyVolumeName       = "not supported by berth: berth names volumes per environment"
+	whyExtSecret        = "not supported by berth: an external secret or config is a swarm object of the daemon; berth cannot create or own it, and on a shared daemon it is not this project's (give it a file, environment or content source)"
+	whyFileOwner        = "not supported by berth: berth bind-mounts secrets and configs read-only from the host, so the file keeps its host owner and mode (remove it)"
+	whyBuildSecretOwner = "not supported by berth: set the owner and mode where the secret is mounted (RUN --mount=type=secret,uid=...,mode=...)"
+	whyBuildCache       = "not supported by berth: builds share the daemon's own build cache, which every runner reuses; exporting or importing a cache needs a registry or a builder of its own"
 )
 
 // fileRule is the allow-list of a compose file: exactly the keys berth
@@ -78,9 +80,18 @@ func fileRule() *rule {
 		"tmpfs", "group_add", "pull_policy")
 	sk["mem_limit"], sk["mem_reservation"], sk["shm_size"] = size, size, size
 	sk["environment"] = &rule{bare: true}
-	build := keys("context", "dockerfile", "target")
+	build := keys("context", "dockerfile", "dockerfile_inline", "target", "labels", "network", "extra_hosts",
+		"no_cache", "pull", "additional_contexts")
 	build["args"] = &rule{bare: true}
-	sk["build"] = &rule{keys: build}
+	build["shm_size"] = size
+	build["secrets"] = &rule{items: &rule{keys: keys("source", "target"),
+		refuse: map[string]string{"uid": whyBuildSecretOwner, "gid": whyBuildSecretOwner, "mode": whyBuildSecretOwner}}}
+	sk["build"] = &rule{keys: build, refuse: map[string]string{
+		"cache_from": whyBuildCache, "cache_to": whyBuildCache,
+		"ssh":       "not supported by berth: a build on a shared daemon would reach the SSH agent of whichever runner built first; fetch private sources before the build, or use a build secret",
+		"platforms": "not supported by berth: berth builds one image per service for the daemon's platform (set the service's platform)",
+		"tags":      "not supported by berth: berth tags built images itself, per project and build (berth/<project>-<service>:<hash>)",
+	}}
 	sk["env_file"] = &rule{items: &rule{keys: keys("path", "required")}}
 	sk["ports"] = &rule{items: &rule{keys: keys("target", "published", "host_ip", "protocol")}}
 	sk["volumes"] = &rule{items: &rule{keys: keys("type", "source", "target", "read_only")}}

@@ -79,7 +79,6 @@ func convertService(s types.ServiceConfig, env environ, locs *locations, xb XBer
 	out := Service{
 		Name:       s.Name,
 		Image:      s.Image,
-		Build:      convertBuild(s.Build, env),
 		Command:    nilIfNil(s.Command),
 		Entrypoint: nilIfNil(s.Entrypoint),
 		StopSignal: s.StopSignal,
@@ -92,10 +91,11 @@ func convertService(s types.ServiceConfig, env environ, locs *locations, xb XBer
 		ShmSize:    int64(s.ShmSize),
 		Ulimits:    ulimits(s.Ulimits),
 	}
+	replaced := false
 	if img, ok := xb.Production.Images[s.Name]; ok && production {
-		out.Image, out.Build = img, nil
+		out.Image, replaced = img, true
 	}
-	if out.Image == "" && out.Build == nil {
+	if out.Image == "" && s.Build == nil {
 		return out, locs.errorf(key, "has neither image nor build")
 	}
 	if s.StopGracePeriod != nil {
@@ -103,6 +103,13 @@ func convertService(s types.ServiceConfig, env environ, locs *locations, xb XBer
 	}
 	var err error
 	steps := []func() error{
+		func() (err error) {
+			if replaced || s.Build == nil {
+				return nil // a production image replaces the build
+			}
+			out.Build, err = convertBuild(s.Build, env, key+".build", locs)
+			return
+		},
 		func() (err error) { out.Environment, err = serviceEnv(s, env, locs); return },
 		func() (err error) { out.Ports, err = ports(s, locs); return },
 		func() (err error) { out.Expose, err = expose(s, locs); return },
@@ -124,25 +131,6 @@ func convertService(s types.ServiceConfig, env environ, locs *locations, xb XBer
 	}
 	out.ContainerName = s.ContainerName
 	return out, nil
-}
-
-func convertBuild(b *types.BuildConfig, env environ) *Build {
-	if b == nil {
-		return nil
-	}
-	out := &Build{Context: b.Context, Dockerfile: b.Dockerfile, Target: b.Target}
-	if len(b.Args) > 0 {
-		out.Args = make(map[string]*string, len(b.Args))
-		for k, v := range b.Args {
-			if v == nil {
-				if val, ok := env.lookup(k); ok {
-					v = &val
-				}
-			}
-			out.Args[k] = v
-		}
-	}
-	return out
 }
 
 func sortedKeys[M ~map[string]V, V any](m M) []string {

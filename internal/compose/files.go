@@ -80,13 +80,24 @@ func usedFiles(cp *types.Project, svcs []Service, env environ, locs *locations) 
 		}
 		return out, nil
 	}
-	if secrets, err = pick("secrets", secretDefs, func(s Service) []FileMount { return s.Secrets }); err != nil {
+	if secrets, err = pick("secrets", secretDefs, secretsUsed); err != nil {
 		return nil, nil, err
 	}
 	if configs, err = pick("configs", configDefs, func(s Service) []FileMount { return s.Configs }); err != nil {
 		return nil, nil, err
 	}
 	return secrets, configs, nil
+}
+
+// secretsUsed are the secrets service s mounts, and those its build does.
+func secretsUsed(s Service) []FileMount {
+	out := s.Secrets
+	if s.Build != nil {
+		for _, b := range s.Build.Secrets {
+			out = append(out[:len(out):len(out)], FileMount{Source: b.Source})
+		}
+	}
+	return out
 }
 
 // configContent is a config's inline content: compose-go also fills

@@ -62,12 +62,36 @@ const (
 	ServiceCompletedSuccessfully Condition = "service_completed_successfully"
 )
 
-// Build is a service's build section.
+// Build is a service's build section. Fields added after the first four
+// are omitted from JSON when unset, so configuration hashes of projects
+// that do not use them stay as they were.
 type Build struct {
 	Context    string // absolute directory
 	Dockerfile string // relative to Context
 	Args       map[string]*string
 	Target     string
+	// DockerfileInline is the Dockerfile's text (dockerfile_inline),
+	// used instead of a file.
+	DockerfileInline string            `json:",omitempty"`
+	Labels           map[string]string `json:",omitempty"`
+	// Secrets are the top-level secrets the build may mount (RUN
+	// --mount=type=secret,id=ID), sorted by ID.
+	Secrets []BuildSecret `json:",omitempty"`
+	// Network is the network of RUN steps: "" (the builder's), "host" or
+	// "none".
+	Network    string   `json:",omitempty"`
+	ExtraHosts []string `json:",omitempty"` // "name=address", sorted
+	NoCache    bool     `json:",omitempty"`
+	Pull       bool     `json:",omitempty"`
+	// AdditionalContexts are named contexts: name -> absolute directory.
+	AdditionalContexts map[string]string `json:",omitempty"`
+	ShmSize            int64             `json:",omitempty"` // bytes
+}
+
+// BuildSecret makes top-level secret Source available to a build as ID.
+type BuildSecret struct {
+	ID     string
+	Source string
 }
 
 // ServiceNetwork attaches a service to a project network.

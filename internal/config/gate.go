@@ -15,6 +15,10 @@ type Gate struct {
 	// across all berth processes of a daemon (BERTH_MAX_CONCURRENT_PULLS);
 	// pulls hold no operation slot.
 	MaxConcurrentPulls int
+	// MaxConcurrentBuilds is the number of image builds in flight at once
+	// across all berth processes of a daemon (BERTH_MAX_CONCURRENT_BUILDS);
+	// builds hold no operation slot.
+	MaxConcurrentBuilds int
 	// OpsPerSecond and Burst make the shared rate budget for mutating calls
 	// (BERTH_OPS_PER_SECOND, BERTH_OPS_BURST).
 	OpsPerSecond float64
@@ -48,17 +52,18 @@ type Gate struct {
 // DefaultGate returns the gate defaults of docs/design.md.
 func DefaultGate() Gate {
 	return Gate{
-		MaxConcurrentOps:   16,
-		MinConcurrentOps:   2,
-		MaxConcurrentPulls: 2,
-		OpsPerSecond:       20,
-		Burst:              10,
-		BreakerThreshold:   5,
-		BreakerOpenFor:     30 * time.Second,
-		RetryAttempts:      4,
-		RetryInitial:       100 * time.Millisecond,
-		ReadTimeout:        30 * time.Second,
-		WriteTimeout:       2 * time.Minute,
+		MaxConcurrentOps:    16,
+		MinConcurrentOps:    2,
+		MaxConcurrentPulls:  2,
+		OpsPerSecond:        20,
+		Burst:               10,
+		BreakerThreshold:    5,
+		BreakerOpenFor:      30 * time.Second,
+		RetryAttempts:       4,
+		RetryInitial:        100 * time.Millisecond,
+		ReadTimeout:         30 * time.Second,
+		WriteTimeout:        2 * time.Minute,
+		MaxConcurrentBuilds: 1,
 	}
 }
 
@@ -67,26 +72,28 @@ func GateFromEnv(getenv func(string) string) (Gate, error) {
 	d := DefaultGate()
 	l := &lookup{getenv: getenv}
 	g := Gate{
-		MaxConcurrentOps:   l.positiveInt(d.MaxConcurrentOps, "BERTH_MAX_CONCURRENT_OPS"),
-		MinConcurrentOps:   l.positiveInt(d.MinConcurrentOps, "BERTH_MIN_CONCURRENT_OPS"),
-		MaxConcurrentPulls: l.positiveInt(d.MaxConcurrentPulls, "BERTH_MAX_CONCURRENT_PULLS"),
-		OpsPerSecond:       l.positiveFloat(d.OpsPerSecond, "BERTH_OPS_PER_SECOND"),
-		Burst:              l.positiveInt(d.Burst, "BERTH_OPS_BURST"),
-		MinInterval:        l.duration(0, "DOCKER_OPERATION_COOLDOWN", "BERTH_OPERATION_COOLDOWN"),
-		BreakerThreshold:   l.positiveInt(d.BreakerThreshold, "BERTH_BREAKER_THRESHOLD"),
-		BreakerOpenFor:     l.positiveDuration(d.BreakerOpenFor, "BERTH_BREAKER_OPEN_FOR"),
-		RetryAttempts:      l.positiveInt(d.RetryAttempts, "BERTH_RETRY_ATTEMPTS"),
-		RetryInitial:       l.positiveDuration(d.RetryInitial, "BERTH_RETRY_INITIAL"),
-		ReadTimeout:        l.positiveDuration(d.ReadTimeout, "BERTH_READ_TIMEOUT"),
-		WriteTimeout:       l.positiveDuration(d.WriteTimeout, "BERTH_WRITE_TIMEOUT"),
-		StateDir:           getenv("BERTH_STATE_DIR"),
+		MaxConcurrentOps:    l.positiveInt(d.MaxConcurrentOps, "BERTH_MAX_CONCURRENT_OPS"),
+		MinConcurrentOps:    l.positiveInt(d.MinConcurrentOps, "BERTH_MIN_CONCURRENT_OPS"),
+		MaxConcurrentPulls:  l.positiveInt(d.MaxConcurrentPulls, "BERTH_MAX_CONCURRENT_PULLS"),
+		OpsPerSecond:        l.positiveFloat(d.OpsPerSecond, "BERTH_OPS_PER_SECOND"),
+		Burst:               l.positiveInt(d.Burst, "BERTH_OPS_BURST"),
+		MinInterval:         l.duration(0, "DOCKER_OPERATION_COOLDOWN", "BERTH_OPERATION_COOLDOWN"),
+		BreakerThreshold:    l.positiveInt(d.BreakerThreshold, "BERTH_BREAKER_THRESHOLD"),
+		BreakerOpenFor:      l.positiveDuration(d.BreakerOpenFor, "BERTH_BREAKER_OPEN_FOR"),
+		RetryAttempts:       l.positiveInt(d.RetryAttempts, "BERTH_RETRY_ATTEMPTS"),
+		RetryInitial:        l.positiveDuration(d.RetryInitial, "BERTH_RETRY_INITIAL"),
+		ReadTimeout:         l.positiveDuration(d.ReadTimeout, "BERTH_READ_TIMEOUT"),
+		WriteTimeout:        l.positiveDuration(d.WriteTimeout, "BERTH_WRITE_TIMEOUT"),
+		StateDir:            getenv("BERTH_STATE_DIR"),
+		MaxConcurrentBuilds: l.positiveInt(d.MaxConcurrentBuilds, "BERTH_MAX_CONCURRENT_BUILDS"),
 	}
 	return g, l.err
 }
 
 // Names lists every variable GateFromEnv reads, for documentation and tests.
 func (Gate) Names() []string {
-	return []string{"BERTH_MAX_CONCURRENT_OPS", "BERTH_MIN_CONCURRENT_OPS", "BERTH_MAX_CONCURRENT_PULLS", "BERTH_OPS_PER_SECOND", "BERTH_OPS_BURST",
+	return []string{"BERTH_MAX_CONCURRENT_OPS", "BERTH_MIN_CONCURRENT_OPS", "BERTH_MAX_CONCURRENT_PULLS",
+		"BERTH_MAX_CONCURRENT_BUILDS", "BERTH_OPS_PER_SECOND", "BERTH_OPS_BURST",
 		"DOCKER_OPERATION_COOLDOWN", "BERTH_OPERATION_COOLDOWN", "BERTH_BREAKER_THRESHOLD",
 		"BERTH_BREAKER_OPEN_FOR", "BERTH_RETRY_ATTEMPTS", "BERTH_RETRY_INITIAL",
 		"BERTH_READ_TIMEOUT", "BERTH_WRITE_TIMEOUT"}

@@ -21,41 +21,44 @@ func TestGateDefaults(t *testing.T) {
 
 func TestGateReadsEverySetting(t *testing.T) {
 	g, err := GateFromEnv(env(map[string]string{
-		"BERTH_MAX_CONCURRENT_OPS":   "2",
-		"BERTH_MIN_CONCURRENT_OPS":   "1",
-		"BERTH_MAX_CONCURRENT_PULLS": "3",
-		"BERTH_OPS_PER_SECOND":       "5.5",
-		"BERTH_OPS_BURST":            "3",
-		"DOCKER_OPERATION_COOLDOWN":  "0.5",
-		"BERTH_BREAKER_THRESHOLD":    "7",
-		"BERTH_BREAKER_OPEN_FOR":     "1m",
-		"BERTH_RETRY_ATTEMPTS":       "2",
-		"BERTH_RETRY_INITIAL":        "10ms",
-		"BERTH_READ_TIMEOUT":         "5s",
-		"BERTH_WRITE_TIMEOUT":        "1m",
-		"BERTH_STATE_DIR":            "/tmp/x",
+		"BERTH_MAX_CONCURRENT_OPS":    "2",
+		"BERTH_MIN_CONCURRENT_OPS":    "1",
+		"BERTH_MAX_CONCURRENT_PULLS":  "3",
+		"BERTH_OPS_PER_SECOND":        "5.5",
+		"BERTH_OPS_BURST":             "3",
+		"DOCKER_OPERATION_COOLDOWN":   "0.5",
+		"BERTH_BREAKER_THRESHOLD":     "7",
+		"BERTH_BREAKER_OPEN_FOR":      "1m",
+		"BERTH_RETRY_ATTEMPTS":        "2",
+		"BERTH_RETRY_INITIAL":         "10ms",
+		"BERTH_READ_TIMEOUT":          "5s",
+		"BERTH_WRITE_TIMEOUT":         "1m",
+		"BERTH_STATE_DIR":             "/tmp/x",
+		"BERTH_MAX_CONCURRENT_BUILDS": "2",
 	}))
 	require.NoError(t, err)
-	assert.Equal(t, Gate{MaxConcurrentOps: 2, MinConcurrentOps: 1, MaxConcurrentPulls: 3, OpsPerSecond: 5.5, Burst: 3, MinInterval: 500 * time.Millisecond,
+	assert.Equal(t, Gate{MaxConcurrentOps: 2, MinConcurrentOps: 1, MaxConcurrentPulls: 3, MaxConcurrentBuilds: 2,
+		OpsPerSecond: 5.5, Burst: 3, MinInterval: 500 * time.Millisecond,
 		BreakerThreshold: 7, BreakerOpenFor: time.Minute, RetryAttempts: 2, RetryInitial: 10 * time.Millisecond,
 		ReadTimeout: 5 * time.Second, WriteTimeout: time.Minute, StateDir: "/tmp/x"}, g)
 }
 
 func TestGateRefusesBadValuesNamingTheSetting(t *testing.T) {
 	bad := map[string][]string{
-		"BERTH_MAX_CONCURRENT_OPS":   {"0", "-1", "four", "1.5"},
-		"BERTH_MIN_CONCURRENT_OPS":   {"0", "two"},
-		"BERTH_MAX_CONCURRENT_PULLS": {"0", "two"},
-		"BERTH_OPS_PER_SECOND":       {"0", "-2", "fast", "Inf", "NaN"},
-		"BERTH_OPS_BURST":            {"0", "x"},
-		"DOCKER_OPERATION_COOLDOWN":  {"-1", "soon", "5 s"},
-		"BERTH_OPERATION_COOLDOWN":   {"-1s"},
-		"BERTH_BREAKER_THRESHOLD":    {"0", "many"},
-		"BERTH_BREAKER_OPEN_FOR":     {"0", "-5s", "forever"},
-		"BERTH_RETRY_ATTEMPTS":       {"0", "x"},
-		"BERTH_RETRY_INITIAL":        {"0s", "x"},
-		"BERTH_READ_TIMEOUT":         {"0", "-1s", "never"},
-		"BERTH_WRITE_TIMEOUT":        {"0s", "long"},
+		"BERTH_MAX_CONCURRENT_OPS":    {"0", "-1", "four", "1.5"},
+		"BERTH_MIN_CONCURRENT_OPS":    {"0", "two"},
+		"BERTH_MAX_CONCURRENT_PULLS":  {"0", "two"},
+		"BERTH_OPS_PER_SECOND":        {"0", "-2", "fast", "Inf", "NaN"},
+		"BERTH_OPS_BURST":             {"0", "x"},
+		"DOCKER_OPERATION_COOLDOWN":   {"-1", "soon", "5 s"},
+		"BERTH_OPERATION_COOLDOWN":    {"-1s"},
+		"BERTH_BREAKER_THRESHOLD":     {"0", "many"},
+		"BERTH_BREAKER_OPEN_FOR":      {"0", "-5s", "forever"},
+		"BERTH_RETRY_ATTEMPTS":        {"0", "x"},
+		"BERTH_RETRY_INITIAL":         {"0s", "x"},
+		"BERTH_READ_TIMEOUT":          {"0", "-1s", "never"},
+		"BERTH_WRITE_TIMEOUT":         {"0s", "long"},
+		"BERTH_MAX_CONCURRENT_BUILDS": {"0", "one"},
 	}
 	for name, values := range bad {
 		for _, v := range values {

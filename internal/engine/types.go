@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"io"
 	"time"
 )
 
@@ -394,18 +393,6 @@ type Image struct {
 	// daemon; zero when unknown (Docker 20.10 leaves it zero for an image
 	// it pulled for the first time; the gate fills in berth's own pulls).
 	LastTagTime time.Time
-}
-
-// BuildSpec describes an image build.
-type BuildSpec struct {
-	Context    io.Reader // tar of the build context
-	Dockerfile string    // path inside the context; "" = "Dockerfile"
-	Tags       []string
-	Args       map[string]*string
-	Target     string
-	Labels     map[string]string
-	// Platform is "os[/arch[/variant]]" to build for; "" = the daemon's.
-	Platform string
 }
 
 // PruneOptions select what a prune removes.

@@ -48,7 +48,9 @@ type Gate struct {
 	stateDir  string
 	slots     lock.Slots // operation slots, up to the shared limit
 	pullSlots lock.Slots
-	budget    *sharedBudget
+	// buildSlots bound builds in flight (BERTH_MAX_CONCURRENT_BUILDS).
+	buildSlots lock.Slots
+	budget     *sharedBudget
 	// limit is set once with the state directory and read without mu:
 	// calls made while StateDir holds mu observe through it.
 	limit atomic.Pointer[sharedLimit]
@@ -115,6 +117,7 @@ func (g *Gate) StateDir(ctx context.Context) (string, error) {
 	g.limit.Store(limit)
 	g.slots = lock.Slots{Dir: locks, N: g.cfg.MaxConcurrentOps, Limit: limit.current}
 	g.pullSlots = lock.Slots{Dir: locks, N: g.cfg.MaxConcurrentPulls, Name: "pull-slot"}
+	g.buildSlots = lock.Slots{Dir: locks, N: max(g.cfg.MaxConcurrentBuilds, 1), Name: "build-slot"}
 	g.budget = &sharedBudget{policy: budgetPolicy(g.cfg), file: newSharedFile(locks, "budget")}
 	g.stateDir = dir
 	return dir, nil
@@ -175,14 +178,16 @@ func (g *Gate) reserve(ctx context.Context, slot bool) (release func() error, er
 }
 
 // holdsSlot reports whether a mutating op holds a concurrency slot while it
-// runs. An image pull takes a pull slot instead (see [Gate.ImagePull]); an
+// runs. An image pull takes a pull slot instead (see [Gate.ImagePull]), a
+// build a build slot ([Gate.ImageBuild]); an
 // exec streams for as long as its process runs (an interactive shell).
 // A container stop is charged to the rate budget but holds no slot:
 // the daemon spends it waiting out the container's grace period (up to
 // minutes), and holding a slot for that would serialise teardown of a
 // stack behind its slowest services while adding no load to the daemon.
 func holdsSlot(op engine.Op) bool {
-	return op != engine.OpContainerStop && op != engine.OpImagePull && op != engine.OpContainerExec
+	return op != engine.OpContainerStop && op != engine.OpImagePull && op != engine.OpImageBuild &&
+		op != engine.OpContainerExec
 }
 
 // run makes one gated call of op, each attempt bounded by op's deadline

@@ -237,11 +237,3 @@ func (g *Gate) BuildCachePrune(ctx context.Context, opts engine.PruneOptions) (e
 		return g.inner.BuildCachePrune(ctx, opts)
 	})
 }
-
-// ImageBuild is not retried: the context reader is consumed by the first
-// attempt.
-func (g *Gate) ImageBuild(ctx context.Context, spec engine.BuildSpec) error {
-	return run0(ctx, g, engine.OpImageBuild, func(ctx context.Context) error {
-		return permanent(g.inner.ImageBuild(ctx, spec))
-	})
-}

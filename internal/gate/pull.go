@@ -4,10 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
-	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"time"
 
@@ -43,13 +40,6 @@ func (g *Gate) ImagePull(ctx context.Context, ref string, opts engine.PullOption
 	})
 }
 
-// pullOutcome is the record of the last finished pull of one reference.
-type pullOutcome struct {
-	At   time.Time `json:"at"`
-	Kind string    `json:"kind,omitempty"` // ErrorKind of the failure; "" on success
-	Msg  string    `json:"msg,omitempty"`
-}
-
 // lastPull is when berth last pulled ref successfully on this daemon;
 // zero when it never did (or the record is unreadable).
 func (g *Gate) lastPull(ctx context.Context, ref string) time.Time {
@@ -72,70 +62,7 @@ func pullLockName(ref string) string {
 
 // pullOnce runs pull under the reference's lock, unless a pull of ref
 // finished after this caller asked (it waited for that one): then it
-// returns that pull's outcome. A pull cut short by its caller's context
-// leaves no outcome for others.
+// returns that pull's outcome (see [once]).
 func pullOnce(ctx context.Context, locks lock.Dir, ref string, now func() time.Time, pull func() error) error {
-	asked := now()
-	name := pullLockName(ref)
-	release, err := locks.Acquire(ctx, name)
-	if err != nil {
-		return fmt.Errorf("pull %s: %w", ref, err)
-	}
-	defer release()
-	file := filepath.Join(locks.Path, name+".json")
-	if out, ok := readOutcome(file); ok && !out.At.Before(asked) {
-		return out.err(ref)
-	}
-	err = pull()
-	if ctx.Err() == nil {
-		out := pullOutcome{At: now()}
-		if err != nil {
-			out.Kind, out.Msg = ErrorKind(err), err.Error()
-		}
-		writeOutcome(file, out)
-	}
-	return err
-}
-
-func readOutcome(file string) (pullOutcome, bool) {
-	var out pullOutcome
-	data, err := os.ReadFile(file)
-	if err != nil || json.Unmarshal(data, &out) != nil {
-		return out, false
-	}
-	return out, true
-}
-
-// writeOutcome replaces the record atomically; a record that cannot be
-// written only costs another caller a pull of its own.
-func writeOutcome(file string, out pullOutcome) {
-	data, err := json.Marshal(out)
-	if err != nil {
-		return
-	}
-	tmp := file + ".tmp"
-	if os.WriteFile(tmp, data, 0o600) == nil {
-		_ = os.Rename(tmp, file)
-	}
-}
-
-// err is the outcome as this caller's result: nil, or the other pull's
-// error with its kind.
-func (o pullOutcome) err(ref string) error {
-	if o.Kind == "" {
-		return nil
-	}
-	return engine.Wrap(engine.OpImagePull, kindOf(o.Kind),
-		fmt.Errorf("%s (the outcome of another berth process's pull of %s, which this one waited for)", o.Msg, ref))
-}
-
-// kindOf maps an [ErrorKind] back to its sentinel.
-func kindOf(kind string) error {
-	for _, k := range []error{engine.ErrNotFound, engine.ErrConflict, engine.ErrInvalid, engine.ErrUnavailable,
-		engine.ErrTransient, engine.ErrAuth} {
-		if ErrorKind(k) == kind {
-			return k
-		}
-	}
-	return errors.New(kind)
+	return once(ctx, locks, pullLockName(ref), engine.OpImagePull, "pull of "+ref, now, nil, nil, pull)
 }

@@ -33,6 +33,11 @@ const (
 	// berth that created the resource: see [StateOf]. gc treats a resource
 	// of another state directory as not its own.
 	State = "dev.berth.state"
+	// BuildDigest is set on every image berth builds: a digest of what
+	// the build reads (context files, Dockerfile, secrets' sources). An
+	// image tagged as the build asks with the same digest is the build's
+	// result: reused, never built again.
+	BuildDigest = "dev.berth.build-digest"
 )
 
 // StateOf is the value of the State label for state directory dir: 12

@@ -3,6 +3,7 @@ package plan
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"maps"
 	"slices"
 	"strings"
@@ -25,23 +26,55 @@ type BuildPlan struct {
 	Platform string
 	// Labels are added to the built image's (see [Plan.Stamp]).
 	Labels map[string]string
+	// Secrets are the build's secrets with their sources, in the order of
+	// Build.Secrets.
+	Secrets []BuildSecret
 }
 
-// newBuildPlan plans the build of service s of project project.
-func newBuildPlan(id Identity, project string, s compose.Service) BuildPlan {
+// BuildSecret is a secret a build may mount: a host file, or content.
+type BuildSecret struct {
+	ID      string
+	File    string            // absolute host path of a file source
+	Env     string            // the variable of an environment source (for the identity only)
+	Content compose.Sensitive // an environment source's value
+}
+
+// newBuildPlan plans the build of service s of project p.
+func newBuildPlan(id Identity, p *compose.Project, s compose.Service) (BuildPlan, error) {
 	b := *s.Build
 	b.Args = maps.Clone(b.Args)
+	project := p.Name
 	if project == "" {
 		project = id.Project
 	}
-	return BuildPlan{Service: s.Name, Tag: "berth/" + tagName(project+"-"+s.Name) + ":" + buildHash(b, s.Platform), Build: b,
-		Platform: s.Platform}
+	secrets, err := buildSecrets(p, b.Secrets)
+	if err != nil {
+		return BuildPlan{}, err
+	}
+	return BuildPlan{Service: s.Name, Tag: "berth/" + tagName(project+"-"+s.Name) + ":" + buildHash(b, s.Platform, secrets),
+		Build: b, Platform: s.Platform, Secrets: secrets}, nil
 }
 
-// buildHash is 12 hex digits of a hash of the build section and the
-// platform (which counts only when set, so tags without one stay as they
-// were).
-func buildHash(b compose.Build, platform string) string {
+// buildSecrets resolves a build's secrets to the project's top-level ones.
+func buildSecrets(p *compose.Project, refs []compose.BuildSecret) ([]BuildSecret, error) {
+	var out []BuildSecret
+	for _, r := range refs {
+		i := slices.IndexFunc(p.Secrets, func(o compose.FileObject) bool { return o.Name == r.Source })
+		if i < 0 {
+			return nil, fmt.Errorf("build secret %q is not declared in the top-level secrets", r.Source)
+		}
+		o := p.Secrets[i]
+		out = append(out, BuildSecret{ID: r.ID, File: o.File, Env: o.Environment, Content: o.Content})
+	}
+	return out, nil
+}
+
+// buildHash is 12 hex digits of a hash of what decides the image: the
+// context directory, Dockerfile (path or inline text), target, args,
+// platform, additional contexts and the secrets' sources, never their
+// content. What came after the first four counts only when set, so tags
+// without it stay as they were.
+func buildHash(b compose.Build, platform string, secrets []BuildSecret) string {
 	h := sha256.New()
 	field := func(s string) {
 		h.Write([]byte(s))
@@ -60,6 +93,15 @@ func buildHash(b compose.Build, platform string) string {
 	}
 	if platform != "" {
 		field("platform=" + platform)
+	}
+	if b.DockerfileInline != "" {
+		field("dockerfile_inline=" + b.DockerfileInline)
+	}
+	for _, k := range slices.Sorted(maps.Keys(b.AdditionalContexts)) {
+		field("context:" + k + "=" + b.AdditionalContexts[k])
+	}
+	for _, s := range secrets {
+		field("secret:" + s.ID + "=file:" + s.File + ",env:" + s.Env)
 	}
 	return hex.EncodeToString(h.Sum(nil))[:12]
 }

@@ -31,7 +31,10 @@ func (r resolver) service(p *compose.Project, s compose.Service) (ServicePlan, *
 	image := s.Image
 	var build *BuildPlan
 	if s.Build != nil {
-		b := newBuildPlan(r.id, p.Name, s)
+		b, err := newBuildPlan(r.id, p, s)
+		if err != nil {
+			return sp, nil, err
+		}
 		build, image = &b, b.Tag
 	}
 	if image == "" {

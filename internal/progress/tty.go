@@ -80,7 +80,7 @@ func (t *TTY) render() string {
 	for _, n := range t.order {
 		r := t.rows[n]
 		line := fmt.Sprintf("%s %-*s  %-9s %s", symbol(r.phase), width, n, r.phase, Round(r.d))
-		if r.detail != "" && (r.phase == Pulling || r.phase == Pulled) {
+		if r.detail != "" && (r.phase == Pulling || r.phase == Pulled || r.phase == Building) {
 			line += "  " + r.detail
 		}
 		fmt.Fprintf(&b, "%s%s\n", clearLine, line)

@@ -29,10 +29,11 @@ var (
 // intermediate container of that step until the builder removes it, so a
 // failure can be reported with context and its container cleaned up.
 type buildOutput struct {
-	tail    []string // last complete lines, at most buildTailLines
-	partial string   // text after the last newline
-	step    string   // instruction of the current step, e.g. "FROM base:1"
-	running string   // intermediate container of the current step; "" once removed
+	tail    []string      // last complete lines, at most buildTailLines
+	partial string        // text after the last newline
+	step    string        // instruction of the current step, e.g. "FROM base:1"
+	running string        // intermediate container of the current step; "" once removed
+	steps   *classicSteps // reports steps when not nil
 }
 
 // buildFailed is an error message in the build stream: the build ran and
@@ -54,6 +55,9 @@ func (b *buildOutput) read(r io.Reader) error {
 		err := dec.Decode(&m)
 		if errors.Is(err, io.EOF) {
 			b.flush()
+			if b.steps != nil {
+				b.steps.end()
+			}
 			return nil
 		}
 		if err != nil {
@@ -95,6 +99,9 @@ func (b *buildOutput) flush() {
 
 func (b *buildOutput) line(l string) {
 	l = strings.TrimRight(ansiEscape.ReplaceAllString(l, ""), "\r")
+	if b.steps != nil {
+		b.steps.line(l)
+	}
 	if m := buildStepLine.FindStringSubmatch(l); m != nil {
 		b.step, b.running = m[1], ""
 	} else if m := buildRunningLine.FindStringSubmatch(l); m != nil {

@@ -15,9 +15,12 @@
 // Every error wraps an engine kind sentinel when one applies (see
 // errors.go): callers retry only what is transient. Nothing here removes
 // with force: container, volume and image removals and network disconnects
-// all leave the daemon free to refuse. Builds ask the daemon to remove
-// intermediate containers only after a successful build (never its
-// "forcerm"); the container of a failed step is removed here, without force.
+// all leave the daemon free to refuse. Builds go to the daemon's built-in
+// BuildKit over hijacked /grpc and /session connections (buildkit.go,
+// probed once per Engine), which runs no containers of the daemon's; on a
+// daemon without it, the classic builder is asked to remove intermediate
+// containers only after a successful build (never its "forcerm"), and the
+// container of a failed step is removed here, without force.
 //
 // The Engine does no rate limiting, retrying or circuit breaking: callers
 // reach it through internal/gate.

@@ -3,6 +3,7 @@ package docker
 import (
 	"context"
 	"crypto/tls"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -43,6 +44,8 @@ type Engine struct {
 
 	mu         sync.Mutex
 	negotiated string // API version in use, once known
+
+	bk buildKit // the daemon's BuildKit, probed on the first build
 }
 
 var _ engine.Engine = (*Engine)(nil)
@@ -127,7 +130,7 @@ func (f *tlsFiles) config() (*tls.Config, error) {
 // Close releases idle connections. The Engine must not be used afterwards.
 func (e *Engine) Close() error {
 	e.raw.CloseIdleConnections()
-	return e.cli.Close()
+	return errors.Join(e.bk.close(), e.cli.Close())
 }
 
 // Endpoint returns the daemon host URL, for example

@@ -25,12 +25,46 @@ const intermediateCleanupTimeout = 30 * time.Second
 // locate specified Dockerfile: x", a corrupt context tar).
 var badBuildRequest = regexp.MustCompile(`(?i)dockerfile|build target|error processing tar file`)
 
-// ImageBuild builds spec with the daemon's classic builder (what Docker
-// 20.10 has; BuildKit needs a session berth does not run) and returns once
-// the build output ended. It never pulls on purpose (PullParent is off),
-// but the classic builder still tries to pull a FROM image that is not
-// present locally, so with no registry a base must exist locally or be
-// "scratch".
+// ImageBuild builds spec with the daemon's built-in BuildKit when the
+// daemon offers it and spec names a context directory (see
+// [Engine.buildKitBuild]); otherwise with the classic builder
+// ([Engine.classicBuild]), which needs spec.Context. The first report on
+// spec.Progress names the builder; falling back says why.
+func (e *Engine) ImageBuild(ctx context.Context, spec engine.BuildSpec) error {
+	report := spec.Progress
+	if report == nil {
+		report = func(engine.BuildProgress) {}
+	}
+	if spec.Dir == "" {
+		report(engine.BuildProgress{Builder: engine.BuilderClassic})
+		return e.classicBuild(ctx, spec)
+	}
+	c, why, err := e.buildKitClient(ctx)
+	if err != nil {
+		return fmt.Errorf("build image %s: %w", buildName(spec), err)
+	}
+	if c != nil {
+		return e.buildKitBuild(ctx, c, spec)
+	}
+	report(engine.BuildProgress{Builder: engine.BuilderClassic, Notice: why + ": building with the classic builder"})
+	e.log.Info("building with the classic builder", "image", buildName(spec), "why", why)
+	if len(spec.Secrets) > 0 {
+		return engine.Wrap(engine.OpImageBuild, engine.ErrInvalid, fmt.Errorf(
+			"build image %s: build secrets need BuildKit, and %s", buildName(spec), why))
+	}
+	if spec.Context == nil {
+		return engine.Wrap(engine.OpImageBuild, engine.ErrInvalid, fmt.Errorf(
+			"build image %s: %s, and the classic builder needs a tar of the context", buildName(spec), why))
+	}
+	return e.classicBuild(ctx, spec)
+}
+
+// classicBuild builds spec with the daemon's classic builder (the
+// fallback for a daemon without BuildKit) and returns once the build
+// output ended. It never pulls on purpose (PullParent is off unless
+// spec.Pull), but the classic builder still tries to pull a FROM image
+// that is not present locally, so with no registry a base must exist
+// locally or be "scratch".
 //
 // Errors:
 //   - an invalid spec (no context, a malformed tag) is [engine.ErrInvalid],
@@ -46,21 +80,25 @@ var badBuildRequest = regexp.MustCompile(`(?i)dockerfile|build target|error proc
 // daemon (its default "rm", never "forcerm"); the container of a failed
 // step, which the daemon keeps, is removed here without force, and a
 // removal that fails is reported in the error with the container's ID.
-func (e *Engine) ImageBuild(ctx context.Context, spec engine.BuildSpec) error {
+func (e *Engine) classicBuild(ctx context.Context, spec engine.BuildSpec) error {
 	const op = engine.OpImageBuild
 	name := buildName(spec)
 	if err := checkBuildSpec(spec); err != nil {
 		return engine.Wrap(op, engine.ErrInvalid, fmt.Errorf("build image %s: %w", name, err))
 	}
 	bo := client.ImageBuildOptions{
-		Tags:       spec.Tags,
-		Dockerfile: spec.Dockerfile,
-		BuildArgs:  spec.Args,
-		Target:     spec.Target,
-		Labels:     spec.Labels,
-		Remove:     true,
-		PullParent: false,
-		Version:    build.BuilderV1,
+		Tags:        spec.Tags,
+		Dockerfile:  spec.Dockerfile,
+		BuildArgs:   spec.Args,
+		Target:      spec.Target,
+		Labels:      spec.Labels,
+		Remove:      true,
+		PullParent:  spec.Pull,
+		NoCache:     spec.NoCache,
+		NetworkMode: spec.Network,
+		ExtraHosts:  classicHosts(spec.ExtraHosts),
+		ShmSize:     spec.ShmSize,
+		Version:     build.BuilderV1,
 	}
 	if spec.Platform != "" {
 		p, err := platformOf(spec.Platform)
@@ -75,6 +113,9 @@ func (e *Engine) ImageBuild(ctx context.Context, spec engine.BuildSpec) error {
 	}
 	defer res.Body.Close()
 	var out buildOutput
+	if spec.Progress != nil {
+		out.steps = &classicSteps{report: spec.Progress, now: time.Now}
+	}
 	err = out.read(res.Body)
 	if err == nil {
 		return nil
@@ -136,4 +177,14 @@ func buildName(spec engine.BuildSpec) string {
 		return "(untagged)"
 	}
 	return strings.Join(spec.Tags, ", ")
+}
+
+// classicHosts turns "name=address" entries into the classic builder's
+// "name:address".
+func classicHosts(hosts []string) []string {
+	out := make([]string, 0, len(hosts))
+	for _, h := range hosts {
+		out = append(out, strings.Replace(h, "=", ":", 1))
+	}
+	return out
 }

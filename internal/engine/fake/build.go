@@ -7,14 +7,18 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"os"
 	"path"
+	"path/filepath"
 	"strings"
 
 	"github.com/berth-dev/berth/internal/engine"
 )
 
 // ImageBuild reads spec.Context (a tar) to the end and requires the
-// Dockerfile (spec.Dockerfile, else "Dockerfile") to be in it. It neither
+// Dockerfile (spec.Dockerfile, else "Dockerfile") to be in it; it reports
+// itself as the classic builder on spec.Progress. A spec with only a
+// context directory (spec.Dir) requires its Dockerfile to exist there. It neither
 // parses nor runs the Dockerfile: the result is a new image tagged with
 // spec.Tags and labelled with spec.Labels, whose size is the context's.
 // There is no build cache: every build makes a new image ID.
@@ -28,13 +32,19 @@ func (e *Engine) ImageBuild(ctx context.Context, spec engine.BuildSpec) error {
 	if err := e.begin(ctx, op); err != nil {
 		return err
 	}
-	if spec.Context == nil {
-		return errorf(op, engine.ErrInvalid, "build image: no build context")
+	if spec.Progress != nil {
+		spec.Progress(engine.BuildProgress{Builder: engine.BuilderClassic})
 	}
 	for _, t := range spec.Tags {
 		if t == "" || repoOf(t) != strings.ToLower(repoOf(t)) {
 			return errorf(op, engine.ErrInvalid, "build image: invalid tag %q: repository name must be lowercase", t)
 		}
+	}
+	if spec.Context == nil && spec.Dir != "" {
+		return e.buildFromDir(spec)
+	}
+	if spec.Context == nil {
+		return errorf(op, engine.ErrInvalid, "build image: no build context")
 	}
 	want := "Dockerfile"
 	if spec.Dockerfile != "" {
@@ -47,6 +57,27 @@ func (e *Engine) ImageBuild(ctx context.Context, spec engine.BuildSpec) error {
 	if !found {
 		return errorf(op, engine.ErrInvalid, "build image: Cannot locate specified Dockerfile: %s", want)
 	}
+	e.storeBuilt(spec, size)
+	return nil
+}
+
+// buildFromDir is a build from a context directory: its Dockerfile must
+// exist on this host.
+func (e *Engine) buildFromDir(spec engine.BuildSpec) error {
+	df := spec.DockerfilePath
+	if df == "" {
+		df = filepath.Join(spec.Dir, "Dockerfile")
+	}
+	fi, err := os.Stat(df)
+	if err != nil {
+		return errorf(engine.OpImageBuild, engine.ErrInvalid, "build image: Cannot locate specified Dockerfile: %s", df)
+	}
+	e.storeBuilt(spec, fi.Size())
+	return nil
+}
+
+// storeBuilt creates the image a build made.
+func (e *Engine) storeBuilt(spec engine.BuildSpec, size int64) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	im := &image{id: "sha256:" + newHexID(), created: e.now(), size: size, labels: map[string]string{}}
@@ -55,7 +86,6 @@ func (e *Engine) ImageBuild(ctx context.Context, spec engine.BuildSpec) error {
 	for _, t := range spec.Tags {
 		e.tagLocked(im, normalizeRef(t))
 	}
-	return nil
 }
 
 // readBuildContext reads tar r to its end and reports the bytes of its
