@@ -24,10 +24,14 @@ func (e *SettingError) Error() string {
 func ParseDuration(s string) (time.Duration, error) {
 	s = strings.TrimSpace(s)
 	if secs, err := strconv.ParseFloat(s, 64); err == nil {
-		if secs < 0 || math.IsNaN(secs) || secs > math.MaxInt64/float64(time.Second) {
+		if secs < 0 || math.IsNaN(secs) {
 			return 0, fmt.Errorf("want a non-negative duration such as 30s, 5m or 30")
 		}
-		return time.Duration(secs * float64(time.Second)), nil
+		d, ok := SecondsDuration(secs)
+		if !ok {
+			return 0, fmt.Errorf("too long: a duration must be under about 292 years (9223372036 seconds)")
+		}
+		return d, nil
 	}
 	d, err := time.ParseDuration(s)
 	if err != nil {
@@ -37,6 +41,19 @@ func ParseDuration(s string) (time.Duration, error) {
 		return 0, fmt.Errorf("want a non-negative duration such as 30s, 5m or 30")
 	}
 	return d, nil
+}
+
+// SecondsDuration converts secs (non-negative, not NaN) seconds to a
+// duration; ok is false when it does not fit in one. The product is
+// compared as a float: float64(math.MaxInt64) is 2^63, and a conversion of
+// 2^63 or more to int64 wraps to a negative duration (9223372036.854776
+// seconds did, and was accepted as a linger).
+func SecondsDuration(secs float64) (d time.Duration, ok bool) {
+	ns := secs * float64(time.Second)
+	if ns >= float64(math.MaxInt64) || math.IsNaN(ns) {
+		return 0, false
+	}
+	return time.Duration(ns), true
 }
 
 // lookup reads settings by name, remembering the first error.

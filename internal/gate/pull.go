@@ -13,6 +13,7 @@ import (
 
 	"github.com/berth-dev/berth/internal/engine"
 	"github.com/berth-dev/berth/internal/lock"
+	"github.com/berth-dev/berth/internal/safefs"
 )
 
 // ImagePull passes the breaker and spends the rate budget like any
@@ -99,7 +100,7 @@ func pullOnce(ctx context.Context, locks lock.Dir, ref string, now func() time.T
 
 func readOutcome(file string) (pullOutcome, bool) {
 	var out pullOutcome
-	data, err := os.ReadFile(file)
+	data, err := safefs.ReadFile(file)
 	if err != nil || json.Unmarshal(data, &out) != nil {
 		return out, false
 	}
@@ -114,7 +115,7 @@ func writeOutcome(file string, out pullOutcome) {
 		return
 	}
 	tmp := file + ".tmp"
-	if os.WriteFile(tmp, data, 0o600) == nil {
+	if safefs.WriteFile(tmp, data, 0o600) == nil { // rename replaces a link at file, never follows it
 		_ = os.Rename(tmp, file)
 	}
 }

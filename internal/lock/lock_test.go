@@ -2,6 +2,7 @@ package lock
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -62,4 +63,23 @@ func TestSlotsHandOutAtMostN(t *testing.T) {
 func TestSafeName(t *testing.T) {
 	assert.Equal(t, "network-berth_x.y", SafeName("network-berth/x.y"))
 	assert.Equal(t, "LISL_5DIN", SafeName("LISL:5DIN"))
+}
+
+// TestLongNamesFitInAFileName: a lock named after a 250-character project
+// is a file name the file system takes, distinct from a name that differs
+// only at its end.
+func TestLongNamesFitInAFileName(t *testing.T) {
+	d := Dir{Path: t.TempDir()}
+	long := "env-" + strings.Repeat("p", 250) + "-abc"
+	other := "env-" + strings.Repeat("p", 250) + "-abd"
+	assert.LessOrEqual(t, len(SafeName(long)), 120)
+	assert.NotEqual(t, SafeName(long), SafeName(other))
+	assert.Equal(t, "env-demo_1", SafeName("env-demo/1"), "short names are kept as they were")
+	release, ok, err := d.TryAcquire(long)
+	require.NoError(t, err)
+	require.True(t, ok)
+	_, ok, err = d.TryAcquire(other)
+	require.NoError(t, err)
+	assert.True(t, ok, "a distinct name is a distinct lock")
+	require.NoError(t, release())
 }
