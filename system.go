@@ -53,7 +53,8 @@ func (m *Manager) system(ctx context.Context) (*system, error) {
 	envSet, _ := config.EnvFromEnv(m.getenv) // bad values were refused before any Docker call
 	locks, stateID, eng := lock.Dir{Path: dir}, labels.StateOf(dir), m.conn
 	files := filepath.Join(dir, "files") // secrets and configs written for environments
-	book := &leases.Book{Store: db, Now: m.clock.Now, Host: m.host, Alive: proc.Alive, StartTime: proc.StartTime}
+	book := &leases.Book{Store: db, Now: m.clock.Now, Locks: &leases.Locks{Dir: dir}, Host: m.host,
+		Alive: proc.Alive, StartTime: proc.StartTime}
 	s := &system{db: db, leases: book}
 	s.acquirer = &acquire.Acquirer{Engine: eng, Store: db, Locks: locks, Leases: book, Clock: m.clock, Log: m.log,
 		StateID: stateID, FilesDir: files, Watch: func(ctx context.Context, envID string) func() {

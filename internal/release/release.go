@@ -35,6 +35,9 @@ type Store interface {
 type Leases interface {
 	Split(ctx context.Context, envID string) (live, dead []store.Lease, err error)
 	HeldBy(l store.Lease, pid int) bool
+	// Forget removes a released lease's lock file (a keeper holding it
+	// exits).
+	Forget(l store.Lease)
 }
 
 // Releaser gives leases up on one daemon.
@@ -72,6 +75,7 @@ func (r *Releaser) Release(ctx context.Context, leaseID string, o Options) error
 	if _, err := r.Store.ReleaseLease(ctx, leaseID, r.Clock.Now()); err != nil {
 		return fmt.Errorf("release lease %s: %w", leaseID, err)
 	}
+	r.Leases.Forget(l)
 	if err := r.Store.RecordUsage(ctx, store.UsageRecord{Time: r.Clock.Now(), EnvID: l.EnvID, Kind: store.UsageRelease}); err != nil {
 		r.Log.Warn("record usage", "err", err)
 	}
