@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/berth-dev/berth/internal/labels"
 	"github.com/berth-dev/berth/internal/leases"
 	"github.com/berth-dev/berth/internal/lock"
 	"github.com/berth-dev/berth/internal/resolve"
@@ -36,7 +35,9 @@ func (a *Acquirer) Acquire(ctx context.Context, r *resolve.Env, o Options) (Resu
 	if _, err := a.Leases.Reap(ctx); err != nil {
 		a.Log.Warn("reap dead leases", "err", err)
 	}
-	r.Plan.Stamp(labels.State, a.StateID)
+	for k, v := range a.State.Stamp() {
+		r.Plan.Stamp(k, v)
+	}
 	start := a.Clock.Now()
 	id := r.ID()
 	unlock, err := a.Locks.Acquire(ctx, lock.EnvName(id))

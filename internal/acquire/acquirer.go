@@ -17,6 +17,7 @@ import (
 
 	"github.com/berth-dev/berth/internal/clock"
 	"github.com/berth-dev/berth/internal/engine"
+	"github.com/berth-dev/berth/internal/labels"
 	"github.com/berth-dev/berth/internal/leases"
 	"github.com/berth-dev/berth/internal/lifecycle"
 	"github.com/berth-dev/berth/internal/store"
@@ -52,8 +53,9 @@ type Acquirer struct {
 	Leases Leases
 	Clock  clock.Clock
 	Log    *slog.Logger
-	// StateID is this state directory's dev.berth.state label value.
-	StateID string
+	// State is this state directory's identity (labels dev.berth.state
+	// and dev.berth.state-id).
+	State labels.Identity
 	// FilesDir is where environments' secrets and configs from environment
 	// and content sources are written ([lifecycle.UpOptions.FilesDir]).
 	FilesDir string

@@ -14,6 +14,8 @@ import (
 
 	"github.com/berth-dev/berth/internal/clock"
 	"github.com/berth-dev/berth/internal/engine"
+	"github.com/berth-dev/berth/internal/failure"
+	"github.com/berth-dev/berth/internal/labels"
 	"github.com/berth-dev/berth/internal/lifecycle"
 	"github.com/berth-dev/berth/internal/lock"
 	"github.com/berth-dev/berth/internal/plan"
@@ -51,6 +53,9 @@ type Releaser struct {
 	// FilesDir is where environments' written secrets and configs live;
 	// a teardown removes the environment's ([lifecycle.RemoveFiles]).
 	FilesDir string
+	// State is this state directory's identity: a teardown leaves another
+	// state's resources alone.
+	State labels.Identity
 }
 
 // Options tune a release.
@@ -119,11 +124,18 @@ func (r *Releaser) TeardownIfIdle(ctx context.Context, id string) (bool, error) 
 	if err := r.Store.SetEnvState(ctx, id, store.StateTearingDown); err != nil && !errors.Is(err, store.ErrNotFound) {
 		return false, err
 	}
-	if _, err := lifecycle.Teardown(ctx, r.Engine, id, lifecycle.TeardownOptions{FilesDir: r.FilesDir}); err != nil {
+	_, err = lifecycle.Teardown(ctx, r.Engine, id, lifecycle.TeardownOptions{FilesDir: r.FilesDir, State: &r.State})
+	var foreign *failure.ForeignError
+	if err != nil && !errors.As(err, &foreign) {
 		return false, fmt.Errorf("tear down %s: %w", id, err)
 	}
 	if err := r.Store.DeleteEnv(ctx, id); err != nil {
 		return false, err
+	}
+	if foreign != nil {
+		// What was ours is gone; the rest is another state's, which this
+		// one's record (if any) wrongly claimed.
+		return false, foreign
 	}
 	r.Log.Info("environment torn down", "env", id)
 	return true, nil
