@@ -47,6 +47,26 @@ func TestAcquireRecreatesABrokenUnusedEnvironment(t *testing.T) {
 	assert.NotEqual(t, old, r.container(env.ID, "db"), "the exited container is gone")
 }
 
+// A teardown killed midway (a CI job timed out during berth down) leaves
+// its record marked tearing down and its containers running and healthy
+// while the daemon still works through the stops it was asked for. The
+// next acquirer must not reuse them: it finishes the teardown and creates
+// a fresh copy.
+func TestAcquireFinishesATeardownItsProcessLeft(t *testing.T) {
+	r := newRig(t)
+	m := r.open()
+	env := r.acquire(m, r.options())
+	require.NoError(t, m.Release(t.Context(), env.LeaseID, berth.ReleaseOptions{Keep: true}))
+	old := r.container(env.ID, "db")
+	require.NoError(t, berth.MarkTearingDown(t.Context(), m, env.ID))
+
+	again := r.acquire(m, r.options())
+	assert.False(t, again.Reused, "a dying environment is never handed out")
+	assert.Equal(t, env.ID, again.ID)
+	assert.Equal(t, 4, r.creates(), "both services created again")
+	assert.NotEqual(t, old, r.container(env.ID, "db"), "the old container went with the finished teardown")
+}
+
 // An environment others hold is never recreated: a service that exited
 // will not recover by itself, so acquire refuses at once and creates
 // nothing.

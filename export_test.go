@@ -34,3 +34,14 @@ func Crash(e *Env) {
 	}
 	e.hold = nil
 }
+
+// MarkTearingDown records that environment envID's teardown has started,
+// as release and gc do before their first stop: a teardown whose process
+// is then killed leaves exactly this behind.
+func MarkTearingDown(ctx context.Context, m *Manager, envID string) error {
+	sys, err := m.system(ctx)
+	if err != nil {
+		return err
+	}
+	return sys.db.SetEnvState(ctx, envID, store.StateTearingDown)
+}

@@ -34,10 +34,12 @@ type Options struct {
 	// for reuse (default 2 min). Dedicated environments never linger.
 	Linger *time.Duration
 
-	// WaitForMemory, when > 0, waits up to this long for memory to be
-	// released when a new environment's memory limits do not fit in what
-	// the daemon has left; 0 refuses at once with an [*AdmissionError].
-	WaitForMemory time.Duration
+	// WaitForMemory bounds how long a new environment whose memory limits
+	// do not fit in what the daemon has left waits for memory to be
+	// released (default BERTH_WAIT_FOR_MEMORY, else 10 min); 0 refuses at
+	// once with an [*AdmissionError]. One larger than the whole daemon is
+	// refused at once.
+	WaitForMemory *time.Duration
 
 	// HolderPID is the process whose life the lease follows; 0 means this
 	// process, which then holds the lease's lock itself (a kernel lock on a
@@ -84,11 +86,11 @@ const (
 // request is which environment o describes.
 func (o Options) request() resolve.Request {
 	return resolve.Request{Files: o.Files, WorkingDir: o.WorkingDir, ProjectName: o.ProjectName,
-		Dedicated: o.Dedicated, Production: o.Production, WaitTimeout: o.WaitTimeout, Linger: o.Linger}
+		Dedicated: o.Dedicated, Production: o.Production, WaitTimeout: o.WaitTimeout, Linger: o.Linger,
+		WaitForMemory: o.WaitForMemory}
 }
 
 // acquisition is how o wants its environment held.
 func (o Options) acquisition() acquire.Options {
-	return acquire.Options{HolderPID: o.HolderPID, Keeper: o.Keeper, HeartbeatTTL: o.HeartbeatTTL,
-		WaitForMemory: o.WaitForMemory, Progress: o.Progress}
+	return acquire.Options{HolderPID: o.HolderPID, Keeper: o.Keeper, HeartbeatTTL: o.HeartbeatTTL, Progress: o.Progress}
 }

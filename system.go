@@ -63,7 +63,8 @@ func (m *Manager) system(ctx context.Context) (*system, error) {
 		Alive: proc.Alive, StartTime: proc.StartTime}
 	s := &system{db: db, leases: book}
 	s.acquirer = &acquire.Acquirer{Engine: eng, Store: db, Locks: locks, Leases: book, Clock: m.clock, Log: m.log,
-		State: state, FilesDir: files, Watch: func(ctx context.Context, envID string) func() {
+		State: state, FilesDir: files, Reservations: lock.Claims{Dir: lock.Dir{Path: filepath.Join(dir, "memory")}},
+		Watch: func(ctx context.Context, envID string) func() {
 			w := watch.Start(ctx, eng, db, envID, m.log)
 			return func() { _ = w.Close() }
 		}}

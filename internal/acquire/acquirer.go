@@ -20,6 +20,7 @@ import (
 	"github.com/berth-dev/berth/internal/labels"
 	"github.com/berth-dev/berth/internal/leases"
 	"github.com/berth-dev/berth/internal/lifecycle"
+	"github.com/berth-dev/berth/internal/lock"
 	"github.com/berth-dev/berth/internal/store"
 )
 
@@ -32,6 +33,12 @@ type Store interface {
 	RecordUsage(ctx context.Context, r store.UsageRecord) error
 	RecordEvent(ctx context.Context, r store.EventRecord) error
 	ServiceEvents(ctx context.Context, envID, service string, since time.Time) ([]store.EventRecord, error)
+}
+
+// Reservations make memory reservations across processes ([lock.Claims]).
+type Reservations interface {
+	Claim(ctx context.Context, name string, amount int64,
+		fits func(others []lock.Claimed) (bool, error)) (release func(), ok bool, err error)
 }
 
 // Leases judges and reaps leases and holds their locks (see package
@@ -59,6 +66,10 @@ type Acquirer struct {
 	// FilesDir is where environments' secrets and configs from environment
 	// and content sources are written ([lifecycle.UpOptions.FilesDir]).
 	FilesDir string
+	// Reservations hold the memory of environments being created, shared
+	// by every berth process of the daemon (see [Acquirer.admitLocked]);
+	// nil decides admission without reserving.
+	Reservations Reservations
 	// Watch records an environment's container events while it comes up,
 	// until the returned stop is called.
 	Watch func(ctx context.Context, envID string) (stop func())
@@ -79,9 +90,6 @@ type Options struct {
 	// HeartbeatTTL, when > 0, also keeps the lease alive while heartbeats
 	// are fresher than this.
 	HeartbeatTTL time.Duration
-	// WaitForMemory, when > 0, waits up to this long for memory to be
-	// released when the environment's limits do not fit.
-	WaitForMemory time.Duration
 	// Progress receives per-service progress; nil is silent.
 	Progress io.Writer
 }

@@ -4,12 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"maps"
 	"slices"
 	"time"
 
 	"github.com/berth-dev/berth/internal/engine"
 	"github.com/berth-dev/berth/internal/labels"
+	"github.com/berth-dev/berth/internal/lock"
 	"github.com/berth-dev/berth/internal/memory"
 	"github.com/berth-dev/berth/internal/plan"
 	"github.com/berth-dev/berth/internal/resolve"
@@ -43,48 +45,81 @@ func (e *AdmissionError) Error() string {
 }
 
 // admitLocked checks, before environment r is created, that its memory
-// limits fit; with wait > 0 it polls until they do or the wait ends. The
-// caller holds the environment's lock (not a global one: two different
-// environments admitted at the same moment may both pass).
-func (a *Acquirer) admitLocked(ctx context.Context, r *resolve.Env, wait time.Duration) error {
+// limits fit in what the daemon has left, and reserves them: deciding and
+// reserving are one step across every berth process of the daemon
+// ([Acquirer.Reservations]), so environments admitted at the same moment
+// cannot together exceed the daemon's memory. release gives the
+// reservation back; call it once the environment's containers are up (then
+// their limits count) or gone. An environment that does not fit now waits,
+// polling, up to wait, saying so on progress; one larger than the daemon's
+// whole memory is refused at once.
+func (a *Acquirer) admitLocked(ctx context.Context, r *resolve.Env, wait time.Duration, progress io.Writer) (release func(), err error) {
 	need, unlimited := planNeed(r.Plan)
 	if need == 0 {
-		return nil
+		return func() {}, nil
 	}
 	info, err := a.Engine.Info(ctx)
 	if err != nil {
-		return fmt.Errorf("admit environment: read daemon memory: %w", err)
+		return nil, fmt.Errorf("admit environment: read daemon memory: %w", err)
 	}
 	start := a.Clock.Now()
 	for waited := false; ; waited = true {
-		reserved, envs, err := a.reservedMemory(ctx, r.ID())
+		var reserved int64
+		var envs int
+		release, ok, err := a.reserve(ctx, r.ID(), need, func(others []lock.Claimed) (bool, error) {
+			var err error
+			reserved, envs, err = a.reservedMemory(ctx, r.ID(), others)
+			if err != nil {
+				return false, err
+			}
+			ok, _ := memory.Admit(need, info.MemTotal, reserved)
+			return ok, nil
+		})
 		if err != nil {
-			return fmt.Errorf("admit environment: %w", err)
+			return nil, fmt.Errorf("admit environment: %w", err)
 		}
-		ok, free := memory.Admit(need, info.MemTotal, reserved)
+		_, free := memory.Admit(need, info.MemTotal, reserved)
 		if ok {
 			if waited {
 				a.Log.Info("memory released; creating environment", "env", r.ID(), "free", free)
+				fmt.Fprintf(progress, "memory released (%s free); creating %s\n", memory.Bytes(free), r.ID())
 			}
-			return nil
+			return release, nil
 		}
 		elapsed := a.Clock.Now().Sub(start)
-		if elapsed >= wait {
+		if elapsed >= wait || need > info.MemTotal {
 			ref := memory.Refusal{EnvID: r.ID(), Need: need, Total: info.MemTotal, Reserved: reserved,
 				LiveEnvs: envs, Unlimited: unlimited}
-			return &AdmissionError{EnvID: ref.EnvID, Need: need, Total: info.MemTotal, Reserved: reserved,
-				LiveEnvs: envs, Waited: min(elapsed, wait), msg: ref.Message()}
+			waitedFor := min(elapsed, wait)
+			if need > info.MemTotal {
+				waitedFor = 0 // refused without waiting: it can never fit
+			}
+			return nil, &AdmissionError{EnvID: ref.EnvID, Need: need, Total: info.MemTotal, Reserved: reserved,
+				LiveEnvs: envs, Waited: waitedFor, msg: ref.Message()}
 		}
 		if !waited {
-			a.Log.Warn("waiting for memory", "env", r.ID(), "need", memory.Bytes(need),
+			a.Log.Info("waiting for memory", "env", r.ID(), "need", memory.Bytes(need),
 				"free", memory.Bytes(free), "up_to", wait)
+			fmt.Fprintf(progress, "waiting for memory: %s needs %s, %s free (up to %s)\n",
+				r.ID(), memory.Bytes(need), memory.Bytes(free), wait)
 		}
 		select {
 		case <-ctx.Done():
-			return fmt.Errorf("wait for memory: %w", ctx.Err())
+			return nil, fmt.Errorf("wait for memory: %w", ctx.Err())
 		case <-a.Clock.After(min(memoryPoll, wait-elapsed)):
 		}
 	}
+}
+
+// reserve decides and reserves through a.Reservations; without them (a
+// single process's tests) it only decides.
+func (a *Acquirer) reserve(ctx context.Context, envID string, need int64,
+	fits func([]lock.Claimed) (bool, error)) (release func(), ok bool, err error) {
+	if a.Reservations == nil {
+		ok, err := fits(nil)
+		return func() {}, ok, err
+	}
+	return a.Reservations.Claim(ctx, envID, need, fits)
 }
 
 // planNeed sums the memory limits of p's services and names those without one.
@@ -99,20 +134,30 @@ func planNeed(p *plan.Plan) (need int64, unlimited []string) {
 	return need, unlimited
 }
 
-// reservedMemory sums the memory limits of the running containers of
-// berth environments other than envID, found by label (labels are the
-// truth of what exists; a lingering environment with no lease still holds
-// its memory), and counts those environments.
-func (a *Acquirer) reservedMemory(ctx context.Context, envID string) (int64, int, error) {
+// reservedMemory is what the daemon's memory is already promised to:
+// the memory limits of the running containers of berth environments other
+// than envID, found by label (labels are the truth of what exists; a
+// lingering environment with no lease still holds its memory), plus the
+// reservations of environments being created by other processes (counted
+// instead of their containers, which are still coming up). It also counts
+// those environments.
+func (a *Acquirer) reservedMemory(ctx context.Context, envID string, reservations []lock.Claimed) (int64, int, error) {
 	cs, err := a.Engine.ContainerList(ctx, engine.ListFilter{Labels: map[string]string{labels.Env: ""}})
 	if err != nil {
 		return 0, 0, fmt.Errorf("list running berth containers: %w", err)
 	}
 	var total int64
 	envs := map[string]bool{}
+	for _, r := range reservations {
+		if r.Name != envID {
+			total += r.Amount
+			envs[r.Name] = true
+		}
+	}
+	running := map[string]bool{}
 	for _, c := range cs {
 		id := c.Labels[labels.Env]
-		if id == envID {
+		if id == envID || envs[id] {
 			continue
 		}
 		in, err := a.Engine.ContainerInspect(ctx, c.ID)
@@ -122,8 +167,8 @@ func (a *Acquirer) reservedMemory(ctx context.Context, envID string) (int64, int
 		if err != nil {
 			return 0, 0, fmt.Errorf("inspect container %s: %w", c.Name, err)
 		}
-		envs[id] = true
+		running[id] = true
 		total += max(in.MemoryLimit, 0)
 	}
-	return total, len(envs), nil
+	return total, len(envs) + len(running), nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"time"
 
 	"github.com/berth-dev/berth/internal/failure"
@@ -25,6 +26,16 @@ func (a *Acquirer) ensureLocked(ctx context.Context, r *resolve.Env, o Options) 
 	rec, err := a.Store.Env(ctx, id)
 	known := err == nil
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return rec, false, err
+	}
+	if known && rec.State == store.StateTearingDown {
+		// Teardowns hold this lock, so the process that began this one
+		// is gone (killed midway). Its stops may still be under way in
+		// the daemon: whatever runs now is dying, however healthy it
+		// looks. Finish the teardown (create does it first) and start a
+		// fresh copy.
+		a.Log.Warn("finishing a teardown its process left unfinished", "env", id)
+		rec, err = a.create(ctx, r, o)
 		return rec, false, err
 	}
 	st, err := lifecycle.Status(ctx, a.Engine, id)
@@ -101,9 +112,15 @@ func (a *Acquirer) create(ctx context.Context, r *resolve.Env, o Options) (store
 	if _, err := lifecycle.Teardown(ctx, a.Engine, id, lifecycle.TeardownOptions{FilesDir: a.FilesDir, State: &a.State}); err != nil {
 		return store.Env{}, fmt.Errorf("tear down broken environment %s: %w", id, err)
 	}
-	if err := a.admitLocked(ctx, r, o.WaitForMemory); err != nil {
+	progressOut := o.Progress
+	if progressOut == nil {
+		progressOut = io.Discard
+	}
+	releaseMemory, err := a.admitLocked(ctx, r, r.WaitForMemory, progressOut)
+	if err != nil {
 		return store.Env{}, err
 	}
+	defer releaseMemory() // once up: the running containers' limits count instead
 	rec := a.record(r, store.StateCreating, time.Time{}, nil)
 	if err := a.Store.PutEnv(ctx, rec); err != nil {
 		return rec, err
@@ -111,7 +128,7 @@ func (a *Acquirer) create(ctx context.Context, r *resolve.Env, o Options) (store
 	up := lifecycle.UpOptions{Locker: a.Locks, Progress: progress.For(o.Progress), WaitTimeout: r.WaitTimeout, Log: a.Log,
 		FilesDir: a.FilesDir}
 	stopWatch := a.Watch(ctx, id) // record deaths, OOM kills and health while waiting
-	err := lifecycle.Up(ctx, a.Engine, r.Plan, up)
+	err = lifecycle.Up(ctx, a.Engine, r.Plan, up)
 	stopWatch()
 	if err != nil {
 		if derr := a.Store.DeleteEnv(context.WithoutCancel(ctx), id); derr != nil {

@@ -85,18 +85,11 @@ func (f *envFlags) register(fs *pflag.FlagSet) {
 	fs.Var(&f.waitTimeout, "wait-timeout", "how long to wait for the stack to be ready (default 2m)")
 	fs.Var(&f.linger, "linger", "how long the environment stays up after its last lease, for reuse (default 2m)")
 	fs.BoolVar(&f.json, "json", false, "print the result as JSON")
-	fs.Var(&f.waitMemory, "wait-for-memory", "when the stack's memory limits do not fit in what the daemon has left, wait up to this long (default: refuse at once, exit 5)")
+	fs.Var(&f.waitMemory, "wait-for-memory", "when the stack's memory limits do not fit in what the daemon has left, wait up to this long for memory (default 10m, BERTH_WAIT_FOR_MEMORY; 0 refuses at once, exit 5)")
 }
 
 func (f *envFlags) options(s Streams) berth.Options {
 	return berth.Options{Files: f.files, ProjectName: f.project, Dedicated: f.dedicated.v,
 		Production: f.production.v, WaitTimeout: f.waitTimeout.v, Linger: f.linger.v,
-		Progress: s.Err, Getenv: s.Getenv, WaitForMemory: f.waitMemoryOr0()}
-}
-
-func (f *envFlags) waitMemoryOr0() time.Duration {
-	if f.waitMemory.v == nil {
-		return 0
-	}
-	return *f.waitMemory.v
+		Progress: s.Err, Getenv: s.Getenv, WaitForMemory: f.waitMemory.v}
 }

@@ -13,17 +13,20 @@ type Env struct {
 	Linger      *time.Duration // BERTH_LINGER
 	WaitTimeout *time.Duration // BERTH_WAIT_TIMEOUT
 	StaleAfter  *time.Duration // BERTH_STALE_AFTER
+	// WaitForMemory: BERTH_WAIT_FOR_MEMORY (0 refuses at once).
+	WaitForMemory *time.Duration
 }
 
 // EnvFromEnv reads the environment-level settings.
 func EnvFromEnv(getenv func(string) string) (Env, error) {
 	l := &lookup{getenv: getenv}
 	e := Env{
-		Shared:      l.optBool("BERTH_SHARED", "TEST_USE_SHARED_DOCKER"),
-		Production:  l.optBool("BERTH_PRODUCTION", "TEST_USE_PRODUCTION_IMAGES"),
-		Linger:      l.optDuration("BERTH_LINGER"),
-		WaitTimeout: l.optDuration("BERTH_WAIT_TIMEOUT"),
-		StaleAfter:  l.optDuration("BERTH_STALE_AFTER"),
+		Shared:        l.optBool("BERTH_SHARED", "TEST_USE_SHARED_DOCKER"),
+		Production:    l.optBool("BERTH_PRODUCTION", "TEST_USE_PRODUCTION_IMAGES"),
+		Linger:        l.optDuration("BERTH_LINGER"),
+		WaitTimeout:   l.optDuration("BERTH_WAIT_TIMEOUT"),
+		StaleAfter:    l.optDuration("BERTH_STALE_AFTER"),
+		WaitForMemory: l.optDuration("BERTH_WAIT_FOR_MEMORY"),
 	}
 	for _, v := range []struct {
 		name string

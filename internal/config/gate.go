@@ -28,6 +28,15 @@ type Gate struct {
 	// (BERTH_RETRY_ATTEMPTS); RetryInitial is the first backoff pause.
 	RetryAttempts int
 	RetryInitial  time.Duration
+	// ReadTimeout bounds one call that only reads (ping, inspect, list:
+	// BERTH_READ_TIMEOUT); WriteTimeout one that changes the daemon
+	// (create, start, remove: BERTH_WRITE_TIMEOUT). A stop gets the
+	// container's grace period on top of ReadTimeout. Streams (events,
+	// logs, exec), pulls, imports and builds have none: they run as long as
+	// they make progress. A call past its deadline counts as the daemon
+	// being unavailable (see docs/design.md, "Deadlines").
+	ReadTimeout  time.Duration
+	WriteTimeout time.Duration
 	// StateDir overrides the state directory (BERTH_STATE_DIR).
 	StateDir string
 }
@@ -43,6 +52,8 @@ func DefaultGate() Gate {
 		BreakerOpenFor:     30 * time.Second,
 		RetryAttempts:      4,
 		RetryInitial:       100 * time.Millisecond,
+		ReadTimeout:        30 * time.Second,
+		WriteTimeout:       2 * time.Minute,
 	}
 }
 
@@ -60,6 +71,8 @@ func GateFromEnv(getenv func(string) string) (Gate, error) {
 		BreakerOpenFor:     l.positiveDuration(d.BreakerOpenFor, "BERTH_BREAKER_OPEN_FOR"),
 		RetryAttempts:      l.positiveInt(d.RetryAttempts, "BERTH_RETRY_ATTEMPTS"),
 		RetryInitial:       l.positiveDuration(d.RetryInitial, "BERTH_RETRY_INITIAL"),
+		ReadTimeout:        l.positiveDuration(d.ReadTimeout, "BERTH_READ_TIMEOUT"),
+		WriteTimeout:       l.positiveDuration(d.WriteTimeout, "BERTH_WRITE_TIMEOUT"),
 		StateDir:           getenv("BERTH_STATE_DIR"),
 	}
 	return g, l.err
@@ -69,5 +82,6 @@ func GateFromEnv(getenv func(string) string) (Gate, error) {
 func (Gate) Names() []string {
 	return []string{"BERTH_MAX_CONCURRENT_OPS", "BERTH_MAX_CONCURRENT_PULLS", "BERTH_OPS_PER_SECOND", "BERTH_OPS_BURST",
 		"DOCKER_OPERATION_COOLDOWN", "BERTH_OPERATION_COOLDOWN", "BERTH_BREAKER_THRESHOLD",
-		"BERTH_BREAKER_OPEN_FOR", "BERTH_RETRY_ATTEMPTS", "BERTH_RETRY_INITIAL"}
+		"BERTH_BREAKER_OPEN_FOR", "BERTH_RETRY_ATTEMPTS", "BERTH_RETRY_INITIAL",
+		"BERTH_READ_TIMEOUT", "BERTH_WRITE_TIMEOUT"}
 }

@@ -30,12 +30,14 @@ func TestGateReadsEverySetting(t *testing.T) {
 		"BERTH_BREAKER_OPEN_FOR":     "1m",
 		"BERTH_RETRY_ATTEMPTS":       "2",
 		"BERTH_RETRY_INITIAL":        "10ms",
+		"BERTH_READ_TIMEOUT":         "5s",
+		"BERTH_WRITE_TIMEOUT":        "1m",
 		"BERTH_STATE_DIR":            "/tmp/x",
 	}))
 	require.NoError(t, err)
 	assert.Equal(t, Gate{MaxConcurrentOps: 2, MaxConcurrentPulls: 3, OpsPerSecond: 5.5, Burst: 3, MinInterval: 500 * time.Millisecond,
 		BreakerThreshold: 7, BreakerOpenFor: time.Minute, RetryAttempts: 2, RetryInitial: 10 * time.Millisecond,
-		StateDir: "/tmp/x"}, g)
+		ReadTimeout: 5 * time.Second, WriteTimeout: time.Minute, StateDir: "/tmp/x"}, g)
 }
 
 func TestGateRefusesBadValuesNamingTheSetting(t *testing.T) {
@@ -50,6 +52,8 @@ func TestGateRefusesBadValuesNamingTheSetting(t *testing.T) {
 		"BERTH_BREAKER_OPEN_FOR":     {"0", "-5s", "forever"},
 		"BERTH_RETRY_ATTEMPTS":       {"0", "x"},
 		"BERTH_RETRY_INITIAL":        {"0s", "x"},
+		"BERTH_READ_TIMEOUT":         {"0", "-1s", "never"},
+		"BERTH_WRITE_TIMEOUT":        {"0s", "long"},
 	}
 	for name, values := range bad {
 		for _, v := range values {

@@ -27,11 +27,12 @@ func ParseDuration(s string) (time.Duration, error) {
 		if secs < 0 || math.IsNaN(secs) {
 			return 0, fmt.Errorf("want a non-negative duration such as 30s, 5m or 30")
 		}
-		d, ok := SecondsDuration(secs)
-		if !ok {
-			return 0, fmt.Errorf("too long: a duration must be under about 292 years (9223372036 seconds)")
+		// float64(MaxInt64) rounds up to 2^63, so a value equal to it
+		// would wrap to a negative duration: refuse it with the rest.
+		if secs*float64(time.Second) >= math.MaxInt64 {
+			return 0, fmt.Errorf("too large: the longest duration is about 292 years")
 		}
-		return d, nil
+		return time.Duration(secs * float64(time.Second)), nil
 	}
 	d, err := time.ParseDuration(s)
 	if err != nil {
@@ -41,19 +42,6 @@ func ParseDuration(s string) (time.Duration, error) {
 		return 0, fmt.Errorf("want a non-negative duration such as 30s, 5m or 30")
 	}
 	return d, nil
-}
-
-// SecondsDuration converts secs (non-negative, not NaN) seconds to a
-// duration; ok is false when it does not fit in one. The product is
-// compared as a float: float64(math.MaxInt64) is 2^63, and a conversion of
-// 2^63 or more to int64 wraps to a negative duration (9223372036.854776
-// seconds did, and was accepted as a linger).
-func SecondsDuration(secs float64) (d time.Duration, ok bool) {
-	ns := secs * float64(time.Second)
-	if ns >= float64(math.MaxInt64) || math.IsNaN(ns) {
-		return 0, false
-	}
-	return time.Duration(ns), true
 }
 
 // lookup reads settings by name, remembering the first error.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -155,9 +156,9 @@ func TestOOMKilledWhileComingUp(t *testing.T) {
 }
 
 // TestAdmissionRefusesWhatDoesNotFit: memory limits that add up to more
-// than the daemon has are refused (exit 5) before any container is
-// created, with what was needed and what is there; --wait-for-memory
-// waits, then refuses the same way.
+// than the whole daemon has are refused (exit 5) before any container is
+// created, with what was needed and what is there, at once even with a
+// wait for memory: no release could make it fit.
 func TestAdmissionRefusesWhatDoesNotFit(t *testing.T) {
 	w := newWorld(t)
 	info, err := w.e.Info(context.Background())
@@ -175,20 +176,79 @@ services:
 
 	events := w.watch()
 	up := w.run("up", "-p", w.project, "-f", file)
-	start := time.Now()
-	run := w.run("run", "-p", w.project, "-f", file, "--wait-for-memory", "2s", "--", "true")
-	waited := time.Since(start)
+	run := w.run("run", "-p", w.project, "-f", file, "--wait-for-memory", "10m", "--", "true")
 	seen := events.finish(t, w.e)
 
 	assert.Equal(t, 5, up.code, up.stderr)
 	assert.Contains(t, up.stderr, "needs "+memory.Bytes(bigMiB<<20)+" of memory")
-	assert.Contains(t, up.stderr, "the daemon has "+memory.Bytes(info.MemTotal)+" in total")
+	assert.Contains(t, up.stderr, "the daemon has "+memory.Bytes(info.MemTotal)+" in total, so it can never fit")
 	assert.Contains(t, up.stderr, "services without a memory limit count as 0: nolimit")
-	assert.Contains(t, up.stderr, "--wait-for-memory")
 	assert.Equal(t, 5, run.code, run.stderr)
-	assert.Contains(t, run.stderr, "still not enough memory after waiting 2s")
-	assert.GreaterOrEqual(t, waited, 2*time.Second)
+	assert.Contains(t, run.stderr, "can never fit", "refused at once, not after the 10m wait")
 	assert.Empty(t, creates(seen), "no container may be created: %v", seen)
 	assert.Empty(t, w.leftovers(context.Background()))
 	t.Logf("refused: %s", strings.TrimSpace(up.stderr))
+}
+
+// TestDedicatedCopiesWaitForMemoryAndRunAFewAtATime: six dedicated copies
+// started together, each reserving 30 % of the daemon's memory, so only
+// three fit at once. Admission and reservation are one step across the
+// six processes: all six pass, waiting their turn for memory, and the
+// daemon's event stream never shows more than three copies running at
+// once.
+func TestDedicatedCopiesWaitForMemoryAndRunAFewAtATime(t *testing.T) {
+	w := newWorld(t)
+	info, err := w.e.Info(context.Background())
+	require.NoError(t, err)
+	limitMiB := info.MemTotal * 3 / 10 >> 20
+	fits := int(info.MemTotal / (limitMiB << 20))
+	file := filepath.Join(t.TempDir(), "third.yaml")
+	require.NoError(t, os.WriteFile(file, fmt.Appendf(nil, `name: third
+services:
+  api:
+    image: ${BERTH_TESTSVC_IMAGE}
+    mem_limit: %dm
+    environment: {TESTSVC_PORTS: "8080"}
+    ports: ["8080"]
+    healthcheck:
+      test: ["CMD", "/testsvc", "probe"]
+      interval: 1s
+      retries: 30
+`, limitMiB), 0o600))
+
+	events := w.watch()
+	const copies = 6
+	cmds := make([]*exec.Cmd, copies)
+	outs := make([]*strings.Builder, copies)
+	for i := range cmds {
+		cmds[i] = w.berth(append([]string{"run", "--dedicated", "-p", w.project, "-f", file, "--"}, checkCmd()...)...)
+		outs[i] = &strings.Builder{}
+		cmds[i].Stderr = outs[i]
+		require.NoError(t, cmds[i].Start())
+	}
+	waited := 0
+	for i, c := range cmds {
+		assert.NoError(t, c.Wait(), "copy %d: %s", i, outs[i])
+		if strings.Contains(outs[i].String(), "waiting for memory") {
+			waited++
+		}
+	}
+	seen := events.finish(t, w.e)
+
+	running, peak := map[string]bool{}, 0
+	for _, ev := range seen {
+		switch ev.Action {
+		case "start":
+			running[ev.ActorID] = true
+		case "die":
+			delete(running, ev.ActorID)
+		}
+		peak = max(peak, len(running))
+	}
+	assert.Equal(t, copies, creates(seen)["api"], "one container per copy")
+	assert.LessOrEqual(t, peak, fits, "never more copies running than the daemon's memory holds")
+	assert.GreaterOrEqual(t, waited, copies-fits, "the copies that did not fit waited, saying so")
+	assert.Empty(t, w.leftovers(context.Background()))
+	t.Logf("%d copies of %d MiB on a %s daemon (%d fit): all passed, %d waited for memory, peak %d running at once",
+		copies, limitMiB, memory.Bytes(info.MemTotal), fits, waited, peak)
 }

@@ -19,7 +19,7 @@ type CircuitOpenError struct {
 }
 
 func (e *CircuitOpenError) Error() string {
-	return fmt.Sprintf("docker daemon at %s is unavailable: circuit open after repeated connection failures, "+
+	return fmt.Sprintf("docker daemon at %s is unavailable: circuit open after repeated failures to reach it, "+
 		"not calling it again until %s (in %s); start Docker or check DOCKER_HOST",
 		e.Endpoint, e.Until.Local().Format("15:04:05"), e.Until.Sub(e.Now).Round(time.Second))
 }

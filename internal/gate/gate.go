@@ -179,8 +179,14 @@ func holdsSlot(op engine.Op) bool {
 	return op != engine.OpContainerStop && op != engine.OpImagePull && op != engine.OpContainerExec
 }
 
-// run makes one gated call of op.
+// run makes one gated call of op, each attempt bounded by op's deadline
+// ([callDeadline]).
 func run[T any](ctx context.Context, g *Gate, op engine.Op, fn func(context.Context) (T, error)) (T, error) {
+	return runWithin(ctx, g, op, callDeadline(op, g.cfg), fn)
+}
+
+// runWithin is run with each attempt bounded by d (0: no deadline).
+func runWithin[T any](ctx context.Context, g *Gate, op engine.Op, d time.Duration, fn func(context.Context) (T, error)) (T, error) {
 	start := time.Now()
 	attempts := 0
 	refused := false
@@ -198,7 +204,7 @@ func run[T any](ctx context.Context, g *Gate, op engine.Op, fn func(context.Cont
 			}
 			defer release()
 		}
-		v, err := fn(ctx)
+		v, err := within(ctx, g, op, d, fn)
 		if err != nil && !engine.Retryable(err) {
 			return v, backoff.Permanent(err)
 		}

@@ -99,9 +99,10 @@ func (g *Gate) ContainerStart(ctx context.Context, id string) error {
 }
 
 func (g *Gate) ContainerStop(ctx context.Context, id string, opts engine.StopOptions) error {
-	return run0(ctx, g, engine.OpContainerStop, func(ctx context.Context) error {
-		return g.inner.ContainerStop(ctx, id, opts)
+	_, err := runWithin(ctx, g, engine.OpContainerStop, stopDeadline(opts.Timeout, g.cfg), func(ctx context.Context) (struct{}, error) {
+		return struct{}{}, g.inner.ContainerStop(ctx, id, opts)
 	})
+	return err
 }
 
 func (g *Gate) ContainerInspect(ctx context.Context, id string) (engine.Container, error) {

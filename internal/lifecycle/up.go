@@ -30,9 +30,12 @@ type UpOptions struct {
 	Locker Locker
 	// Progress receives per-service progress; nil shows none.
 	Progress progress.Reporter
-	// WaitTimeout bounds the services phase, from the first container
-	// created to every service ready ([DefaultWaitTimeout] when 0). Image
-	// builds come before it and are bounded by ctx only.
+	// WaitTimeout bounds how long each service may take to become ready
+	// once its container has started ([DefaultWaitTimeout] when 0). Time
+	// spent before that — pulls, builds, waiting for dependencies, waiting
+	// in the gate's queue — does not count: a queue that moves is not a
+	// failure, and one that stops (the daemon no longer answers) fails
+	// through the gate's call deadlines and breaker.
 	WaitTimeout time.Duration
 	Log         *slog.Logger
 	// PollInterval is how often containers are inspected as a safety net
@@ -148,17 +151,11 @@ func (r *upRun) services(parent context.Context) error {
 	bg.Go(func() { r.w.run(ctx, r.p.ID.EnvID, r.o.PollInterval, subscribed) })
 	<-subscribed
 	bg.Go(func() { fail(r.w.await(ctx, r.anyFailed)) })
-	timer := time.AfterFunc(r.o.WaitTimeout, func() {
-		if err := r.timeout(); err != nil {
-			fail(err)
-		}
-	})
-	defer timer.Stop()
 	for _, level := range r.p.Levels {
 		var wg sync.WaitGroup
 		for _, name := range level {
 			wg.Go(func() {
-				if err := r.startService(ctx, name, &ready); err != nil {
+				if err := r.startService(ctx, name, &ready, fail); err != nil {
 					fail(err)
 				}
 			})

@@ -39,7 +39,10 @@ func (e *ServiceError) Unwrap() error { return e.Err }
 // TimeoutError reports an [Up] whose services were not all ready within
 // [UpOptions.WaitTimeout].
 type TimeoutError struct {
-	After   time.Duration
+	After time.Duration
+	// Service is the service that was not ready After its start; empty
+	// when After bounds the whole wait (a restart).
+	Service string
 	Pending []Pending // the services not ready, sorted
 }
 
@@ -56,7 +59,11 @@ type Pending struct {
 
 func (e *TimeoutError) Error() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "environment not ready after %s:", e.After)
+	if e.Service != "" {
+		fmt.Fprintf(&b, "environment not ready: service %s was not ready %s after it started:", e.Service, e.After)
+	} else {
+		fmt.Fprintf(&b, "environment not ready after %s:", e.After)
+	}
 	for i, p := range e.Pending {
 		sep := ";"
 		if i == 0 {

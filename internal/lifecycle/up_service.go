@@ -18,7 +18,10 @@ import (
 // startService waits for the depends_on conditions of service name, then
 // creates and starts its container, and adds to ready a wait for the
 // service to be ready.
-func (r *upRun) startService(ctx context.Context, name string, ready *sync.WaitGroup) error {
+// A timer of [UpOptions.WaitTimeout] starts once the container is started;
+// if the service is not ready when it fires, failUp ends the up with a
+// [*TimeoutError].
+func (r *upRun) startService(ctx context.Context, name string, ready *sync.WaitGroup, failUp context.CancelCauseFunc) error {
 	sp := r.p.Services[name]
 	if err := r.w.await(ctx, r.depsMet(name, sp)); err != nil {
 		return err
@@ -46,7 +49,15 @@ func (r *upRun) startService(ctx context.Context, name string, ready *sync.WaitG
 	if err := r.w.inspect(ctx, id); err != nil {
 		return fail("could not be inspected", id, err)
 	}
-	ready.Go(func() { r.awaitReady(ctx, name, sp, t0) })
+	timer := time.AfterFunc(r.o.WaitTimeout, func() {
+		if err := r.timeout(name); err != nil {
+			failUp(err)
+		}
+	})
+	ready.Go(func() {
+		defer timer.Stop()
+		r.awaitReady(ctx, name, sp, t0)
+	})
 	return nil
 }
 
@@ -132,11 +143,16 @@ func (r *upRun) anyFailed(v view) (bool, error) {
 	return false, nil
 }
 
-// timeout describes the services not ready now, for a [TimeoutError];
-// nil when every service is ready.
-func (r *upRun) timeout() error {
-	te := &TimeoutError{After: r.o.WaitTimeout}
+// timeout is the [TimeoutError] of service late, whose readiness deadline
+// passed, listing every service not ready now; nil when late is ready.
+func (r *upRun) timeout(late string) error {
+	te := &TimeoutError{After: r.o.WaitTimeout, Service: late}
+	lateReady := false
 	r.w.snapshot(func(v view) {
+		if o, _, ok := v(late); ok && o.ready(r.p.Services[late]) {
+			lateReady = true
+			return
+		}
 		for _, name := range slices.Sorted(maps.Keys(r.p.Services)) {
 			sp := r.p.Services[name]
 			o, id, ok := v(name)
@@ -149,7 +165,7 @@ func (r *upRun) timeout() error {
 			}
 		}
 	})
-	if len(te.Pending) == 0 {
+	if lateReady || len(te.Pending) == 0 {
 		return nil
 	}
 	return te

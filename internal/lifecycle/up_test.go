@@ -11,6 +11,7 @@ import (
 
 	"github.com/berth-dev/berth/internal/compose"
 	"github.com/berth-dev/berth/internal/engine"
+	"github.com/berth-dev/berth/internal/engine/fake"
 	"github.com/berth-dev/berth/internal/itest"
 	"github.com/berth-dev/berth/internal/labels"
 	"github.com/berth-dev/berth/internal/lifecycle"
@@ -123,9 +124,39 @@ func TestUpWaitTimeout(t *testing.T) {
 	assert.Equal(t, "db", te.Pending[1].Service)
 	assert.Equal(t, "running", te.Pending[1].State)
 	assert.Equal(t, "starting", te.Pending[1].Health)
-	assert.Contains(t, err.Error(), "environment not ready after 300ms")
+	assert.Equal(t, "db", te.Service)
+	assert.Contains(t, err.Error(), "environment not ready: service db was not ready 300ms after it started")
 	assert.Contains(t, err.Error(), "service db (running, starting) waits to be healthy")
 	requireEnvGone(t, e, "env-slow")
+}
+
+// queuedCreate is an engine whose creates wait before they reach the fake
+// daemon: a create queued behind other runners' calls in the gate.
+type queuedCreate struct {
+	*fake.Engine
+	queued time.Duration
+}
+
+func (q *queuedCreate) ContainerCreate(ctx context.Context, spec engine.ContainerSpec) (string, error) {
+	t := time.NewTimer(q.queued)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return "", ctx.Err()
+	case <-t.C: // the queue moved
+	}
+	return q.Engine.ContainerCreate(ctx, spec)
+}
+
+// TestUpWaitTimeoutCountsFromEachStart: time a service spends before its
+// container starts — here each create waits 3x the wait timeout in a
+// moving queue — does not count against the wait timeout, which bounds
+// only how long a started service takes to be ready.
+func TestUpWaitTimeoutCountsFromEachStart(t *testing.T) {
+	e := &queuedCreate{Engine: newFake(t, instant()), queued: 300 * time.Millisecond}
+	p := planOf(t, "env-queued", svc("db", nil),
+		svc("api", map[string]compose.Condition{"db": compose.ServiceStarted}))
+	require.NoError(t, lifecycle.Up(t.Context(), e, p, lifecycle.UpOptions{WaitTimeout: 100 * time.Millisecond}))
 }
 
 func TestUpFallsBackToInspectionWithoutEvents(t *testing.T) {

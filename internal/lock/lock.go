@@ -106,6 +106,11 @@ func SafeName(s string) string {
 // from 1 ms to 50 ms with jitter, so waiters in many processes do not poll
 // in lockstep. Polling is needed because flock has no cancellable wait.
 func waitFor(ctx context.Context, try func() (bool, error)) error {
+	return waitForCap(ctx, try, 50*time.Millisecond)
+}
+
+// waitForCap is waitFor with the pause growing to at most maxPause.
+func waitForCap(ctx context.Context, try func() (bool, error), maxPause time.Duration) error {
 	pause := time.Millisecond
 	for {
 		ok, err := try()
@@ -122,7 +127,7 @@ func waitFor(ctx context.Context, try func() (bool, error)) error {
 			return ctx.Err()
 		case <-t.C:
 		}
-		pause = min(pause*2, 50*time.Millisecond)
+		pause = min(pause*2, maxPause)
 	}
 }
 

@@ -47,6 +47,15 @@ type Refusal struct {
 // Message says what was refused, why, and what to do next.
 func (r Refusal) Message() string {
 	var b strings.Builder
+	if r.Need > r.Total {
+		fmt.Fprintf(&b, "environment %s needs %s of memory (the sum of its services' memory limits), "+
+			"but the daemon has %s in total, so it can never fit", r.EnvID, Bytes(r.Need), Bytes(r.Total))
+		if len(r.Unlimited) > 0 {
+			fmt.Fprintf(&b, "; services without a memory limit count as 0: %s", strings.Join(r.Unlimited, ", "))
+		}
+		b.WriteString("; lower mem_limit (or x-berth.memory), or give the daemon more memory")
+		return b.String()
+	}
 	fmt.Fprintf(&b, "environment %s needs %s of memory (the sum of its services' memory limits), "+
 		"but the daemon has %s in total and %s is reserved by %d live environment%s (%s free)",
 		r.EnvID, Bytes(r.Need), Bytes(r.Total), Bytes(r.Reserved), r.LiveEnvs, plural(r.LiveEnvs),

@@ -53,13 +53,25 @@ func TestAdmit(t *testing.T) {
 }
 
 func TestRefusalMessage(t *testing.T) {
+	r := Refusal{EnvID: "big-0123", Need: 20 << 30, Total: 23 << 30, Reserved: 4 << 30, LiveEnvs: 2,
+		Unlimited: []string{"cache"}}
+	msg := r.Message()
+	assert.Contains(t, msg, "environment big-0123 needs 20 GiB of memory")
+	assert.Contains(t, msg, "23 GiB in total and 4 GiB is reserved by 2 live environments (19 GiB free)")
+	assert.Contains(t, msg, "without a memory limit count as 0: cache")
+	assert.Contains(t, msg, "--wait-for-memory")
+}
+
+// TestRefusalOfWhatCanNeverFit: more than the whole daemon is not worth
+// waiting for, and the message does not suggest it.
+func TestRefusalOfWhatCanNeverFit(t *testing.T) {
 	r := Refusal{EnvID: "big-0123", Need: 30 << 30, Total: 23 << 30, Reserved: 1 << 30, LiveEnvs: 2,
 		Unlimited: []string{"cache"}}
 	msg := r.Message()
 	assert.Contains(t, msg, "environment big-0123 needs 30 GiB of memory")
-	assert.Contains(t, msg, "23 GiB in total and 1 GiB is reserved by 2 live environments (22 GiB free)")
+	assert.Contains(t, msg, "the daemon has 23 GiB in total, so it can never fit")
 	assert.Contains(t, msg, "without a memory limit count as 0: cache")
-	assert.Contains(t, msg, "--wait-for-memory")
+	assert.NotContains(t, msg, "--wait-for-memory")
 }
 
 func TestBytes(t *testing.T) {

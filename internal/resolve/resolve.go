@@ -23,6 +23,11 @@ import (
 // goes, for reuse, when nobody set it.
 const DefaultLinger = 2 * time.Minute
 
+// DefaultWaitForMemory is how long a new environment waits for memory
+// when its limits do not fit in what the daemon has left: environments
+// started together then run a few at a time instead of failing.
+const DefaultWaitForMemory = 10 * time.Minute
+
 // Request is what a caller asks for. Nil pointers were not set, so the
 // environment variables, then x-berth, then the defaults apply.
 type Request struct {
@@ -33,6 +38,9 @@ type Request struct {
 	Production  *bool
 	WaitTimeout *time.Duration
 	Linger      *time.Duration
+	// WaitForMemory bounds the wait for memory when the environment does
+	// not fit now (0: refuse at once).
+	WaitForMemory *time.Duration
 }
 
 // Env is an acquisition with every setting decided and its compose
@@ -42,8 +50,11 @@ type Env struct {
 	Plan        *plan.Plan
 	Linger      time.Duration // 0 for a dedicated copy
 	WaitTimeout time.Duration
-	StaleAfter  time.Duration        // x-berth.stale_after; 0: gc decides
-	Restart     policy.RestartPolicy // restart limits; MaxAttempts also caps the engine's restarts
+	StaleAfter  time.Duration // x-berth.stale_after; 0: gc decides
+	// WaitForMemory is how long a new environment that does not fit in
+	// the daemon's memory now waits for it ([DefaultWaitForMemory]).
+	WaitForMemory time.Duration
+	Restart       policy.RestartPolicy // restart limits; MaxAttempts also caps the engine's restarts
 }
 
 // ID is the environment's ID.
@@ -71,10 +82,11 @@ func (r Resolver) Resolve(ctx context.Context, req Request) (*Env, error) {
 		return nil, failure.Input(err)
 	}
 	e := &Env{
-		Project:     p,
-		Linger:      Pick(req.Linger, envSet.Linger, p.Berth.Linger, DefaultLinger),
-		WaitTimeout: Pick(req.WaitTimeout, envSet.WaitTimeout, nil, lifecycle.DefaultWaitTimeout),
-		StaleAfter:  Pick(nil, nil, p.Berth.StaleAfter, 0),
+		Project:       p,
+		Linger:        Pick(req.Linger, envSet.Linger, p.Berth.Linger, DefaultLinger),
+		WaitTimeout:   Pick(req.WaitTimeout, envSet.WaitTimeout, nil, lifecycle.DefaultWaitTimeout),
+		StaleAfter:    Pick(nil, nil, p.Berth.StaleAfter, 0),
+		WaitForMemory: Pick(req.WaitForMemory, envSet.WaitForMemory, nil, DefaultWaitForMemory),
 	}
 	if e.Restart, err = r.RestartPolicy(&p.Berth.Restart); err != nil {
 		return nil, err

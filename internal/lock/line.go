@@ -1,0 +1,188 @@
+package lock
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/gofrs/flock"
+)
+
+// line is a first-come-first-served queue across processes in front of a
+// set of slots. A waiter takes a numbered ticket: a lock file it creates
+// and holds while it waits. Only the waiter holding the oldest live ticket
+// (the head) may try for a slot; every other waiter blocks on the lock of
+// the live ticket just before its own and looks again when that one is
+// released. A waiter that dies (even by SIGKILL) drops its ticket's lock
+// with its process, so the line moves past it at once; its file is removed
+// by whoever next finds it unlocked.
+//
+// Tickets are numbered from a counter file; the counter and the creation of
+// a ticket happen under the line's own lock, held for microseconds.
+type line struct {
+	dir  Dir    // a directory of the line's own: <stem>-line in the slots' directory
+	stem string // files: <stem>-q.lock (the line's lock), <stem>-q.next, <stem>-q-<n>.lock
+}
+
+// ticketDigits pads ticket numbers so their names sort in number order.
+const ticketDigits = 20
+
+func (l line) prefix() string { return l.stem + "-q-" }
+
+func (l line) ticketPath(n uint64) string {
+	return filepath.Join(l.dir.Path, fmt.Sprintf("%s%0*d.lock", l.prefix(), ticketDigits, n))
+}
+
+// ticket is a waiter's place in the line.
+type ticket struct {
+	n    uint64
+	path string
+	fl   *flock.Flock
+}
+
+// leave gives up the place: the lock is released, then the file removed
+// (in that order, as Windows cannot remove an open file; a successor that
+// finds it unlocked first removes it itself).
+func (t *ticket) leave() {
+	_ = t.fl.Unlock()
+	_ = os.Remove(t.path)
+}
+
+// join takes the next ticket and holds its lock.
+func (l line) join(ctx context.Context) (*ticket, error) {
+	if err := EnsureDir(l.dir.Path); err != nil {
+		return nil, err
+	}
+	release, err := l.dir.Acquire(ctx, l.stem+"-q")
+	if err != nil {
+		return nil, err
+	}
+	defer release()
+	counter := filepath.Join(l.dir.Path, l.stem+"-q.next")
+	n := uint64(0)
+	if b, err := os.ReadFile(counter); err == nil {
+		n, _ = strconv.ParseUint(strings.TrimSpace(string(b)), 10, 64)
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("join the line: %w", err)
+	}
+	if err := writeFileAtomic(counter, []byte(strconv.FormatUint(n+1, 10))); err != nil {
+		return nil, fmt.Errorf("join the line: %w", err)
+	}
+	t := &ticket{n: n, path: l.ticketPath(n)}
+	t.fl = flock.New(t.path, flock.SetFlag(os.O_CREATE|os.O_RDONLY), flock.SetPermissions(0o600))
+	ok, err := t.fl.TryLock()
+	if err != nil || !ok {
+		return nil, fmt.Errorf("join the line: lock ticket %d: %v", n, cmpErr(err, "held by another process"))
+	}
+	return t, nil
+}
+
+// ahead returns the path of the newest live ticket older than t, or "" when
+// t is at the head. Tickets found unlocked belong to waiters that left or
+// died; their files are removed.
+func (l line) ahead(t *ticket) (string, error) {
+	entries, err := os.ReadDir(l.dir.Path)
+	if err != nil {
+		return "", fmt.Errorf("read the line: %w", err)
+	}
+	var older []uint64
+	for _, e := range entries {
+		name, ok := strings.CutPrefix(e.Name(), l.prefix())
+		if !ok {
+			continue
+		}
+		n, err := strconv.ParseUint(strings.TrimSuffix(name, ".lock"), 10, 64)
+		if err == nil && n < t.n {
+			older = append(older, n)
+		}
+	}
+	slices.Sort(older)
+	for _, n := range slices.Backward(older) {
+		p := l.ticketPath(n)
+		probe := flock.New(p, flock.SetFlag(os.O_RDONLY))
+		ok, err := probe.TryLock()
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			continue // left since the listing
+		case err != nil:
+			return "", fmt.Errorf("probe ticket %d: %w", n, err)
+		case !ok:
+			return p, nil // its waiter is alive and ahead of us
+		}
+		_ = probe.Unlock()
+		_ = os.Remove(p)
+	}
+	return "", nil
+}
+
+// waitBehind blocks until the ticket at path is released (its waiter
+// reached a slot, gave up or died), or ctx ends. flock has no cancellable
+// wait, so the blocking lock runs in a goroutine that lets go of the
+// ticket as soon as it gets it, even after ctx ended.
+func waitBehind(ctx context.Context, path string) error {
+	fl := flock.New(path, flock.SetFlag(os.O_RDONLY))
+	done := make(chan error, 1)
+	go func() {
+		err := fl.Lock()
+		if err == nil {
+			_ = fl.Unlock()
+		}
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil // removed before we could open it: released
+		}
+		return err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// empty reports whether nobody waits in the line (a cheap check for the
+// uncontended path; a waiter joining at the same moment may be passed once).
+func (l line) empty() bool {
+	entries, err := os.ReadDir(l.dir.Path)
+	if err != nil {
+		return false
+	}
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), l.prefix()) {
+			return false
+		}
+	}
+	return true
+}
+
+func cmpErr(err error, otherwise string) string {
+	if err != nil {
+		return err.Error()
+	}
+	return otherwise
+}
+
+// writeFileAtomic replaces path's content by writing a temporary file
+// beside it and renaming it over path.
+func writeFileAtomic(path string, data []byte) error {
+	f, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".tmp*")
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		os.Remove(f.Name())
+		return err
+	}
+	if err := f.Close(); err != nil {
+		os.Remove(f.Name())
+		return err
+	}
+	return os.Rename(f.Name(), path)
+}
