@@ -2,12 +2,16 @@ package lock
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/berth-dev/berth/internal/safefs"
 )
 
 func TestTryAcquireExcludesOtherHoldersEvenInOneProcess(t *testing.T) {
@@ -82,4 +86,25 @@ func TestLongNamesFitInAFileName(t *testing.T) {
 	require.NoError(t, err)
 	assert.True(t, ok, "a distinct name is a distinct lock")
 	require.NoError(t, release())
+}
+
+// TestLockFilesAreNotFollowedThroughLinks: a link planted where a lock or
+// claim file goes is refused, and what it points at is left alone.
+func TestLockFilesAreNotFollowedThroughLinks(t *testing.T) {
+	dir := t.TempDir()
+	victim := filepath.Join(t.TempDir(), "victim")
+	require.NoError(t, os.WriteFile(victim, []byte("precious"), 0o600))
+	d := Dir{Path: dir}
+	require.NoError(t, os.Symlink(victim, d.file("budget")))
+	_, _, err := d.TryAcquire("budget")
+	require.ErrorIs(t, err, safefs.ErrLink)
+
+	c := Claims{Dir: Dir{Path: filepath.Join(dir, "memory")}}
+	require.NoError(t, EnsureDir(c.Dir.Path))
+	require.NoError(t, os.Symlink(victim, filepath.Join(c.Dir.Path, "env.claim.lock")))
+	_, _, err = c.Claim(t.Context(), "env", 1, func([]Claimed) (bool, error) { return true, nil })
+	require.ErrorIs(t, err, safefs.ErrLink)
+	got, err := os.ReadFile(victim)
+	require.NoError(t, err)
+	assert.Equal(t, "precious", string(got))
 }
