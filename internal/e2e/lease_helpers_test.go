@@ -263,3 +263,31 @@ func waitKeepers(t *testing.T, holder int) {
 		_ = unix.Close(fd)
 	}
 }
+
+// gcTakesItDown runs berth gc on the host after a runner was killed (how:
+// for the log) and requires it to take the world's environment down: its
+// last container destroyed within 30 s of gc's start, by the daemon's event
+// times (gc's own disk-usage measurements, slow on a busy daemon, do not
+// count).
+func (w *world) gcTakesItDown(t *testing.T, how string) {
+	t.Helper()
+	require.NotEmpty(t, w.leftovers(context.Background()))
+	log := w.watch()
+	start := time.Now()
+	r := w.run("gc")
+	require.Equal(t, 0, r.code, r.stderr)
+	ran := time.Since(start)
+	var gone time.Time
+	for _, ev := range log.finish(t, w.e) {
+		if ev.Action == "destroy" && ev.Time.After(gone) {
+			gone = ev.Time
+		}
+	}
+	require.False(t, gone.IsZero(), "no container of the environment was destroyed: %s", r.stdout)
+	took := gone.Sub(start)
+	t.Logf("after %s, berth gc took the environment down %s after it started (gc ran %s): %s", how,
+		took.Round(time.Millisecond), ran.Round(time.Millisecond), strings.TrimSpace(r.stdout))
+	require.Contains(t, r.stdout, "took down 1 environment(s)")
+	require.Empty(t, w.leftovers(context.Background()))
+	require.Less(t, took, 30*time.Second)
+}

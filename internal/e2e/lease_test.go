@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"os"
 	"os/exec"
-	"strings"
 	"testing"
 	"time"
 
@@ -95,15 +94,7 @@ func TestKilledRunnerInAnotherNamespaceAndHostIsCleaned(t *testing.T) {
 	require.Contains(t, ps.stdout, "on berth-elsewhere", "the lease's holder shows its own host name")
 
 	killNamespace(t, runner)
-	require.NotEmpty(t, w.leftovers(context.Background()))
-	start := time.Now()
-	r := w.run("gc")
-	require.Equal(t, 0, r.code, r.stderr)
-	took := time.Since(start)
-	t.Logf("berth gc after SIGKILL of the namespace took %s: %s", took.Round(time.Millisecond), strings.TrimSpace(r.stdout))
-	assert.Contains(t, r.stdout, "took down 1 environment(s)")
-	assert.Empty(t, w.leftovers(context.Background()))
-	assert.Less(t, took, 30*time.Second)
+	w.gcTakesItDown(t, "SIGKILL of the namespace")
 }
 
 // TestKilledRunnerContainerIsCleaned: the same for a runner container
@@ -123,15 +114,7 @@ func TestKilledRunnerContainerIsCleaned(t *testing.T) {
 
 	require.NoError(t, exec.Command("docker", "kill", w.project+"-runner").Run())
 	_ = runner.Wait()
-	require.NotEmpty(t, w.leftovers(context.Background()))
-	start := time.Now()
-	r := w.run("gc")
-	require.Equal(t, 0, r.code, r.stderr)
-	took := time.Since(start)
-	t.Logf("berth gc after docker kill took %s: %s", took.Round(time.Millisecond), strings.TrimSpace(r.stdout))
-	assert.Contains(t, r.stdout, "took down 1 environment(s)")
-	assert.Empty(t, w.leftovers(context.Background()))
-	assert.Less(t, took, 30*time.Second)
+	w.gcTakesItDown(t, "docker kill")
 }
 
 // TestParentlessUp: berth up as PID 1 of a PID namespace (parent PID 0)
@@ -157,13 +140,16 @@ func TestParentlessUp(t *testing.T) {
 	require.Equal(t, 0, exitCode(t, err), "%s", out)
 	live, _ := w.liveLeases(t)
 	require.Equal(t, 1, live, "live within its TTL")
-	for live > 0 && time.Since(taken) < 15*time.Second {
+	for live > 0 && time.Since(taken) < 30*time.Second {
 		live, _ = w.liveLeases(t)
 	}
 	dead := time.Since(taken)
-	t.Logf("the --ttl 5s lease was judged dead %s after up returned", dead.Round(time.Millisecond))
+	t.Logf("the --ttl 5s lease was first seen dead %s after up returned", dead.Round(time.Millisecond))
 	assert.Zero(t, live)
-	assert.Less(t, dead, 9*time.Second, "dead about 5 s after it was taken (a berth ps takes up to a second)")
+	// Taken before up returned; each look is a whole berth ps (a second
+	// or more when the daemon is busy).
+	assert.GreaterOrEqual(t, dead, 4500*time.Millisecond, "live for its 5 s")
+	assert.Less(t, dead, 15*time.Second, "dead once its 5 s are over")
 }
 
 // TestUpUnderAShellAsPID1: sh -c 'berth up ... && wait' as PID 1 of a PID
