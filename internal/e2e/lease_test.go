@@ -5,11 +5,15 @@ import (
 	"encoding/json"
 	"os"
 	"os/exec"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/berth-dev/berth/internal/engine"
+	"github.com/berth-dev/berth/internal/labels"
 )
 
 // TestLeaseHeldFromAContainer: a runner inside a container (the static
@@ -219,4 +223,27 @@ func TestDownNowLeavesAnotherStatesEnvironment(t *testing.T) {
 	down := w.run("down", "-p", w.project, "-f", file, "--now")
 	require.Equal(t, 0, down.code, down.stderr)
 	assert.Empty(t, w.leftovers(context.Background()))
+}
+
+// TestLongProjectName: a 250-character project name (compose allows it)
+// goes into lock and file names bounded: up acquires, down releases and
+// takes it down, on the daemon.
+func TestLongProjectName(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	file := testdata("small.yaml")
+	project := w.project + strings.Repeat("p", 250-len(w.project))
+	// Not under the world's prefix (project + "-"): its own cleanup.
+	t.Cleanup(func() { w.run("down", "-p", project, "-f", file, "--now") })
+	up := w.run("up", "-p", project, "-f", file, "--json")
+	require.Equal(t, 0, up.code, up.stderr)
+	var a struct{ Env string }
+	require.NoError(t, json.Unmarshal([]byte(up.stdout), &a))
+	require.True(t, strings.HasPrefix(a.Env, project+"-"), a.Env)
+	down := w.run("down", "-p", project, "-f", file, "--now")
+	require.Equal(t, 0, down.code, down.stderr)
+	assert.Contains(t, down.stdout, "released 1 lease(s)")
+	cs, err := w.e.ContainerList(context.Background(), engine.ListFilter{All: true, Labels: map[string]string{labels.Env: a.Env}})
+	require.NoError(t, err)
+	assert.Empty(t, cs, "taken down")
 }
