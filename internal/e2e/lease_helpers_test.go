@@ -27,7 +27,9 @@ import (
 )
 
 // holdFor is how long the lease tests keep a runner holding its
-// environment while other runners churn around it.
+// environment while other runners churn around it. Those tests run in
+// parallel with each other; the kill tests do not (their gc would queue
+// behind the churn's gc runs for the daemon's disk usage, one at a time).
 const holdFor = 20 * time.Second
 
 // staticBerth builds berth once per test process with CGO_ENABLED=0, for

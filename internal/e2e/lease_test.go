@@ -79,7 +79,6 @@ func TestLeaseHeldFromAPIDNamespace(t *testing.T) {
 // 30 s of the next berth gc on the host. Judged by PID and host name it
 // would have looked live forever ("another host: cannot check").
 func TestKilledRunnerInAnotherNamespaceAndHostIsCleaned(t *testing.T) {
-	t.Parallel()
 	requireUnshare(t)
 	w := newWorld(t)
 	file := testdata("small.yaml")
@@ -104,7 +103,6 @@ func TestKilledRunnerInAnotherNamespaceAndHostIsCleaned(t *testing.T) {
 // TestKilledRunnerContainerIsCleaned: the same for a runner container
 // killed with docker kill.
 func TestKilledRunnerContainerIsCleaned(t *testing.T) {
-	t.Parallel()
 	w := newWorld(t)
 	image := berthImage(t, w.e)
 	file := testdata("small.yaml")
@@ -126,7 +124,6 @@ func TestKilledRunnerContainerIsCleaned(t *testing.T) {
 // --ttl and --holder-pid; nothing is created. With --ttl 5s it succeeds
 // and the lease is judged dead 5 s after it was taken.
 func TestParentlessUp(t *testing.T) {
-	t.Parallel()
 	requireUnshare(t)
 	w := newWorld(t)
 	file := testdata("small.yaml")
@@ -201,7 +198,6 @@ func TestUpUnderAShellAsPID1(t *testing.T) {
 // directories, one compose file. A's berth down --now with B's
 // environment running leaves it untouched, and tells A why.
 func TestDownNowLeavesAnotherStatesEnvironment(t *testing.T) {
-	t.Parallel()
 	w := newWorld(t)
 	file := testdata("small.yaml")
 	b := w.run("up", "-p", w.project, "-f", file, "--json")
@@ -229,7 +225,6 @@ func TestDownNowLeavesAnotherStatesEnvironment(t *testing.T) {
 // goes into lock and file names bounded: up acquires, down releases and
 // takes it down, on the daemon.
 func TestLongProjectName(t *testing.T) {
-	t.Parallel()
 	w := newWorld(t)
 	file := testdata("small.yaml")
 	project := w.project + strings.Repeat("p", 250-len(w.project))
