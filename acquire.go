@@ -26,7 +26,7 @@ func (m *Manager) Acquire(ctx context.Context, o Options) (*Env, error) {
 	if err != nil {
 		return nil, err
 	}
-	return newEnv(m, got.Env, got.Lease, got.Reused), nil
+	return newEnv(m, got.Env, got.Lease, got.Reused, got.Hold), nil
 }
 
 // ReleaseOptions tune [Manager.Release].

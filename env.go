@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/berth-dev/berth/internal/endpoints"
+	"github.com/berth-dev/berth/internal/leases"
 	"github.com/berth-dev/berth/internal/store"
 )
 
@@ -27,16 +28,17 @@ type Env struct {
 
 	m        *Manager
 	vars     map[string]string
-	closeMgr bool // Release also closes the Manager (package-level Acquire)
+	closeMgr bool           // Release also closes the Manager (package-level Acquire)
+	hold     leases.Pending // the lease's lock, when this process holds it
 
 	once      sync.Once
 	stopBeats chan struct{}
 	beatsDone chan struct{}
 }
 
-func newEnv(m *Manager, rec store.Env, l store.Lease, reused bool) *Env {
+func newEnv(m *Manager, rec store.Env, l store.Lease, reused bool, hold leases.Pending) *Env {
 	e := &Env{ID: rec.ID, Project: rec.Project, Mode: rec.Mode, LeaseID: l.ID, Reused: reused, m: m,
-		vars: maps.Clone(rec.Endpoints)}
+		vars: maps.Clone(rec.Endpoints), hold: hold}
 	if l.TTL > 0 {
 		e.stopBeats, e.beatsDone = make(chan struct{}), make(chan struct{})
 		go e.heartbeat(l.TTL)
@@ -70,6 +72,9 @@ func (e *Env) Release(ctx context.Context) error {
 			<-e.beatsDone
 		}
 		err = e.m.Release(ctx, e.LeaseID, ReleaseOptions{})
+		if e.hold != nil {
+			e.hold.Drop() // after the release: until then the lease stays live
+		}
 		if e.closeMgr {
 			if cerr := e.m.Close(); err == nil {
 				err = cerr

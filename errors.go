@@ -27,5 +27,10 @@ type AdmissionError = acquire.AdmissionError
 // 4 on it.
 type RestartRefusedError = restart.RefusedError
 
+// ForeignError is an environment, or part of one, that another berth state
+// directory made: berth left it alone (a release's or down --now's
+// teardown says so with this error).
+type ForeignError = failure.ForeignError
+
 // ErrNoSuchEnv is returned for an environment berth does not know.
 var ErrNoSuchEnv = failure.ErrNoSuchEnv

@@ -6,6 +6,7 @@ import (
 
 	"github.com/berth-dev/berth/internal/clock"
 	"github.com/berth-dev/berth/internal/engine"
+	"github.com/berth-dev/berth/internal/leases"
 	"github.com/berth-dev/berth/internal/store"
 )
 
@@ -23,6 +24,15 @@ func RecordEvent(ctx context.Context, m *Manager, ev store.EventRecord) error {
 		return err
 	}
 	return sys.db.RecordEvent(ctx, ev)
+}
+
+// Crash plays the death of e's holder (kill -9): the lease's lock goes,
+// as the kernel drops it, and nothing is released.
+func Crash(e *Env) {
+	if h, ok := e.hold.(*leases.Held); ok {
+		h.Abandon()
+	}
+	e.hold = nil
 }
 
 // MarkTearingDown records that environment envID's teardown has started,

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/berth-dev/berth/internal/acquire"
+	"github.com/berth-dev/berth/internal/leases"
 	"github.com/berth-dev/berth/internal/lifecycle"
 	"github.com/berth-dev/berth/internal/plan"
 	"github.com/berth-dev/berth/internal/resolve"
@@ -41,11 +42,22 @@ type Options struct {
 	WaitForMemory *time.Duration
 
 	// HolderPID is the process whose life the lease follows; 0 means this
-	// process. `berth up` passes its parent.
+	// process, which then holds the lease's lock itself (a kernel lock on a
+	// file in the state directory: the lease is live exactly while it is
+	// held, and the kernel drops it when the process dies, kill -9
+	// included). [NoHolder] means no process: the lease lives by
+	// HeartbeatTTL alone. `berth up` passes its parent.
 	HolderPID int
+	// Keeper is the command line of a keeper process that holds the
+	// lease's lock for HolderPID when that is another process: it runs
+	// detached and exits when HolderPID exits or the lease is released.
+	// `berth up` passes berth's own hidden command. Without it, a lease of
+	// another process is judged by that process's PID and start time on
+	// this host, which fails across PID namespaces.
+	Keeper []string
 	// HeartbeatTTL, when > 0, also keeps the lease alive while heartbeats
 	// (sent by [Env] every TTL/3) are fresher than this; it is what keeps a
-	// lease live when its holder's PID cannot be checked.
+	// lease live when no process holds its lock.
 	HeartbeatTTL time.Duration
 
 	// Progress receives per-service progress while an environment comes
@@ -54,6 +66,10 @@ type Options struct {
 	Logger   *slog.Logger        // nil discards
 	Getenv   func(string) string // nil is os.Getenv
 }
+
+// NoHolder as [Options].HolderPID: no process follows the lease; it lives
+// by its HeartbeatTTL alone.
+const NoHolder = leases.NoProcess
 
 // Defaults for settings nobody set.
 const (
@@ -76,5 +92,5 @@ func (o Options) request() resolve.Request {
 
 // acquisition is how o wants its environment held.
 func (o Options) acquisition() acquire.Options {
-	return acquire.Options{HolderPID: o.HolderPID, HeartbeatTTL: o.HeartbeatTTL, Progress: o.Progress}
+	return acquire.Options{HolderPID: o.HolderPID, Keeper: o.Keeper, HeartbeatTTL: o.HeartbeatTTL, Progress: o.Progress}
 }

@@ -2,6 +2,7 @@ package berth
 
 import (
 	"context"
+	"errors"
 	"path/filepath"
 
 	"github.com/berth-dev/berth/internal/acquire"
@@ -15,6 +16,7 @@ import (
 	"github.com/berth-dev/berth/internal/query"
 	"github.com/berth-dev/berth/internal/release"
 	"github.com/berth-dev/berth/internal/restart"
+	"github.com/berth-dev/berth/internal/statedir"
 	"github.com/berth-dev/berth/internal/stats"
 	"github.com/berth-dev/berth/internal/store"
 	"github.com/berth-dev/berth/internal/store/sqlite"
@@ -51,22 +53,27 @@ func (m *Manager) system(ctx context.Context) (*system, error) {
 		return nil, err
 	}
 	envSet, _ := config.EnvFromEnv(m.getenv) // bad values were refused before any Docker call
-	locks, stateID, eng := lock.Dir{Path: dir}, labels.StateOf(dir), m.conn
+	id, err := statedir.ID(dir)
+	if err != nil {
+		return nil, errors.Join(err, db.Close())
+	}
+	locks, state, eng := lock.Dir{Path: dir}, labels.Identity{Path: labels.StateOf(dir), ID: id}, m.conn
 	files := filepath.Join(dir, "files") // secrets and configs written for environments
-	book := &leases.Book{Store: db, Now: m.clock.Now, Host: m.host, Alive: proc.Alive, StartTime: proc.StartTime}
+	book := &leases.Book{Store: db, Now: m.clock.Now, Locks: &leases.Locks{Dir: dir}, Host: m.host,
+		Alive: proc.Alive, StartTime: proc.StartTime}
 	s := &system{db: db, leases: book}
 	s.acquirer = &acquire.Acquirer{Engine: eng, Store: db, Locks: locks, Leases: book, Clock: m.clock, Log: m.log,
-		StateID: stateID, FilesDir: files, Reservations: lock.Claims{Dir: lock.Dir{Path: filepath.Join(dir, "memory")}},
+		State: state, FilesDir: files, Reservations: lock.Claims{Dir: lock.Dir{Path: filepath.Join(dir, "memory")}},
 		Watch: func(ctx context.Context, envID string) func() {
 			w := watch.Start(ctx, eng, db, envID, m.log)
 			return func() { _ = w.Close() }
 		}}
 	s.releaser = &release.Releaser{Engine: eng, Store: db, Locks: locks, Leases: book, Clock: m.clock, Log: m.log,
-		FilesDir: files}
+		FilesDir: files, State: state}
 	s.restarter = &restart.Restarter{Engine: eng, Store: db, Locks: locks, Clock: m.clock, Log: m.log,
 		WaitTimeout: lifecycle.DefaultWaitTimeout}
 	s.collector = &gc.Collector{Engine: eng, Store: db, Leases: book, Locks: locks, Clock: m.clock, Log: m.log,
-		StateID: stateID, Host: m.host, EnvStaleAfter: envSet.StaleAfter, FilesDir: files}
+		State: state, Host: m.host, EnvStaleAfter: envSet.StaleAfter, FilesDir: files}
 	s.reporter = &stats.Reporter{Engine: eng, Gate: m.conn, Store: db, Clock: m.clock, Log: m.log}
 	s.queries = &query.Queries{Engine: eng, Store: db, Leases: book, Log: m.log}
 	m.sys = s

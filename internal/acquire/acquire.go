@@ -4,7 +4,7 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/berth-dev/berth/internal/labels"
+	"github.com/berth-dev/berth/internal/leases"
 	"github.com/berth-dev/berth/internal/lock"
 	"github.com/berth-dev/berth/internal/resolve"
 	"github.com/berth-dev/berth/internal/store"
@@ -20,10 +20,24 @@ func (a *Acquirer) Acquire(ctx context.Context, r *resolve.Env, o Options) (Resu
 	if err != nil {
 		return Result{}, err
 	}
+	// The lease's lock: held here at once, or by a keeper that starts
+	// while the environment is made ready.
+	pending, err := a.Leases.Take(o.HolderPID, o.Keeper)
+	if err != nil {
+		return Result{}, err
+	}
+	leased := false
+	defer func() {
+		if !leased && pending != nil {
+			pending.Drop()
+		}
+	}()
 	if _, err := a.Leases.Reap(ctx); err != nil {
 		a.Log.Warn("reap dead leases", "err", err)
 	}
-	r.Plan.Stamp(labels.State, a.StateID)
+	for k, v := range a.State.Stamp() {
+		r.Plan.Stamp(k, v)
+	}
 	start := a.Clock.Now()
 	id := r.ID()
 	unlock, err := a.Locks.Acquire(ctx, lock.EnvName(id))
@@ -34,6 +48,14 @@ func (a *Acquirer) Acquire(ctx context.Context, r *resolve.Env, o Options) (Resu
 	rec, reused, err := a.ensureLocked(ctx, r, o)
 	if err != nil {
 		return Result{}, err
+	}
+	if pending != nil {
+		if holder.Lock, err = pending.Held(ctx); err != nil {
+			if !reused {
+				a.forget(context.WithoutCancel(ctx), id)
+			}
+			return Result{}, err
+		}
 	}
 	// Not cancellable: an environment made ready must get its lease.
 	lease, err := a.Store.AddLease(context.WithoutCancel(ctx), id, holder, o.HeartbeatTTL, a.Clock.Now())
@@ -51,5 +73,10 @@ func (a *Acquirer) Acquire(ctx context.Context, r *resolve.Env, o Options) (Resu
 		ValueMS: a.Clock.Now().Sub(start).Milliseconds()}); err != nil {
 		a.Log.Warn("record usage", "err", err)
 	}
-	return Result{Env: rec, Lease: lease, Reused: reused}, nil
+	leased = true
+	res := Result{Env: rec, Lease: lease, Reused: reused}
+	if h, ok := pending.(*leases.Held); ok {
+		res.Hold = h
+	}
+	return res, nil
 }

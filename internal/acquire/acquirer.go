@@ -17,6 +17,8 @@ import (
 
 	"github.com/berth-dev/berth/internal/clock"
 	"github.com/berth-dev/berth/internal/engine"
+	"github.com/berth-dev/berth/internal/labels"
+	"github.com/berth-dev/berth/internal/leases"
 	"github.com/berth-dev/berth/internal/lifecycle"
 	"github.com/berth-dev/berth/internal/lock"
 	"github.com/berth-dev/berth/internal/store"
@@ -39,11 +41,13 @@ type Reservations interface {
 		fits func(others []lock.Claimed) (bool, error)) (release func(), ok bool, err error)
 }
 
-// Leases judges and reaps leases (see package leases).
+// Leases judges and reaps leases and holds their locks (see package
+// leases).
 type Leases interface {
 	Split(ctx context.Context, envID string) (live, dead []store.Lease, err error)
 	Reap(ctx context.Context) ([]store.Lease, error)
 	Holder(pid int) (store.Holder, error)
+	Take(pid int, keeper []string) (leases.Pending, error)
 }
 
 // Acquirer acquires environments on one daemon.
@@ -56,8 +60,9 @@ type Acquirer struct {
 	Leases Leases
 	Clock  clock.Clock
 	Log    *slog.Logger
-	// StateID is this state directory's dev.berth.state label value.
-	StateID string
+	// State is this state directory's identity (labels dev.berth.state
+	// and dev.berth.state-id).
+	State labels.Identity
 	// FilesDir is where environments' secrets and configs from environment
 	// and content sources are written ([lifecycle.UpOptions.FilesDir]).
 	FilesDir string
@@ -74,8 +79,14 @@ type Acquirer struct {
 // environment: who holds the lease, how long to wait for memory, where
 // progress goes.
 type Options struct {
-	// HolderPID is the process whose life the lease follows; 0 is this one.
+	// HolderPID is the process whose life the lease follows; 0 is this
+	// one (it holds the lease's lock), [leases.NoProcess] none (the lease
+	// lives by HeartbeatTTL alone).
 	HolderPID int
+	// Keeper is the command of a keeper process that holds the lease's
+	// lock while HolderPID lives, when that is another process ([leases.StartKeeper]);
+	// without one, such a lease is judged by its holder's PID.
+	Keeper []string
 	// HeartbeatTTL, when > 0, also keeps the lease alive while heartbeats
 	// are fresher than this.
 	HeartbeatTTL time.Duration
@@ -88,4 +99,7 @@ type Result struct {
 	Env    store.Env
 	Lease  store.Lease
 	Reused bool // an existing environment was leased
+	// Hold is the lease's lock when this process holds it (Drop it after
+	// the release); nil for a keeper's or no lock.
+	Hold leases.Pending
 }

@@ -109,7 +109,7 @@ func (a *Acquirer) create(ctx context.Context, r *resolve.Env, o Options) (store
 	id := r.ID()
 	// Whatever an earlier copy left (containers, networks, volumes of this
 	// ID) goes first, so the new copy starts clean: no stale volume data.
-	if _, err := lifecycle.Teardown(ctx, a.Engine, id, lifecycle.TeardownOptions{FilesDir: a.FilesDir}); err != nil {
+	if _, err := lifecycle.Teardown(ctx, a.Engine, id, lifecycle.TeardownOptions{FilesDir: a.FilesDir, State: &a.State}); err != nil {
 		return store.Env{}, fmt.Errorf("tear down broken environment %s: %w", id, err)
 	}
 	progressOut := o.Progress
@@ -154,7 +154,7 @@ func (a *Acquirer) create(ctx context.Context, r *resolve.Env, o Options) (store
 // forget tears down an environment this call created but could not
 // record or lease, and drops its record.
 func (a *Acquirer) forget(ctx context.Context, id string) {
-	if _, err := lifecycle.Teardown(ctx, a.Engine, id, lifecycle.TeardownOptions{FilesDir: a.FilesDir}); err != nil {
+	if _, err := lifecycle.Teardown(ctx, a.Engine, id, lifecycle.TeardownOptions{FilesDir: a.FilesDir, State: &a.State}); err != nil {
 		a.Log.Warn("tear down unrecorded environment", "env", id, "err", err)
 	}
 	if err := a.Store.DeleteEnv(ctx, id); err != nil {

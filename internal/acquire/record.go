@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/berth-dev/berth/internal/endpoints"
-	"github.com/berth-dev/berth/internal/labels"
 	"github.com/berth-dev/berth/internal/lifecycle"
 	"github.com/berth-dev/berth/internal/resolve"
 	"github.com/berth-dev/berth/internal/store"
@@ -42,9 +41,9 @@ func Vars(endpoint string, st lifecycle.EnvStatus) map[string]string {
 // under the other's runners.
 func (a *Acquirer) refuseForeign(id string, st lifecycle.EnvStatus) error {
 	for _, s := range st.Services {
-		if s.StateLabel != "" && s.StateLabel != a.StateID {
-			return fmt.Errorf("environment %s is already up, made by a berth with another state directory (%s=%s: another user, host or BERTH_STATE_DIR) whose leases this one cannot see; use the same BERTH_STATE_DIR, or another project name (-p)",
-				id, labels.State, s.StateLabel)
+		if f := a.State.Foreign(s.StateLabels()); f != "" {
+			return fmt.Errorf("environment %s is already up, made by a berth with another state directory (%s: another user, host or BERTH_STATE_DIR) whose leases this one cannot see; use the same BERTH_STATE_DIR, or another project name (-p)",
+				id, f)
 		}
 	}
 	return nil

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"slices"
@@ -41,8 +42,18 @@ no other live lease remains.`,
 			if lease == "" && f.env == "" && len(f.files) == 0 {
 				lease = s.Getenv("BERTH_LEASE") // set by `berth up --format dotenv` in CI
 			}
+			// Another state directory's environment is left alone: said on
+			// stderr, not a failure of this down.
+			leftAlone := func(err error) error {
+				var foreign *berth.ForeignError
+				if errors.As(err, &foreign) {
+					fmt.Fprintf(s.Err, "berth: %v\n", foreign)
+					return nil
+				}
+				return err
+			}
 			if lease != "" {
-				if err := m.Release(cmd.Context(), lease, o); err != nil {
+				if err := leftAlone(m.Release(cmd.Context(), lease, o)); err != nil {
 					return err
 				}
 				fmt.Fprintf(s.Out, "released lease %s\n", lease)
@@ -70,7 +81,7 @@ no other live lease remains.`,
 			}
 			for _, id := range ids {
 				n, err := m.ReleaseHolder(cmd.Context(), id, pid, o)
-				if err != nil {
+				if err := leftAlone(err); err != nil {
 					return err
 				}
 				if n > 0 || id == f.env || len(ids) == 1 {

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"maps"
@@ -34,6 +35,12 @@ the environment and its endpoints. The lease belongs to up's parent process
 (the script that ran it) unless --holder-pid says otherwise: when that
 process dies, the lease dies with it. Release it with berth down.
 
+up leaves a small keeper process behind (berth itself, detached) that holds
+the lease's lock while the holder lives, so the lease is judged the same
+from every container and PID namespace that shares the state directory.
+An up with no parent (PID 1 of its PID namespace, such as a container's
+entrypoint) is refused unless --ttl or --holder-pid says what holds it.
+
 CI pipelines that run up, the tests and down as separate steps (each in a
 shell of its own) use --ttl: the lease then also stays live for that long
 after it was taken, whatever becomes of its holder. --format dotenv prints
@@ -53,6 +60,11 @@ the pipeline's environment file; berth down releases $BERTH_LEASE.`,
 			o.HolderPID = f.holderPID
 			if o.HolderPID == 0 {
 				o.HolderPID = os.Getppid()
+			}
+			if o.HolderPID == 0 { // no parent (refused in PreRunE unless --ttl)
+				o.HolderPID = berth.NoHolder
+			} else {
+				o.Keeper = keeper() // holds the lease's lock while the holder lives
 			}
 			if f.ttl.v != nil {
 				o.HeartbeatTTL = *f.ttl.v
@@ -81,10 +93,25 @@ the pipeline's environment file; berth down releases $BERTH_LEASE.`,
 		if f.ttl.v != nil && *f.ttl.v == 0 {
 			return usageError{fmt.Errorf("--ttl must be greater than zero")}
 		}
+		if f.holderPID < 0 {
+			return usageError{fmt.Errorf("--holder-pid %d: want a process ID", f.holderPID)}
+		}
+		if f.holderPID == 0 && f.ttl.v == nil && os.Getppid() == 0 {
+			return usageError{errParentless}
+		}
 		return nil
 	}
 	return cmd
 }
+
+// errParentless refuses a berth up whose parent is PID 0: it runs as PID 1
+// of a PID namespace (a container's entrypoint, unshare --pid --fork), so
+// no process would hold the lease once up exits and it would die at once.
+var errParentless = errors.New("berth up has no parent process to hold the lease (it runs as PID 1 of its PID namespace, " +
+	"for example a container's entrypoint or unshare --pid --fork), so the lease would die as up exits: " +
+	"give it a lifetime with --ttl D (for example --ttl 30m; release it with berth down), " +
+	"or name the process whose life it follows with --holder-pid PID, " +
+	"or run up from a shell that lives as long as the tests (sh -c 'berth up ... && run-tests')")
 
 // acquired is what up prints with --json.
 type acquired struct {

@@ -96,8 +96,12 @@ func parseDuration(v any) (time.Duration, error) {
 	default:
 		return 0, fmt.Errorf("invalid duration %v (use Go syntax like 30s or 5m, or plain seconds)", v)
 	}
-	if secs < 0 || math.IsNaN(secs) || secs > math.MaxInt64/float64(time.Second) {
+	if secs < 0 || math.IsNaN(secs) {
 		return 0, fmt.Errorf("invalid duration %v: must be a non-negative number of seconds", v)
+	}
+	// secs*1e9 of 2^63 or more wraps to a negative int64: refuse it.
+	if ns := secs * float64(time.Second); ns >= float64(math.MaxInt64) {
+		return 0, fmt.Errorf("invalid duration %v: too long (at most about 292 years, 9223372036 seconds)", v)
 	}
 	return time.Duration(secs * float64(time.Second)), nil
 }

@@ -58,6 +58,11 @@ func TestParseDuration(t *testing.T) {
 		{in: "-5s", err: true},
 		{in: -1, err: true},
 		{in: true, err: true},
+		// 2^63 ns as seconds: once wrapped to a negative linger.
+		{in: "9223372036.854776", err: true},
+		{in: 9223372036.854776, err: true},
+		{in: "inf", err: true},
+		{in: "9223372036", want: 9223372036 * time.Second},
 	}
 	for _, tt := range tests {
 		got, err := parseDuration(tt.in)

@@ -30,10 +30,22 @@ func TestEnvSettings(t *testing.T) {
 func TestEnvSettingsRefuseBadValues(t *testing.T) {
 	for name, v := range map[string]string{"BERTH_SHARED": "maybe", "TEST_USE_SHARED_DOCKER": "2",
 		"BERTH_PRODUCTION": "prod", "TEST_USE_PRODUCTION_IMAGES": "y e s", "BERTH_LINGER": "soon",
-		"BERTH_WAIT_TIMEOUT": "0"} {
+		"BERTH_WAIT_TIMEOUT": "0", "BERTH_STALE_AFTER": "9223372036.854776"} {
 		_, err := EnvFromEnv(env(map[string]string{name: v}))
 		var se *SettingError
 		require.True(t, errors.As(err, &se), "%s=%s: %v", name, v, err)
 		assert.Equal(t, name, se.Name)
 	}
+}
+
+// TestParseDurationRefusesOverflow: 2^63 nanoseconds written as seconds
+// used to wrap to a negative duration and be accepted.
+func TestParseDurationRefusesOverflow(t *testing.T) {
+	for _, in := range []string{"9223372036.854776", "9223372037", "1e300", "inf", "NaN", "-1"} {
+		d, err := ParseDuration(in)
+		assert.Error(t, err, "%s gave %s", in, d)
+	}
+	d, err := ParseDuration("9223372036")
+	require.NoError(t, err)
+	assert.Equal(t, 9223372036*time.Second, d)
 }

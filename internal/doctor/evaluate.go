@@ -60,12 +60,12 @@ func Evaluate(f Facts) []Finding {
 	switch {
 	case f.State.Problem != "":
 		out = append(out, Finding{Level: Warn, Check: "state", Detail: "state directory: " + f.State.Problem,
-			Remedy: "make it writable, or set BERTH_STATE_DIR to a writable directory"})
+			Remedy: "make it yours (mode 0700) and writable, or set BERTH_STATE_DIR to a directory of your own"})
 	case runtime.GOOS != "windows" && f.State.Mode != "0700":
 		out = append(out, Finding{Level: Warn, Check: "state", Detail: fmt.Sprintf("state directory %s has mode %s", f.State.Path, f.State.Mode),
 			Remedy: "chmod 700 " + f.State.Path})
 	default:
-		out = append(out, Finding{Level: OK, Check: "state", Detail: "state directory " + f.State.Path + " is writable"})
+		out = append(out, Finding{Level: OK, Check: "state", Detail: "state directory " + f.State.Path + " is yours, not writable by others, and writable"})
 	}
 	return out
 }

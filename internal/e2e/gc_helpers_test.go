@@ -47,23 +47,29 @@ volumes:
 
 // holder starts a process that does nothing but exist, to hold leases
 // (berth up --holder-pid); kill ends it as kill -9 would a test runner.
-type holder struct{ cmd *exec.Cmd }
+type holder struct {
+	t   *testing.T
+	cmd *exec.Cmd
+}
 
 func newHolder(t *testing.T) *holder {
 	t.Helper()
 	cmd := exec.Command("sleep", "3600")
 	require.NoError(t, cmd.Start())
-	h := &holder{cmd: cmd}
+	h := &holder{t: t, cmd: cmd}
 	t.Cleanup(h.kill)
 	return h
 }
 
 func (h *holder) pid() string { return strconv.Itoa(h.cmd.Process.Pid) }
 
+// kill ends the holder, and waits for the lease keepers that followed it
+// to let their leases go.
 func (h *holder) kill() {
 	if h.cmd.ProcessState == nil {
 		_ = h.cmd.Process.Kill()
 		_ = h.cmd.Wait()
+		waitKeepers(h.t, h.cmd.Process.Pid)
 	}
 }
 

@@ -6,6 +6,7 @@ package failure
 import (
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // InputError is bad input found before any Docker call: a compose file
@@ -40,3 +41,19 @@ func (e *NotReadyError) Unwrap() error { return e.Err }
 
 // ErrNoSuchEnv is returned for an environment berth does not know.
 var ErrNoSuchEnv = errors.New("no such environment")
+
+// ForeignError is an environment, or part of one, that another berth state
+// directory made (its resources carry another dev.berth.state): berth left
+// it alone (docs/design.md invariant 3), since its leases live in that
+// directory's store, out of this one's sight.
+type ForeignError struct {
+	EnvID     string
+	Owner     string   // the state labels found ("dev.berth.state=... dev.berth.state-id=...")
+	Resources []string // what was left alone ("container demo-web-1", ...)
+}
+
+func (e *ForeignError) Error() string {
+	return fmt.Sprintf("left %d resource(s) of environment %s alone (%s): they belong to another berth state directory "+
+		"(%s: another user, host or BERTH_STATE_DIR), whose leases this one cannot see; take it down with the berth "+
+		"that made it (its BERTH_STATE_DIR)", len(e.Resources), e.EnvID, strings.Join(e.Resources, ", "), e.Owner)
+}

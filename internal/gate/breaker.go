@@ -46,11 +46,14 @@ func encodeBreaker(s policy.BreakerState) []byte {
 // decide asks whether a call may go ahead now.
 func (b *sharedBreaker) decide(ctx context.Context, now time.Time) (v policy.Verdict, until time.Time, err error) {
 	err = b.file.update(ctx, func(old []byte) []byte {
+		prev := decodeBreaker(old)
 		var s policy.BreakerState
-		s, v, until = b.policy.Decide(decodeBreaker(old), now)
-		if v != policy.Probe {
+		s, v, until = b.policy.Decide(prev, now)
+		if v != policy.Probe && s == prev {
 			return old
 		}
+		// The prober's mark, or a time bounded after the clock stepped
+		// back: persisted, so the bound does not move on with the clock.
 		return encodeBreaker(s)
 	})
 	return v, until, err

@@ -235,3 +235,35 @@ func TestAStopWaitingOutItsGraceHoldsNoSlot(t *testing.T) {
 	close(s.release)
 	require.NoError(t, <-done)
 }
+
+// TestBreakerAfterClockStepBack: the shared breaker opens, then the clock
+// steps back an hour. Every gate refuses for at most the open duration
+// (30 s) from the step, not for the hour: the bound is persisted in the
+// shared file, so it does not move on with the clock.
+func TestBreakerAfterClockStepBack(t *testing.T) {
+	dir := t.TempDir()
+	c := &clock{}
+	c.advance(2 * time.Hour)
+	g := newGate(t, dir, &stub{ping: unavailable}, c)
+	ctx := context.Background()
+	for range 5 {
+		_, _ = g.Ping(ctx)
+	}
+	c.advance(-time.Hour)
+	stepped := c.now()
+	healthy := &stub{ping: ok}
+	other := newGate(t, dir, healthy, c)
+	var open *CircuitOpenError
+	_, err := other.Ping(ctx)
+	require.ErrorAs(t, err, &open)
+	assert.True(t, stepped.Add(30*time.Second).Equal(open.Until), "refused until %v, want the step + 30 s", open.Until)
+
+	c.advance(29 * time.Second)
+	_, err = other.Ping(ctx)
+	require.ErrorAs(t, err, &open)
+	assert.True(t, stepped.Add(30*time.Second).Equal(open.Until), "the bound stays at the step + 30 s, got %v", open.Until)
+
+	c.advance(time.Second)
+	_, err = other.Ping(ctx)
+	require.NoError(t, err, "30 s after the step the probe goes through and closes the breaker")
+}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/berth-dev/berth/internal/engine"
 	"github.com/berth-dev/berth/internal/lock"
+	"github.com/berth-dev/berth/internal/safefs"
 )
 
 // outcome is the record of the last finished run of one piece of work
@@ -73,7 +74,7 @@ func once(ctx context.Context, locks lock.Dir, name string, op engine.Op, what s
 
 func readOutcome(file string) (outcome, bool) {
 	var out outcome
-	data, err := os.ReadFile(file)
+	data, err := safefs.ReadFile(file)
 	if err != nil || json.Unmarshal(data, &out) != nil {
 		return out, false
 	}
@@ -88,7 +89,7 @@ func writeOutcome(file string, out outcome) {
 		return
 	}
 	tmp := file + ".tmp"
-	if os.WriteFile(tmp, data, 0o600) == nil {
+	if safefs.WriteFile(tmp, data, 0o600) == nil { // rename replaces a link at file, never follows it
 		_ = os.Rename(tmp, file)
 	}
 }

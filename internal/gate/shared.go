@@ -11,6 +11,7 @@ import (
 	"sync"
 
 	"github.com/berth-dev/berth/internal/lock"
+	"github.com/berth-dev/berth/internal/safefs"
 )
 
 // sharedFile is a small state file that several processes read and update
@@ -37,7 +38,8 @@ func (s *sharedFile) path() string { return filepath.Join(s.locks.Path, s.name+"
 
 func (s *sharedFile) file() (*os.File, error) {
 	s.once.Do(func() {
-		s.f, s.openErr = os.OpenFile(s.path(), os.O_RDWR|os.O_CREATE, 0o600)
+		// Never through a link planted in the directory (safefs).
+		s.f, s.openErr = safefs.OpenFile(s.path(), os.O_RDWR|os.O_CREATE, 0o600)
 	})
 	return s.f, s.openErr
 }

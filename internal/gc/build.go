@@ -68,7 +68,7 @@ func unusedVolumes(f Facts, s Settings, protected, planned map[string]bool) (out
 		switch {
 		case env != "" && protected[env]:
 			continue
-		case env != "" && v.Labels[labels.State] != "" && v.Labels[labels.State] != f.State:
+		case env != "" && f.identity().Foreign(v.Labels) != "":
 			continue // another state directory's
 		case env == "" && s.Mode < Deep:
 			continue
@@ -103,7 +103,7 @@ func unusedImages(f Facts, s Settings) []Action {
 			reason = "deep: dangling image"
 		case s.Mode >= Deep:
 			reason = "deep: unused image"
-		case dangling && im.Labels[labels.Creator] != "" && im.Labels[labels.State] == f.State:
+		case dangling && im.Labels[labels.Creator] != "" && f.ours(im.Labels):
 			reason = "dangling image berth built"
 		default:
 			continue

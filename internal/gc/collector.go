@@ -9,6 +9,7 @@ import (
 	"github.com/berth-dev/berth/internal/clock"
 	"github.com/berth-dev/berth/internal/engine"
 	"github.com/berth-dev/berth/internal/failure"
+	"github.com/berth-dev/berth/internal/labels"
 	"github.com/berth-dev/berth/internal/store"
 )
 
@@ -47,9 +48,10 @@ type Collector struct {
 	Locks  Locks
 	Clock  clock.Clock
 	Log    *slog.Logger
-	// StateID is this state directory's dev.berth.state label value; Host
-	// is this machine's name.
-	StateID, Host string
+	// State is this state directory's identity (labels dev.berth.state and
+	// dev.berth.state-id); Host is this machine's name.
+	State labels.Identity
+	Host  string
 	// EnvStaleAfter is BERTH_STALE_AFTER (nil: unset).
 	EnvStaleAfter *time.Duration
 	// FilesDir is where environments' written secrets and configs live;

@@ -34,8 +34,8 @@ func decide(g *group, f Facts, s Settings) verdict {
 	if f.Busy[g.id] {
 		return keep(true, "being created or acquired: its lock is held")
 	}
-	if st := g.foreignState(f.State); st != "" {
-		return keep(true, "belongs to another berth state directory (%s=%s)", "dev.berth.state", st)
+	if st := g.foreignState(f.identity()); st != "" {
+		return keep(true, "belongs to another berth state directory (%s)", st)
 	}
 	if g.record != nil {
 		return decideKnown(g, f.Now, s)

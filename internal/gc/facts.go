@@ -3,6 +3,7 @@ package gc
 import (
 	"time"
 
+	"github.com/berth-dev/berth/internal/labels"
 	"github.com/berth-dev/berth/internal/store"
 )
 
@@ -13,8 +14,10 @@ type Facts struct {
 	// than it may have been leased in a store that was lost.
 	StoreCreated time.Time
 	// State is the value of the dev.berth.state label of this state
-	// directory: resources with another value are not ours.
-	State string
+	// directory (its path hash), StateID of dev.berth.state-id: a resource
+	// is ours when either matches ([labels.Identity]), another state's
+	// when it carries either label and neither matches.
+	State, StateID string
 	// Host is this host's name: an orphan another host made may be leased
 	// in that host's store (same state path, another machine).
 	Host string
@@ -33,6 +36,12 @@ type Facts struct {
 	// BuildCacheRecords counts the build cache records.
 	BuildCacheRecords int
 }
+
+// identity is the state the facts were gathered for.
+func (f Facts) identity() labels.Identity { return labels.Identity{Path: f.State, ID: f.StateID} }
+
+// ours reports whether labels m name this state.
+func (f Facts) ours(m map[string]string) bool { return f.identity().Ours(m) }
 
 // Env is one environment of the store.
 type Env struct {

@@ -16,7 +16,7 @@ import (
 // modes). before is the disk use then, when measured. In mode safe a
 // failed measurement is only a warning: sizes are then unknown.
 func (c *Collector) gather(ctx context.Context, mode Mode, measure bool) (f Facts, before *DiskTotals, warning string, err error) {
-	f = Facts{Now: c.Clock.Now(), State: c.StateID, Host: c.Host, Busy: map[string]bool{}, BuildCacheReclaimable: -1}
+	f = Facts{Now: c.Clock.Now(), State: c.State.Path, StateID: c.State.ID, Host: c.Host, Busy: map[string]bool{}, BuildCacheReclaimable: -1}
 	if f.StoreCreated, err = c.Store.CreatedAt(ctx); err != nil {
 		return f, nil, "", err
 	}
@@ -90,7 +90,7 @@ func (c *Collector) resources(ctx context.Context, f *Facts, du engine.DiskUsage
 		if size, ok := sizes[s.ID]; ok {
 			gcc.Size = size
 		}
-		if (s.State == "exited" || s.State == "dead") && (s.Labels[labels.State] == f.State || known[s.Labels[labels.Env]]) {
+		if (s.State == "exited" || s.State == "dead") && (f.ours(s.Labels) || known[s.Labels[labels.Env]]) {
 			in, err := c.Engine.ContainerInspect(ctx, s.ID)
 			if err == nil {
 				gcc.ExitCode, gcc.OOMKilled = in.State.ExitCode, in.State.OOMKilled

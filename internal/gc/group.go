@@ -80,22 +80,22 @@ func (g *group) labelSets() []map[string]string {
 	return out
 }
 
-// foreignState returns the first dev.berth.state value on g's resources
-// that is not ours, or "".
-func (g *group) foreignState(ours string) string {
+// foreignState describes the first state labels on g's resources that
+// name another state than ours ([labels.Identity.Foreign]), or is "".
+func (g *group) foreignState(ours labels.Identity) string {
 	for _, m := range g.labelSets() {
-		if s := m[labels.State]; s != "" && s != ours {
+		if s := ours.Foreign(m); s != "" {
 			return s
 		}
 	}
 	return ""
 }
 
-// unstamped reports whether some resource of g has no dev.berth.state
-// label (made by a berth older than the label).
+// unstamped reports whether some resource of g has no state label (made
+// by a berth older than the label).
 func (g *group) unstamped() bool {
 	for _, m := range g.labelSets() {
-		if m[labels.State] == "" {
+		if !labels.Stamped(m) {
 			return true
 		}
 	}
@@ -169,7 +169,7 @@ func (g *group) died() string {
 func Candidates(f Facts) []string {
 	var out []string
 	for _, g := range groups(f) {
-		if g.record != nil || slices.ContainsFunc(g.labelSets(), func(l map[string]string) bool { return l[labels.State] == f.State }) {
+		if g.record != nil || slices.ContainsFunc(g.labelSets(), f.ours) {
 			out = append(out, g.id)
 		}
 	}

@@ -38,7 +38,60 @@ const (
 	// image tagged as the build asks with the same digest is the build's
 	// result: reused, never built again.
 	BuildDigest = "dev.berth.build-digest"
+	// StateID is the random ID written once into the state directory that
+	// made the resource (see [Identity]): the same directory mounted at
+	// another path (a CI job container) has the same ID.
+	StateID = "dev.berth.state-id"
 )
+
+// Identity is what makes a resource belong to one state directory: its
+// [StateOf] path hash (label [State]) and its ID (label [StateID]). A
+// resource is ours when either matches: the same directory mounted
+// anywhere is one state (same ID), and a directory deleted and recreated at
+// its path (a new ID) still recognises the environments it made (same
+// path hash), as resources made before the ID label do.
+type Identity struct {
+	Path string // StateOf(dir)
+	ID   string // the directory's ID; "" when unknown
+}
+
+// Stamp returns the labels that mark a resource as made by this state.
+func (i Identity) Stamp() map[string]string {
+	m := map[string]string{State: i.Path}
+	if i.ID != "" {
+		m[StateID] = i.ID
+	}
+	return m
+}
+
+// IdentityOf is the state labels m name, as an Identity; ok is false when
+// m names none.
+func IdentityOf(m map[string]string) (i Identity, ok bool) {
+	return Identity{Path: m[State], ID: m[StateID]}, Stamped(m)
+}
+
+// Stamped reports whether labels m name a state at all (a berth older
+// than the label set neither).
+func Stamped(m map[string]string) bool { return m[State] != "" || m[StateID] != "" }
+
+// Ours reports whether labels m name this state.
+func (i Identity) Ours(m map[string]string) bool {
+	return (i.ID != "" && m[StateID] == i.ID) || (i.Path != "" && m[State] == i.Path)
+}
+
+// Foreign describes the state labels m name when they are another state's
+// ("dev.berth.state=... dev.berth.state-id=..."), and is "" when m is ours
+// or names no state.
+func (i Identity) Foreign(m map[string]string) string {
+	if !Stamped(m) || i.Ours(m) {
+		return ""
+	}
+	d := State + "=" + m[State]
+	if m[StateID] != "" {
+		d += " " + StateID + "=" + m[StateID]
+	}
+	return d
+}
 
 // StateOf is the value of the State label for state directory dir: 12
 // hex digits of the SHA-256 of its absolute path, symbolic links resolved.

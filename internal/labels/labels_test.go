@@ -26,3 +26,25 @@ func TestCreatorHost(t *testing.T) {
 	assert.Equal(t, "", CreatorHost(map[string]string{Creator: "nohost"}))
 	assert.Equal(t, "", CreatorHost(nil))
 }
+
+// TestIdentityOursByPathOrID: a resource is this state's when either its
+// path hash or its ID matches; another state's when it names a state and
+// neither matches; a resource naming none is neither.
+func TestIdentityOursByPathOrID(t *testing.T) {
+	me := Identity{Path: "aaaaaaaaaaaa", ID: "111111111111111111111111"}
+	for _, m := range []map[string]string{
+		{State: "aaaaaaaaaaaa", StateID: "111111111111111111111111"},
+		{State: "cccccccccccc", StateID: "111111111111111111111111"}, // mounted elsewhere
+		{State: "aaaaaaaaaaaa", StateID: "222222222222222222222222"}, // recreated at its path
+		{State: "aaaaaaaaaaaa"}, // before the ID label
+	} {
+		assert.True(t, me.Ours(m), "%v", m)
+		assert.Empty(t, me.Foreign(m), "%v", m)
+	}
+	other := map[string]string{State: "cccccccccccc", StateID: "222222222222222222222222"}
+	assert.False(t, me.Ours(other))
+	assert.Equal(t, "dev.berth.state=cccccccccccc dev.berth.state-id=222222222222222222222222", me.Foreign(other))
+	assert.Empty(t, me.Foreign(map[string]string{Env: "x"}), "unstamped: not known to be anyone's")
+	assert.False(t, me.Ours(map[string]string{Env: "x"}))
+	assert.Equal(t, map[string]string{State: "aaaaaaaaaaaa", StateID: "111111111111111111111111"}, me.Stamp())
+}

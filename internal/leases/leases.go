@@ -1,10 +1,17 @@
 // Package leases decides which leases are live and reaps the dead ones.
 //
-// Today a lease is live while its holder process runs on this host
-// (checked by PID and start time), or while its heartbeat is fresher than
-// its TTL; a lease from another host without a TTL cannot be checked and
-// counts as live. docs/design.md (invariant 4) says where this falls
-// short: runners in other PID namespaces and on other hosts.
+// A lease is live exactly while its lock is held ([Locks]): a kernel lock
+// on a file in the state directory, held by the process that acquired the
+// lease (berth run, a test binary through the library) or by a keeper
+// process that follows the lease's holder (berth up, see [StartKeeper] and
+// [Keep]). The kernel drops the lock when that process dies, whatever PID,
+// UTS or mount namespace it runs in, so "is the lock held?" is the one
+// question acquire, gc, ps and release ask (docs/design.md invariant 4).
+//
+// A lease no process follows (berth up --ttl with no holder) lives by its
+// heartbeat TTL alone. A lease with neither (made by an older berth, or on
+// a platform without kernel file locks) falls back to the holder's PID and
+// start time, checked from this host ([store.LeaseLive]).
 package leases
 
 import (
@@ -20,23 +27,34 @@ import (
 type Store interface {
 	Leases(ctx context.Context, envID string) ([]store.Lease, error)
 	ReapLeases(ctx context.Context, dead func(store.Lease) bool, now time.Time) ([]store.Lease, error)
+	AllLeases(ctx context.Context) ([]store.Lease, error)
 }
 
 // Book judges the leases of one store from one host.
 type Book struct {
 	Store Store
 	Now   func() time.Time
+	// Locks are the state directory's lease locks; nil judges by the
+	// fallback alone (no lock is ever probed).
+	Locks *Locks
 	Host  string // this machine ([proc.Host])
 	// Alive reports whether process pid with start time start still runs
-	// on this host ([proc.Alive]).
+	// on this host ([proc.Alive]); the fallback for leases without a lock.
 	Alive func(pid int, start uint64) bool
 	// StartTime identifies a process on this host ([proc.StartTime]).
 	StartTime func(pid int) (uint64, error)
 }
 
-// Live reports whether lease l's holder is still there (see
-// [store.LeaseLive]).
+// Live reports whether lease l's holder is still there: its lock is held,
+// or its heartbeat is fresher than its TTL. A lease without a lock, or
+// whose lock cannot be probed here, is judged by [store.LeaseLive].
 func (b *Book) Live(l store.Lease) bool {
+	if l.Holder.Lock != "" && b.Locks != nil {
+		held, err := b.Locks.Probe(l.Holder.Lock)
+		if err == nil {
+			return held || (l.TTL > 0 && b.Now().Sub(l.HeartbeatAt) <= l.TTL)
+		}
+	}
 	return store.LeaseLive(l, b.Now(), b.Host, b.Alive)
 }
 
@@ -56,14 +74,46 @@ func (b *Book) Split(ctx context.Context, envID string) (live, dead []store.Leas
 	return live, dead, nil
 }
 
-// Reap deletes every lease whose holder is gone and returns them.
+// Reap deletes every lease whose holder is gone, and their lock files,
+// and returns them. Lock files no lease names, nobody holds and older than
+// a minute go too ([Locks.Sweep]).
 func (b *Book) Reap(ctx context.Context) ([]store.Lease, error) {
-	return b.Store.ReapLeases(ctx, func(l store.Lease) bool { return !b.Live(l) }, b.Now())
+	reaped, err := b.Store.ReapLeases(ctx, func(l store.Lease) bool { return !b.Live(l) }, b.Now())
+	for _, l := range reaped {
+		b.Forget(l)
+	}
+	if err == nil && b.Locks != nil {
+		if all, err := b.Store.AllLeases(ctx); err == nil {
+			named := map[string]bool{}
+			for _, l := range all {
+				named[l.Holder.Lock] = true
+			}
+			b.Locks.Sweep(named, strayAge, time.Now())
+		}
+	}
+	return reaped, err
+}
+
+// strayAge is how old a lock file no lease names must be before it is
+// swept: its lease may be being recorded (a keeper starts before the
+// environment is ready; acquiring can take minutes, but the lock file is
+// made when it starts, so the file's age is measured from then).
+const strayAge = 30 * time.Minute
+
+// Forget removes the lock file of lease l, which was released or reaped;
+// a keeper holding it sees it go and exits.
+func (b *Book) Forget(l store.Lease) {
+	if b.Locks != nil && l.Holder.Lock != "" {
+		_ = b.Locks.Remove(l.Holder.Lock) // a leftover file is not held: it reads as dead
+	}
 }
 
 // Holder identifies the process pid on this host as a lease holder; 0
-// means this process.
+// means this process, [NoProcess] none (a lease that lives by its TTL).
 func (b *Book) Holder(pid int) (store.Holder, error) {
+	if pid == NoProcess {
+		return store.Holder{Host: b.Host}, nil
+	}
 	if pid == 0 {
 		pid = os.Getpid()
 	}
@@ -73,6 +123,10 @@ func (b *Book) Holder(pid int) (store.Holder, error) {
 	}
 	return store.Holder{Host: b.Host, PID: pid, StartTime: start}, nil
 }
+
+// NoProcess as a holder PID means no process follows the lease: it lives
+// by its heartbeat TTL alone.
+const NoProcess = -1
 
 // HeldBy reports whether lease l is held by process pid on this host.
 func (b *Book) HeldBy(l store.Lease, pid int) bool {

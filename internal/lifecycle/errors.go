@@ -5,6 +5,9 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/berth-dev/berth/internal/labels"
+	"github.com/berth-dev/berth/internal/plan"
 )
 
 // ErrNotOwned marks a refusal to mutate a resource that does not carry
@@ -67,4 +70,30 @@ func shortID(id string) string {
 		return id[:12]
 	}
 	return id
+}
+
+// foreignTo describes the state labels of got when they name another state
+// than want's labels (a resource another berth state directory made, of the
+// same name), and is "" when got is want's state's, or either names none.
+func foreignTo(want, got map[string]string) string {
+	id, ok := labels.IdentityOf(want)
+	if !ok {
+		return ""
+	}
+	return id.Foreign(got)
+}
+
+// planState is the state plan p's resources are stamped with, or nil.
+func planState(p *plan.Plan) *labels.Identity {
+	for _, s := range p.Services {
+		if id, ok := labels.IdentityOf(s.Spec.Labels); ok {
+			return &id
+		}
+	}
+	for _, n := range p.Networks {
+		if id, ok := labels.IdentityOf(n.Spec.Labels); ok {
+			return &id
+		}
+	}
+	return nil
 }

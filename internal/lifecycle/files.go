@@ -7,12 +7,14 @@ import (
 	"path/filepath"
 
 	"github.com/berth-dev/berth/internal/engine"
+	"github.com/berth-dev/berth/internal/lock"
 	"github.com/berth-dev/berth/internal/plan"
 )
 
 // FilesPath is the directory under dir that holds environment envID's
-// written secrets and configs (see [plan.FilePlan]).
-func FilesPath(dir, envID string) string { return filepath.Join(dir, envID) }
+// written secrets and configs (see [plan.FilePlan]); a long ID is bounded
+// as lock names are ([lock.SafeName]).
+func FilesPath(dir, envID string) string { return filepath.Join(dir, lock.SafeName(envID)) }
 
 // writeSecretFiles writes plan p's secrets and configs from environment and
 // content sources, each to a file of mode 0600 in [FilesPath] (mode

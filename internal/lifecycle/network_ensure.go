@@ -69,6 +69,10 @@ func ensureNetworkLocked(ctx context.Context, e engine.Engine, spec engine.Netwo
 	if !labels.Owned(keep.Labels) {
 		return engine.Network{}, fmt.Errorf("ensure network %s (%s) exists: %w; remove or rename it", spec.Name, shortID(keep.ID), ErrNotOwned)
 	}
+	if f := foreignTo(spec.Labels, keep.Labels); f != "" {
+		return engine.Network{}, fmt.Errorf("ensure network %s (%s) exists, made by another berth state directory (%s): %w; it is not used, nor removed",
+			spec.Name, shortID(keep.ID), f, ErrNotOwned)
+	}
 	if len(found) > 1 {
 		_ = pruneDuplicates(ctx, e, keep, found) // best effort; see doc
 	}
@@ -92,8 +96,8 @@ func PruneDuplicateNetworks(ctx context.Context, e engine.Engine, name string) (
 func pruneDuplicates(ctx context.Context, e engine.Engine, keep engine.Network, found []engine.Network) error {
 	var errs []error
 	for _, n := range found {
-		if n.ID == keep.ID || !labels.Owned(n.Labels) {
-			continue
+		if n.ID == keep.ID || !labels.Owned(n.Labels) || foreignTo(keep.Labels, n.Labels) != "" {
+			continue // the one kept, not berth's, or another state's
 		}
 		err := RemoveNetwork(ctx, e, n.ID, nil)
 		var inUse *NetworkInUseError

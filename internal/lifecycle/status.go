@@ -26,6 +26,13 @@ type ServiceStatus struct {
 	Ports       []engine.PublishedPort
 	MemoryLimit int64
 	StateLabel  string // its dev.berth.state label: the berth state directory that made it
+	// StateIDLabel is its dev.berth.state-id label (see [labels.Identity]).
+	StateIDLabel string
+}
+
+// StateLabels are s's state labels, as [labels.Identity] reads them.
+func (s ServiceStatus) StateLabels() map[string]string {
+	return map[string]string{labels.State: s.StateLabel, labels.StateID: s.StateIDLabel}
 }
 
 // EnvStatus is the state of an environment's containers.
@@ -54,7 +61,7 @@ func Status(ctx context.Context, e engine.Engine, envID string) (EnvStatus, erro
 		}
 		ss := ServiceStatus{Service: c.Labels[labels.ComposeService], ContainerID: c.ID, Name: c.Name,
 			State: c.State.Status, ExitCode: c.State.ExitCode, OOMKilled: c.State.OOMKilled,
-			Ports: c.Ports, MemoryLimit: c.MemoryLimit, StateLabel: c.Labels[labels.State]}
+			Ports: c.Ports, MemoryLimit: c.MemoryLimit, StateLabel: c.Labels[labels.State], StateIDLabel: c.Labels[labels.StateID]}
 		if c.State.Health != nil {
 			ss.Health = c.State.Health.Status
 		}

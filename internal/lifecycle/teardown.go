@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/berth-dev/berth/internal/engine"
+	"github.com/berth-dev/berth/internal/failure"
 	"github.com/berth-dev/berth/internal/labels"
 )
 
@@ -20,6 +21,10 @@ type TeardownOptions struct {
 	// FilesDir is [UpOptions.FilesDir]: the environment's written secrets
 	// and configs are removed once its containers are gone.
 	FilesDir string
+	// State, when set, is the state tearing down: a container, network or
+	// volume another state stamped is left alone (invariant 3), and the
+	// teardown ends with a [*failure.ForeignError] naming them.
+	State *labels.Identity
 }
 
 // TeardownResult says what [Teardown] did.
@@ -28,6 +33,8 @@ type TeardownResult struct {
 	Networks   int      // networks removed (or found gone)
 	Volumes    int      // volumes removed (or found gone)
 	Took       time.Duration
+	// Foreign are the resources left alone: another state's.
+	Foreign []string
 }
 
 // Teardown takes environment envID down: every container, network and
@@ -60,9 +67,23 @@ func Teardown(ctx context.Context, e engine.Engine, envID string, o TeardownOpti
 	if err != nil {
 		return res, fmt.Errorf("tear down %s: list containers: %w", envID, err)
 	}
-	ids := make([]string, len(cs))
-	for i, c := range cs {
-		ids[i] = c.ID
+	ids := make([]string, 0, len(cs))
+	owner := ""
+	foreign := func(kind, name string, m map[string]string) bool {
+		if o.State == nil {
+			return false
+		}
+		f := o.State.Foreign(m)
+		if f != "" {
+			res.Foreign = append(res.Foreign, kind+" "+name)
+			owner = f
+		}
+		return f != ""
+	}
+	for _, c := range cs {
+		if !foreign("container", c.Name, c.Labels) {
+			ids = append(ids, c.ID)
+		}
 	}
 	res.Containers, err = StopAll(ctx, e, ids, o.Stop)
 	errs := []error{err}
@@ -70,14 +91,17 @@ func Teardown(ctx context.Context, e engine.Engine, envID string, o TeardownOpti
 	if errors.As(err, &notStopped) {
 		errs = append(errs, errors.New("containers that would not stop keep their networks and volumes; `berth gc` retries them"))
 	}
-	n, err := removeNetworks(ctx, e, envID)
+	n, err := removeNetworks(ctx, e, envID, foreign)
 	res.Networks = n
 	errs = append(errs, err)
-	n, err = removeVolumes(ctx, e, envID)
+	n, err = removeVolumes(ctx, e, envID, foreign)
 	res.Volumes = n
 	errs = append(errs, err)
 	if notStopped == nil {
 		errs = append(errs, RemoveFiles(o.FilesDir, envID))
+	}
+	if len(res.Foreign) > 0 {
+		errs = append(errs, &failure.ForeignError{EnvID: envID, Owner: owner, Resources: res.Foreign})
 	}
 	res.Took = time.Since(start)
 	if o.Log != nil {
@@ -91,7 +115,7 @@ func Teardown(ctx context.Context, e engine.Engine, envID string, o TeardownOpti
 }
 
 // removeNetworks removes the networks of envID; n counts those removed.
-func removeNetworks(ctx context.Context, e engine.Engine, envID string) (n int, err error) {
+func removeNetworks(ctx context.Context, e engine.Engine, envID string, foreign func(kind, name string, m map[string]string) bool) (n int, err error) {
 	ns, err := e.NetworkList(ctx, engine.ListFilter{Labels: map[string]string{labels.Env: envID}})
 	if err != nil {
 		return 0, fmt.Errorf("list networks: %w", err)
@@ -99,6 +123,9 @@ func removeNetworks(ctx context.Context, e engine.Engine, envID string) (n int, 
 	owned := func(m map[string]string) bool { return m[labels.Env] == envID }
 	var errs []error
 	for _, nw := range ns {
+		if foreign("network", nw.Name, nw.Labels) {
+			continue
+		}
 		if err := RemoveNetwork(ctx, e, nw.ID, owned); err != nil {
 			errs = append(errs, err)
 			continue
@@ -110,7 +137,7 @@ func removeNetworks(ctx context.Context, e engine.Engine, envID string) (n int, 
 
 // removeVolumes removes the named volumes of envID, without force; n
 // counts those removed.
-func removeVolumes(ctx context.Context, e engine.Engine, envID string) (n int, err error) {
+func removeVolumes(ctx context.Context, e engine.Engine, envID string, foreign func(kind, name string, m map[string]string) bool) (n int, err error) {
 	vs, err := e.VolumeList(ctx, engine.ListFilter{Labels: map[string]string{labels.Env: envID}})
 	if err != nil {
 		return 0, fmt.Errorf("list volumes: %w", err)
@@ -119,6 +146,9 @@ func removeVolumes(ctx context.Context, e engine.Engine, envID string) (n int, e
 	for _, v := range vs {
 		if v.Labels[labels.Env] != envID {
 			continue // the daemon filtered; this is a second guard
+		}
+		if foreign("volume", v.Name, v.Labels) {
+			continue
 		}
 		err := e.VolumeRemove(ctx, v.Name)
 		if err != nil && !errors.Is(err, engine.ErrNotFound) {

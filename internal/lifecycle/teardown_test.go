@@ -10,7 +10,10 @@ import (
 
 	"github.com/berth-dev/berth/internal/compose"
 	"github.com/berth-dev/berth/internal/engine"
+	"github.com/berth-dev/berth/internal/failure"
+	"github.com/berth-dev/berth/internal/labels"
 	"github.com/berth-dev/berth/internal/lifecycle"
+	"github.com/berth-dev/berth/internal/plan"
 )
 
 // chain is three services in three dependency levels: c -> b -> a.
@@ -112,4 +115,60 @@ func TestTeardownListFailure(t *testing.T) {
 	e.FailNext(engine.OpContainerList, engine.ErrUnavailable)
 	_, err := lifecycle.Teardown(t.Context(), e, "env-x", lifecycle.TeardownOptions{})
 	assert.True(t, errors.Is(err, engine.ErrUnavailable), "%v", err)
+}
+
+// TestTeardownLeavesAnotherStatesResources: a teardown by one state leaves
+// the containers, networks and volumes another state stamped with the same
+// environment ID alone, and says so with a ForeignError.
+func TestTeardownLeavesAnotherStatesResources(t *testing.T) {
+	e := newFake(t)
+	theirs := labels.Identity{Path: "bbbbbbbbbbbb", ID: "222222222222222222222222"}
+	p := planOf(t, "env-theirs", chain()...)
+	for k, v := range theirs.Stamp() {
+		p.Stamp(k, v)
+	}
+	require.NoError(t, lifecycle.Up(t.Context(), e, p, lifecycle.UpOptions{}))
+
+	mine := labels.Identity{Path: "aaaaaaaaaaaa", ID: "111111111111111111111111"}
+	res, err := lifecycle.Teardown(t.Context(), e, "env-theirs", lifecycle.TeardownOptions{State: &mine})
+	var foreign *failure.ForeignError
+	require.True(t, errors.As(err, &foreign), "%v", err)
+	assert.Contains(t, err.Error(), "dev.berth.state=bbbbbbbbbbbb")
+	assert.Empty(t, res.Containers, "none stopped")
+	assert.Zero(t, res.Networks)
+	assert.Zero(t, res.Volumes)
+	assert.Len(t, res.Foreign, 5, "three containers, a network and a volume left alone: %v", res.Foreign)
+	cs, err := e.ContainerList(t.Context(), engine.ListFilter{Labels: map[string]string{labels.Env: "env-theirs"}})
+	require.NoError(t, err)
+	assert.Len(t, cs, 3, "still running")
+
+	_, err = lifecycle.Teardown(t.Context(), e, "env-theirs", lifecycle.TeardownOptions{State: &theirs})
+	require.NoError(t, err, "its own state takes it down")
+	requireEnvGone(t, e, "env-theirs")
+}
+
+// TestUpDoesNotReuseAnotherStatesResources: an environment of the same ID
+// that another state made is not taken over by up (its network, volume or
+// containers of the same names), and the failed up's own teardown leaves
+// them alone.
+func TestUpDoesNotReuseAnotherStatesResources(t *testing.T) {
+	e := newFake(t)
+	stamped := func(id labels.Identity) *plan.Plan {
+		p := planOf(t, "env-same", svc("a", nil))
+		for k, v := range id.Stamp() {
+			p.Stamp(k, v)
+		}
+		return p
+	}
+	theirs := labels.Identity{Path: "bbbbbbbbbbbb", ID: "222222222222222222222222"}
+	require.NoError(t, lifecycle.Up(t.Context(), e, stamped(theirs), lifecycle.UpOptions{}))
+
+	mine := labels.Identity{Path: "aaaaaaaaaaaa", ID: "111111111111111111111111"}
+	err := lifecycle.Up(t.Context(), e, stamped(mine), lifecycle.UpOptions{})
+	require.ErrorIs(t, err, lifecycle.ErrNotOwned)
+	assert.Contains(t, err.Error(), "made by another berth state directory (dev.berth.state=bbbbbbbbbbbb")
+	cs, err := e.ContainerList(t.Context(), engine.ListFilter{Labels: map[string]string{labels.Env: "env-same"}})
+	require.NoError(t, err)
+	require.Len(t, cs, 1, "theirs still runs")
+	assert.Equal(t, theirs.Path, cs[0].Labels[labels.State])
 }

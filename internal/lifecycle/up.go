@@ -99,7 +99,7 @@ func Up(ctx context.Context, e engine.Engine, p *plan.Plan, o UpOptions) error {
 	err = r.explain(ctx, err)
 	tctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), teardownBound)
 	defer cancel()
-	if _, terr := Teardown(tctx, e, p.ID.EnvID, TeardownOptions{Log: o.Log, FilesDir: o.FilesDir}); terr != nil {
+	if _, terr := Teardown(tctx, e, p.ID.EnvID, TeardownOptions{Log: o.Log, FilesDir: o.FilesDir, State: planState(p)}); terr != nil {
 		err = errors.Join(err, fmt.Errorf("tear down after the failed up: %w", terr))
 	}
 	return fmt.Errorf("up environment %s: %w", p.ID.EnvID, err)

@@ -27,6 +27,10 @@ func ensureResources(ctx context.Context, e engine.Engine, p *plan.Plan, locker 
 			return fmt.Errorf("create volume %s: it exists and belongs to %s: %w; remove or rename it",
 				v.Spec.Name, owner(env), ErrNotOwned)
 		}
+		if f := foreignTo(v.Spec.Labels, got.Labels); f != "" {
+			return fmt.Errorf("create volume %s: it exists, made by another berth state directory (%s): %w; it is not used, nor removed",
+				v.Spec.Name, f, ErrNotOwned)
+		}
 	}
 	return nil
 }

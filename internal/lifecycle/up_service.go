@@ -3,6 +3,7 @@ package lifecycle
 import (
 	"context"
 	"errors"
+	"fmt"
 	"maps"
 	"slices"
 	"sync"
@@ -71,6 +72,10 @@ func (r *upRun) create(ctx context.Context, sp plan.ServicePlan) (string, error)
 	c, ierr := r.e.ContainerInspect(ctx, sp.Spec.Name)
 	if ierr != nil || c.Labels[labels.Env] != r.p.ID.EnvID || c.Labels[labels.ComposeService] != sp.Name {
 		return "", err
+	}
+	if f := foreignTo(sp.Spec.Labels, c.Labels); f != "" {
+		return "", fmt.Errorf("container %s exists, made by another berth state directory (%s): %w; it is not reused, nor removed",
+			c.Name, f, ErrNotOwned)
 	}
 	r.o.Log.Info("reusing existing container", "service", sp.Name, "container", c.Name)
 	return c.ID, nil

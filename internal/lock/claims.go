@@ -11,6 +11,8 @@ import (
 	"strings"
 
 	"github.com/gofrs/flock"
+
+	"github.com/berth-dev/berth/internal/safefs"
 )
 
 // Claims is a cross-process set of named amounts (memory reserved by
@@ -53,7 +55,10 @@ func (c Claims) Claim(ctx context.Context, name string, amount int64,
 		return nil, false, err
 	}
 	base := filepath.Join(c.Dir.Path, SafeName(name))
-	fl := flock.New(base+".claim.lock", flock.SetPermissions(0o600))
+	if err := safefs.NotLink(base + ".claim.lock"); err != nil {
+		return nil, false, fmt.Errorf("claim %s: %w", name, err)
+	}
+	fl := flock.New(base+".claim.lock", flock.SetFlag(os.O_CREATE|os.O_RDWR|safefs.NoFollow), flock.SetPermissions(0o600))
 	held, err := fl.TryLock()
 	if err != nil {
 		return nil, false, fmt.Errorf("claim %s: %w", name, err)
@@ -87,7 +92,7 @@ func (c Claims) live() ([]Claimed, error) {
 			continue
 		}
 		base := filepath.Join(c.Dir.Path, name)
-		probe := flock.New(base+".claim.lock", flock.SetFlag(os.O_RDONLY))
+		probe := flock.New(base+".claim.lock", flock.SetFlag(os.O_RDONLY|safefs.NoFollow))
 		free, err := probe.TryLock()
 		if errors.Is(err, fs.ErrNotExist) {
 			free, err = true, nil // no lock file: nobody can hold it
@@ -100,7 +105,7 @@ func (c Claims) live() ([]Claimed, error) {
 			_ = probe.Unlock()
 			continue
 		}
-		b, err := os.ReadFile(base + ".claim")
+		b, err := safefs.ReadFile(base + ".claim")
 		if errors.Is(err, fs.ErrNotExist) {
 			continue // released since the listing
 		}

@@ -12,6 +12,8 @@ import (
 	"strings"
 
 	"github.com/gofrs/flock"
+
+	"github.com/berth-dev/berth/internal/safefs"
 )
 
 // line is a first-come-first-served queue across processes in front of a
@@ -66,7 +68,7 @@ func (l line) join(ctx context.Context) (*ticket, error) {
 	defer release()
 	counter := filepath.Join(l.dir.Path, l.stem+"-q.next")
 	n := uint64(0)
-	if b, err := os.ReadFile(counter); err == nil {
+	if b, err := safefs.ReadFile(counter); err == nil {
 		n, _ = strconv.ParseUint(strings.TrimSpace(string(b)), 10, 64)
 	} else if !errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("join the line: %w", err)
@@ -75,7 +77,10 @@ func (l line) join(ctx context.Context) (*ticket, error) {
 		return nil, fmt.Errorf("join the line: %w", err)
 	}
 	t := &ticket{n: n, path: l.ticketPath(n)}
-	t.fl = flock.New(t.path, flock.SetFlag(os.O_CREATE|os.O_RDONLY), flock.SetPermissions(0o600))
+	if err := safefs.NotLink(t.path); err != nil {
+		return nil, fmt.Errorf("join the line: %w", err)
+	}
+	t.fl = flock.New(t.path, flock.SetFlag(os.O_CREATE|os.O_RDONLY|safefs.NoFollow), flock.SetPermissions(0o600))
 	ok, err := t.fl.TryLock()
 	if err != nil || !ok {
 		return nil, fmt.Errorf("join the line: lock ticket %d: %v", n, cmpErr(err, "held by another process"))
@@ -105,7 +110,7 @@ func (l line) ahead(t *ticket) (string, error) {
 	slices.Sort(older)
 	for _, n := range slices.Backward(older) {
 		p := l.ticketPath(n)
-		probe := flock.New(p, flock.SetFlag(os.O_RDONLY))
+		probe := flock.New(p, flock.SetFlag(os.O_RDONLY|safefs.NoFollow))
 		ok, err := probe.TryLock()
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
@@ -126,7 +131,7 @@ func (l line) ahead(t *ticket) (string, error) {
 // wait, so the blocking lock runs in a goroutine that lets go of the
 // ticket as soon as it gets it, even after ctx ended.
 func waitBehind(ctx context.Context, path string) error {
-	fl := flock.New(path, flock.SetFlag(os.O_RDONLY))
+	fl := flock.New(path, flock.SetFlag(os.O_RDONLY|safefs.NoFollow))
 	done := make(chan error, 1)
 	go func() {
 		err := fl.Lock()

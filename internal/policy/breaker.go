@@ -37,11 +37,25 @@ const (
 )
 
 // Decide answers whether a call may go ahead at now. It returns the new
-// state (changed when this caller becomes the prober) and, for Refuse, the
-// time when a call may next be tried.
+// state (changed when this caller becomes the prober, or when a stored time
+// was bounded, see below) and, for Refuse, the time when a call may next be
+// tried.
+//
+// The persisted times are bounded from now: an open-until more than OpenFor
+// ahead (a probe-until more than ProbeTimeout ahead) comes from a clock that
+// stepped back, or from a longer setting of another process, and is
+// brought back to now+OpenFor (now+ProbeTimeout). The returned state
+// carries the bound, so a caller that persists it refuses for at most
+// OpenFor after the step, never for the size of the step.
 func (b Breaker) Decide(s BreakerState, now time.Time) (BreakerState, Verdict, time.Time) {
 	if s.OpenUntil.IsZero() {
 		return s, Allow, time.Time{}
+	}
+	if limit := now.Add(b.OpenFor); s.OpenUntil.After(limit) {
+		s.OpenUntil = limit
+	}
+	if limit := now.Add(b.ProbeTimeout); s.ProbeUntil.After(limit) {
+		s.ProbeUntil = limit
 	}
 	if now.Before(s.OpenUntil) {
 		return s, Refuse, s.OpenUntil

@@ -74,3 +74,40 @@ func TestBreakerHalfOpenLetsOneProbeThrough(t *testing.T) {
 		assert.Equal(t, Probe, v)
 	})
 }
+
+// TestBreakerClockStepBackRefusesAtMostOpenFor: opened at t0, the clock then
+// steps back an hour. The persisted open-until (t0+30s) is an hour and 30 s
+// ahead of the new now: the breaker refuses for at most its open duration
+// from the step, not for the hour, and the bound, fed back as a caller that
+// persists the state does, stays put as the clock moves on.
+func TestBreakerClockStepBackRefusesAtMostOpenFor(t *testing.T) {
+	b := testBreaker()
+	var s BreakerState
+	for range 5 {
+		s = b.Record(s, true, t0)
+	}
+	require.Equal(t, t0.Add(30*time.Second), s.OpenUntil)
+
+	back := t0.Add(-time.Hour)
+	s, v, until := b.Decide(s, back)
+	require.Equal(t, Refuse, v)
+	assert.Equal(t, back.Add(30*time.Second), until, "bounded by the open duration from now")
+	assert.Equal(t, back.Add(30*time.Second), s.OpenUntil, "the bound is in the state to persist")
+
+	for step := time.Second; step < 30*time.Second; step += time.Second {
+		var v Verdict
+		s, v, until = b.Decide(s, back.Add(step))
+		require.Equal(t, Refuse, v, "at +%s", step)
+		require.Equal(t, back.Add(30*time.Second), until, "the bound does not move on with the clock (+%s)", step)
+	}
+	s, v, _ = b.Decide(s, back.Add(30*time.Second))
+	assert.Equal(t, Probe, v, "open for exactly its open duration after the step")
+
+	t.Run("a probe mark far ahead is bounded too", func(t *testing.T) {
+		st := BreakerState{Failures: 5, OpenUntil: back, ProbeUntil: t0.Add(time.Hour)}
+		st, v, until := b.Decide(st, back)
+		require.Equal(t, Refuse, v)
+		assert.Equal(t, back.Add(5*time.Second), until)
+		assert.Equal(t, back.Add(5*time.Second), st.ProbeUntil)
+	})
+}

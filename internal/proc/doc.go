@@ -1,7 +1,10 @@
 // Package proc identifies processes across time: a PID together with the
 // process's start time names one process even after the PID is reused.
-// berth records a lease holder as (host, PID, start time) and uses [Alive]
-// to decide whether that holder still runs.
+// berth records a lease holder as (host, PID, start time) for display,
+// and uses [Alive] to judge only leases without a lock (package
+// internal/leases: a lease is live while its lock is held); a keeper checks
+// with [StartTime] that the holder it follows is the process its caller
+// saw.
 package proc
 
 import (

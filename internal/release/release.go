@@ -14,6 +14,8 @@ import (
 
 	"github.com/berth-dev/berth/internal/clock"
 	"github.com/berth-dev/berth/internal/engine"
+	"github.com/berth-dev/berth/internal/failure"
+	"github.com/berth-dev/berth/internal/labels"
 	"github.com/berth-dev/berth/internal/lifecycle"
 	"github.com/berth-dev/berth/internal/lock"
 	"github.com/berth-dev/berth/internal/plan"
@@ -35,6 +37,9 @@ type Store interface {
 type Leases interface {
 	Split(ctx context.Context, envID string) (live, dead []store.Lease, err error)
 	HeldBy(l store.Lease, pid int) bool
+	// Forget removes a released lease's lock file (a keeper holding it
+	// exits).
+	Forget(l store.Lease)
 }
 
 // Releaser gives leases up on one daemon.
@@ -48,6 +53,9 @@ type Releaser struct {
 	// FilesDir is where environments' written secrets and configs live;
 	// a teardown removes the environment's ([lifecycle.RemoveFiles]).
 	FilesDir string
+	// State is this state directory's identity: a teardown leaves another
+	// state's resources alone.
+	State labels.Identity
 }
 
 // Options tune a release.
@@ -72,6 +80,7 @@ func (r *Releaser) Release(ctx context.Context, leaseID string, o Options) error
 	if _, err := r.Store.ReleaseLease(ctx, leaseID, r.Clock.Now()); err != nil {
 		return fmt.Errorf("release lease %s: %w", leaseID, err)
 	}
+	r.Leases.Forget(l)
 	if err := r.Store.RecordUsage(ctx, store.UsageRecord{Time: r.Clock.Now(), EnvID: l.EnvID, Kind: store.UsageRelease}); err != nil {
 		r.Log.Warn("record usage", "err", err)
 	}
@@ -115,11 +124,18 @@ func (r *Releaser) TeardownIfIdle(ctx context.Context, id string) (bool, error) 
 	if err := r.Store.SetEnvState(ctx, id, store.StateTearingDown); err != nil && !errors.Is(err, store.ErrNotFound) {
 		return false, err
 	}
-	if _, err := lifecycle.Teardown(ctx, r.Engine, id, lifecycle.TeardownOptions{FilesDir: r.FilesDir}); err != nil {
+	_, err = lifecycle.Teardown(ctx, r.Engine, id, lifecycle.TeardownOptions{FilesDir: r.FilesDir, State: &r.State})
+	var foreign *failure.ForeignError
+	if err != nil && !errors.As(err, &foreign) {
 		return false, fmt.Errorf("tear down %s: %w", id, err)
 	}
 	if err := r.Store.DeleteEnv(ctx, id); err != nil {
 		return false, err
+	}
+	if foreign != nil {
+		// What was ours is gone; the rest is another state's, which this
+		// one's record (if any) wrongly claimed.
+		return false, foreign
 	}
 	r.Log.Info("environment torn down", "env", id)
 	return true, nil

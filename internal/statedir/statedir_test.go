@@ -1,6 +1,7 @@
 package statedir
 
 import (
+	"os"
 	"path/filepath"
 	"testing"
 
@@ -27,4 +28,35 @@ func TestDefaultKeysByDaemonAndEndpoint(t *testing.T) {
 	e := l.Endpoint("unix:///var/run/docker.sock")
 	assert.Equal(t, "unix____var_run_docker.sock", filepath.Base(e))
 	assert.NotEqual(t, l.Endpoint("tcp://a:2375"), e)
+}
+
+// TestIDIsWrittenOnceAndReadWherever: the first call writes the ID, later
+// calls (and another path to the same directory) read the same one.
+func TestIDIsWrittenOnceAndReadWherever(t *testing.T) {
+	dir := t.TempDir()
+	id, err := ID(dir)
+	require.NoError(t, err)
+	require.Len(t, id, 24)
+	again, err := ID(dir)
+	require.NoError(t, err)
+	assert.Equal(t, id, again)
+	link := filepath.Join(t.TempDir(), "mounted-elsewhere")
+	require.NoError(t, os.Symlink(dir, link))
+	other, err := ID(link)
+	require.NoError(t, err)
+	assert.Equal(t, id, other, "the same directory at another path")
+
+	fresh := t.TempDir()
+	ids := make(chan string, 8)
+	for range 8 {
+		go func() {
+			id, err := ID(fresh)
+			assert.NoError(t, err)
+			ids <- id
+		}()
+	}
+	first := <-ids
+	for range 7 {
+		assert.Equal(t, first, <-ids, "racing writers agree on one ID")
+	}
 }

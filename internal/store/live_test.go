@@ -19,17 +19,17 @@ func TestLeaseLive(t *testing.T) {
 		beat   time.Time
 		want   bool
 	}{
-		{"local process alive", Holder{here, 7, 70}, 0, t0, true},
-		{"local process gone", Holder{here, 8, 80}, 0, t0, false},
-		{"local PID reused (other start)", Holder{here, 7, 71}, 0, t0, false},
-		{"local, unknown start, no TTL", Holder{here, 7, 0}, 0, t0, false},
-		{"local, unknown start, fresh heartbeat", Holder{here, 7, 0}, time.Minute, now.Add(-time.Minute), true},
-		{"local, unknown start, stale heartbeat", Holder{here, 7, 0}, time.Minute, now.Add(-time.Minute - 1), false},
-		{"local process gone, fresh heartbeat", Holder{here, 8, 80}, time.Minute, now, true},
-		{"local process alive, stale heartbeat", Holder{here, 7, 70}, time.Minute, t0, true},
-		{"other host, no TTL: cannot check, live", Holder{"there", 7, 70}, 0, t0, true},
-		{"other host, fresh heartbeat", Holder{"there", 8, 80}, time.Minute, now, true},
-		{"other host, stale heartbeat", Holder{"there", 7, 70}, time.Minute, t0, false},
+		{"local process alive", Holder{Host: here, PID: 7, StartTime: 70}, 0, t0, true},
+		{"local process gone", Holder{Host: here, PID: 8, StartTime: 80}, 0, t0, false},
+		{"local PID reused (other start)", Holder{Host: here, PID: 7, StartTime: 71}, 0, t0, false},
+		{"local, unknown start, no TTL", Holder{Host: here, PID: 7, StartTime: 0}, 0, t0, false},
+		{"local, unknown start, fresh heartbeat", Holder{Host: here, PID: 7, StartTime: 0}, time.Minute, now.Add(-time.Minute), true},
+		{"local, unknown start, stale heartbeat", Holder{Host: here, PID: 7, StartTime: 0}, time.Minute, now.Add(-time.Minute - 1), false},
+		{"local process gone, fresh heartbeat", Holder{Host: here, PID: 8, StartTime: 80}, time.Minute, now, true},
+		{"local process alive, stale heartbeat", Holder{Host: here, PID: 7, StartTime: 70}, time.Minute, t0, true},
+		{"other host, no TTL: cannot check, live", Holder{Host: "there", PID: 7, StartTime: 70}, 0, t0, true},
+		{"other host, fresh heartbeat", Holder{Host: "there", PID: 8, StartTime: 80}, time.Minute, now, true},
+		{"other host, stale heartbeat", Holder{Host: "there", PID: 7, StartTime: 70}, time.Minute, t0, false},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -36,6 +36,10 @@ type Holder struct {
 	Host      string `json:"host"`
 	PID       int    `json:"pid"`
 	StartTime uint64 `json:"start_time"` // proc.StartTime of PID on Host; 0 = unknown (heartbeat only)
+	// Lock names the lease's lock file in the state directory (see package
+	// internal/leases): the lease is live while it is held. "" = no lock
+	// (a lease that lives by its TTL, or one made by an older berth).
+	Lock string `json:"lock,omitempty"`
 }
 
 // Lease is one runner's claim on an environment.
@@ -45,7 +49,7 @@ type Lease struct {
 	Holder      Holder        `json:"holder"`
 	CreatedAt   time.Time     `json:"created_at"`
 	HeartbeatAt time.Time     `json:"heartbeat_at"`
-	TTL         time.Duration `json:"ttl"` // heartbeat validity; 0 = liveness by PID only
+	TTL         time.Duration `json:"ttl"` // heartbeat validity; 0 = liveness by the lock alone (or the PID, without one)
 }
 
 // OpRecord is one Docker operation as the gate saw it.

@@ -12,7 +12,7 @@ import (
 	"github.com/berth-dev/berth/internal/store"
 )
 
-const leaseColumns = `id, env_id, host, pid, start_time, created_at, heartbeat_at, ttl_ns`
+const leaseColumns = `id, env_id, host, pid, start_time, created_at, heartbeat_at, ttl_ns, lock`
 
 // AddLease records a new lease of holder h on environment envID, created
 // and heartbeating at now, and clears the environment's IdleSince in the
@@ -60,8 +60,8 @@ func (tx *Tx) AddLease(ctx context.Context, envID string, h store.Holder, ttl ti
 		return store.Lease{}, fmt.Errorf("add lease on %s: %w", envID, err)
 	}
 	l := store.Lease{ID: id, EnvID: envID, Holder: h, CreatedAt: now.UTC(), HeartbeatAt: now.UTC(), TTL: ttl}
-	_, err = tx.q.ExecContext(ctx, `INSERT INTO leases (`+leaseColumns+`) VALUES (?,?,?,?,?,?,?,?)`,
-		l.ID, l.EnvID, h.Host, h.PID, int64(h.StartTime), nsOf(now), nsOf(now), int64(ttl))
+	_, err = tx.q.ExecContext(ctx, `INSERT INTO leases (`+leaseColumns+`) VALUES (?,?,?,?,?,?,?,?,?)`,
+		l.ID, l.EnvID, h.Host, h.PID, int64(h.StartTime), nsOf(now), nsOf(now), int64(ttl), h.Lock)
 	if err != nil {
 		return store.Lease{}, fmt.Errorf("add lease on %s: %w", envID, err)
 	}
@@ -126,7 +126,7 @@ func scanLease(r rowScanner) (store.Lease, error) {
 	var l store.Lease
 	var start, ttl int64
 	var created, beat sql.NullInt64
-	if err := r.Scan(&l.ID, &l.EnvID, &l.Holder.Host, &l.Holder.PID, &start, &created, &beat, &ttl); err != nil {
+	if err := r.Scan(&l.ID, &l.EnvID, &l.Holder.Host, &l.Holder.PID, &start, &created, &beat, &ttl, &l.Holder.Lock); err != nil {
 		return store.Lease{}, err
 	}
 	l.Holder.StartTime = uint64(start)

@@ -87,6 +87,8 @@ var migrations = []string{
 		key   TEXT PRIMARY KEY,
 		value INTEGER NOT NULL
 	) STRICT;`,
+	// 4: the lease's lock file (liveness by a held lock, internal/leases).
+	`ALTER TABLE leases ADD COLUMN lock TEXT NOT NULL DEFAULT '';`,
 }
 
 // setup puts the file in WAL mode and brings the schema to

@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
+
+	"github.com/berth-dev/berth/internal/safefs"
 )
 
 // busyTimeoutMS is how long a connection waits for another writer before
@@ -44,12 +46,19 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	if strings.Contains(path, "?") {
 		return nil, fmt.Errorf("open store %s: the path must not contain '?'", path)
 	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return nil, fmt.Errorf("create store directory: %w", err)
+	if err := safefs.EnsureDir(filepath.Dir(path)); err != nil {
+		return nil, fmt.Errorf("open store %s: %w", path, err)
+	}
+	// SQLite opens these itself, following links: refuse a link planted
+	// at any of them (the journal files included).
+	for _, p := range []string{path, path + "-wal", path + "-shm", path + "-journal"} {
+		if err := safefs.NotLink(p); err != nil {
+			return nil, fmt.Errorf("open store: %w", err)
+		}
 	}
 	// Create the file ourselves so it is 0600 from the start; SQLite gives
 	// its -wal and -shm files the same mode.
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	f, err := safefs.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
 		return nil, fmt.Errorf("create store %s: %w", path, err)
 	}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"os"
+
+	"github.com/berth-dev/berth/internal/safefs"
 )
 
 // writeLock queues the write transactions of every berth process on a
@@ -21,7 +23,7 @@ type writeLock struct {
 
 // acquire waits for the lock until ctx ends and returns its release.
 func (w writeLock) acquire(ctx context.Context) (release func(), err error) {
-	f, err := os.OpenFile(w.path, os.O_RDWR|os.O_CREATE, 0o600)
+	f, err := safefs.OpenFile(w.path, os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
 		return nil, fmt.Errorf("open write lock: %w", err)
 	}

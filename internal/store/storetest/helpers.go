@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -26,9 +27,10 @@ func testEnv(id string) store.Env {
 }
 
 // holder returns a holder with a start time above 2^63, which a backend
-// storing it as a signed integer must not lose.
+// storing it as a signed integer must not lose, and a lock name, which it
+// must keep.
 func holder(pid int) store.Holder {
-	return store.Holder{Host: "h1", PID: pid, StartTime: 1<<63 | uint64(pid)}
+	return store.Holder{Host: "h1", PID: pid, StartTime: 1<<63 | uint64(pid), Lock: fmt.Sprintf("h-%016x", pid)}
 }
 
 // putEnvs stores testEnv(id) for each id.

@@ -1,0 +1,82 @@
+package leases
+
+import (
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/berth-dev/berth/internal/proc"
+)
+
+// releaseCheck is how often a keeper looks whether its lease was released
+// (its lock file removed) while it waits on its holder.
+const releaseCheck = time.Second
+
+// Keep is the keeper process's work: create the lock file path and hold
+// it exclusively while process pid (with start time start, as the caller
+// saw it) lives. It writes "held" and a newline to ready once it holds the
+// lock (or one line saying why not) and closes ready. It returns when the
+// holder exits, watched the way the OS offers (pidfd on Linux, kqueue on
+// macOS, a process handle on Windows, polling elsewhere), or when the
+// lease is released (its file removed: berth down, gc's reaping); then it
+// removes its file, and the kernel drops the lock as it exits.
+func Keep(path string, pid int, start uint64, ready io.WriteCloser) error {
+	fail := func(err error) error {
+		fmt.Fprintf(ready, "%v\n", err)
+		_ = ready.Close()
+		return err
+	}
+	fd, err := createHeld(path)
+	if err != nil {
+		return fail(fmt.Errorf("take lease lock %s: %w", path, err))
+	}
+	defer fd.close()
+	defer removeIfSame(path, fd)
+	w, err := watchProcess(pid)
+	if err != nil {
+		return fail(fmt.Errorf("follow holder process %d: %w", pid, err))
+	}
+	defer w.close()
+	// The watch is open: a PID reused before it was taken would now show
+	// another start time.
+	if got, err := proc.StartTime(pid); err != nil || got != start {
+		return fail(fmt.Errorf("holder process %d exited before its lease was taken", pid))
+	}
+	if _, err := io.WriteString(ready, keeperReady+"\n"); err != nil {
+		return err
+	}
+	_ = ready.Close()
+	for {
+		exited, err := w.wait(releaseCheck)
+		if err != nil {
+			return fmt.Errorf("follow holder process %d: %w", pid, err)
+		}
+		if exited || !fd.sameFile(path) {
+			return nil
+		}
+	}
+}
+
+// pollWatch follows a process by asking every interval whether it still
+// runs: for platforms without a way to be told.
+type pollWatch struct {
+	pid   int
+	start uint64
+}
+
+func (p pollWatch) wait(d time.Duration) (bool, error) {
+	time.Sleep(d)
+	return !proc.Alive(p.pid, p.start), nil
+}
+
+func (pollWatch) close() {}
+
+// processWatch waits for one process to exit.
+type processWatch interface {
+	// wait returns true once the process has exited, false after at
+	// most d if it still runs.
+	wait(d time.Duration) (exited bool, err error)
+	close()
+}
+
+var _ processWatch = pollWatch{}
