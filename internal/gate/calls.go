@@ -15,10 +15,14 @@ const maxPendingCalls = 8192
 
 // Call is one finished gated call, as it is persisted for `berth stats`.
 type Call struct {
-	Time      time.Time // when it started
-	Op        engine.Op
-	Duration  time.Duration // including retries and waits in the gate
-	ErrorKind string        // "" on success; see [ErrorKind]
+	Time     time.Time // when it started
+	Op       engine.Op
+	Duration time.Duration // including retries and waits in the gate
+	// Queued is the part of Duration spent waiting for the rate budget and
+	// an operation slot (mutating calls only; summed over attempts): the
+	// call was at the daemon from about Time+Queued to Time+Duration.
+	Queued    time.Duration
+	ErrorKind string // "" on success; see [ErrorKind]
 	Retries   int
 	Refused   bool // refused by the open circuit without calling the daemon
 }

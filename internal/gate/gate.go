@@ -190,6 +190,7 @@ func runWithin[T any](ctx context.Context, g *Gate, op engine.Op, d time.Duratio
 	start := time.Now()
 	attempts := 0
 	refused := false
+	var queued time.Duration // waiting for the budget and a slot, over all attempts
 	attempt := func() (T, error) {
 		var zero T
 		attempts++
@@ -198,7 +199,9 @@ func runWithin[T any](ctx context.Context, g *Gate, op engine.Op, d time.Duratio
 			return zero, backoff.Permanent(err)
 		}
 		if op.Mutating() {
+			waitStart := time.Now()
 			release, err := g.reserve(ctx, holdsSlot(op))
+			queued += time.Since(waitStart)
 			if err != nil {
 				return zero, backoff.Permanent(err)
 			}
@@ -223,7 +226,7 @@ func runWithin[T any](ctx context.Context, g *Gate, op engine.Op, d time.Duratio
 			g.log.Warn("record breaker outcome", "err", rerr)
 		}
 	}
-	g.stats.observe(op, time.Since(start), err, attempts-1, refused)
+	g.stats.observe(op, time.Since(start), queued, err, attempts-1, refused)
 	return v, err
 }
 

@@ -87,6 +87,9 @@ var migrations = []string{
 		key   TEXT PRIMARY KEY,
 		value INTEGER NOT NULL
 	) STRICT;`,
+	// 4: how long each op waited in the gate's queue (budget and slot), so
+	// the time a mutating call spent at the daemon is known (berth stress).
+	`ALTER TABLE ops ADD COLUMN queued_us INTEGER NOT NULL DEFAULT 0;`,
 }
 
 // setup puts the file in WAL mode and brings the schema to
