@@ -116,8 +116,24 @@ func runStress(ctx context.Context, s Streams, f stressFlags) error {
 		if err != nil {
 			return usageError{err}
 		}
-		naive = &stress.Naive{Compose: compose, Docker: "docker", Files: files,
+		dir, err := os.MkdirTemp("", "berth-stress-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(dir)
+		v1 := stress.IsV1(compose)
+		nfiles, err := stress.NaiveFiles(files, v1, dir)
+		if err != nil {
+			return usageError{err}
+		}
+		naive = &stress.Naive{Compose: compose, Docker: "docker", Files: nfiles,
 			Project: base.Project + "-naive-" + runID, WaitTimeout: naiveWaitTimeout}
+		if v1 && len(nfiles) > 0 {
+			naive.ProjectDir, _ = os.Getwd() // the compose file found there
+			if len(files) > 0 {
+				naive.ProjectDir = filepath.Dir(files[0])
+			}
+		}
 	}
 	exe, err := os.Executable()
 	if err != nil {

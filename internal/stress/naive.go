@@ -20,6 +20,9 @@ type Naive struct {
 	Compose []string // the compose command, e.g. ["docker", "compose"] or ["/usr/bin/docker-compose"]
 	Docker  string   // the docker CLI, for the health wait and inspect
 	Files   []string
+	// ProjectDir, when set, is passed as --project-directory (the copies
+	// [NaiveFiles] makes for v1 live elsewhere than the originals).
+	ProjectDir string
 	// Project is the naive load's project name (shared) or the prefix of
 	// its per-runner names (dedicated: Project-rN).
 	Project     string

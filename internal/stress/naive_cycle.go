@@ -27,11 +27,7 @@ const outputKept = 600
 // running and healthy, connect to each published port, down -v. It
 // returns the failing command's exit code with the error.
 func (n *Naive) cycle(ctx context.Context, project string) (int, error) {
-	base := append([]string{}, n.Compose...)
-	base = append(base, "-p", project)
-	for _, f := range n.Files {
-		base = append(base, "-f", f)
-	}
+	base := n.argv(project)
 	if code, err := n.command(ctx, append(base, "up", "-d")...); err != nil {
 		return code, err
 	}
@@ -179,11 +175,7 @@ func (n *Naive) cleanup(ctx context.Context, c Config) error {
 		}
 	}
 	for _, p := range projects {
-		argv := append(append([]string{}, n.Compose...), "-p", p)
-		for _, f := range n.Files {
-			argv = append(argv, "-f", f)
-		}
-		_, _ = n.command(ctx, append(argv, "down", "-v", "--remove-orphans")...)
+		_, _ = n.command(ctx, append(n.argv(p), "down", "-v", "--remove-orphans")...)
 	}
 	f := engine.ListFilter{All: true, Labels: map[string]string{labels.ComposeProject: ""}}
 	var errs []error
@@ -213,4 +205,16 @@ func (n *Naive) cleanup(ctx context.Context, c Config) error {
 		return fmt.Errorf("clean up after the naive load: %w", err)
 	}
 	return nil
+}
+
+// argv is the compose command for project, before its subcommand.
+func (n *Naive) argv(project string) []string {
+	argv := append(append([]string{}, n.Compose...), "-p", project)
+	if n.ProjectDir != "" {
+		argv = append(argv, "--project-directory", n.ProjectDir)
+	}
+	for _, f := range n.Files {
+		argv = append(argv, "-f", f)
+	}
+	return argv
 }

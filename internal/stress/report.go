@@ -80,6 +80,9 @@ func (r *Report) Summarize() {
 	if r.LeftoverResources == nil {
 		r.LeftoverResources = []string{}
 	}
+	if r.Violations == nil {
+		r.Violations = []string{}
+	}
 	if r.Creates == nil {
 		r.Creates = map[string]map[string]int{}
 	}

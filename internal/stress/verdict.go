@@ -14,7 +14,7 @@ import (
 //   - shared mode created one environment, dedicated mode one per run;
 //   - nothing berth-labelled of the run is left on the daemon.
 func Evaluate(r Report, services []string) []string {
-	var v []string
+	v := []string{}
 	runs := r.Runners * r.Cycles
 	if r.RunsFailed > 0 {
 		v = append(v, fmt.Sprintf("%d of %d runs failed", r.RunsFailed, runs))
