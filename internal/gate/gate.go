@@ -190,7 +190,9 @@ func runWithin[T any](ctx context.Context, g *Gate, op engine.Op, d time.Duratio
 	start := time.Now()
 	attempts := 0
 	refused := false
-	var queued time.Duration // waiting for the budget and a slot, over all attempts
+	// The last attempt was at the daemon from reached to answered: reached
+	// is taken after its slot, answered before the slot is released.
+	var reached, answered time.Time
 	attempt := func() (T, error) {
 		var zero T
 		attempts++
@@ -199,15 +201,15 @@ func runWithin[T any](ctx context.Context, g *Gate, op engine.Op, d time.Duratio
 			return zero, backoff.Permanent(err)
 		}
 		if op.Mutating() {
-			waitStart := time.Now()
 			release, err := g.reserve(ctx, holdsSlot(op))
-			queued += time.Since(waitStart)
 			if err != nil {
 				return zero, backoff.Permanent(err)
 			}
 			defer release()
 		}
+		reached = time.Now()
 		v, err := within(ctx, g, op, d, fn)
+		answered = time.Now()
 		if err != nil && !engine.Retryable(err) {
 			return v, backoff.Permanent(err)
 		}
@@ -226,7 +228,10 @@ func runWithin[T any](ctx context.Context, g *Gate, op engine.Op, d time.Duratio
 			g.log.Warn("record breaker outcome", "err", rerr)
 		}
 	}
-	g.stats.observe(op, time.Since(start), queued, err, attempts-1, refused)
+	if answered.IsZero() { // it never reached the daemon
+		reached, answered = time.Now(), time.Now()
+	}
+	g.stats.observe(op, start, answered.Sub(start), reached.Sub(start), err, attempts-1, refused)
 	return v, err
 }
 

@@ -56,8 +56,12 @@ func PeakOverlap(iv []Interval) int {
 }
 
 // AtDaemon returns, for the mutating calls among recs made by the
-// processes in pids, the span each spent at the daemon: from its start
-// after the gate's queue to its end.
+// processes in pids, the span each spent at the daemon (for a retried
+// call, its last attempt): from after the gate's queue (Time+Queued) to
+// the daemon's answer (Time+Duration). Calls that share one operation
+// slot never overlap there. Stops, pulls and execs hold no operation
+// slot, so the peak over all mutating calls can exceed
+// BERTH_MAX_CONCURRENT_OPS when many containers stop at once.
 func AtDaemon(recs []store.OpRecord, pids map[int]bool) []Interval {
 	var out []Interval
 	for _, r := range recs {

@@ -87,8 +87,9 @@ var migrations = []string{
 		key   TEXT PRIMARY KEY,
 		value INTEGER NOT NULL
 	) STRICT;`,
-	// 4: how long each op waited in the gate's queue (budget and slot), so
-	// the time a mutating call spent at the daemon is known (berth stress).
+	// 4: how long each op waited in the gate before its last attempt
+	// reached the daemon (breaker, budget, slot), so the span a call spent
+	// at the daemon is known (berth stress).
 	`ALTER TABLE ops ADD COLUMN queued_us INTEGER NOT NULL DEFAULT 0;`,
 }
 
