@@ -63,11 +63,13 @@ func (n *Naive) run(ctx context.Context, c Config) (*Report, error) {
 		wg.Go(func() {
 			for cy := 1; cy <= c.Cycles; cy++ {
 				code, err := n.cycle(ctx, n.project(c.Mode, i))
+				mu.Lock()
 				if err != nil {
-					mu.Lock()
 					r.Failures = append(r.Failures, Failure{Runner: i, Cycle: cy, ExitCode: code, Message: err.Error()})
-					mu.Unlock()
+				} else {
+					r.RunsPassed++
 				}
+				mu.Unlock()
 				if onDone != nil {
 					onDone(err == nil)
 				}

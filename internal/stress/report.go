@@ -56,14 +56,13 @@ type Report struct {
 	Naive      *Report  `json:"naive,omitempty"`
 }
 
-// Summarize fills the counts derived from the failures and creates:
-// runs passed and failed out of runners×cycles, containers created, and
-// environments created (per environment, the most times any one of its
-// services was created: an environment created twice under one ID counts
-// twice).
+// Summarize fills the counts derived from the failures, creates and
+// leftovers: runs failed, containers created, environments created (per
+// environment, the most times any one of its services was created: an
+// environment created twice under one ID counts twice) and leftovers.
+// RunsPassed is the caller's: the runs that reported success.
 func (r *Report) Summarize() {
 	r.RunsFailed = len(r.Failures)
-	r.RunsPassed = max(r.Runners*r.Cycles-r.RunsFailed, 0)
 	r.ContainersCreated, r.EnvironmentsCreated = 0, 0
 	for _, svcs := range r.Creates {
 		most := 0

@@ -40,7 +40,7 @@ func TestReportJSONShape(t *testing.T) {
 func TestWriteTextSideBySide(t *testing.T) {
 	r := clean(ModeShared, 2, 1, map[string]map[string]int{"p-1": {"web": 1}})
 	r.Tool = "berth"
-	naive := Report{Runners: 2, Cycles: 1, Mode: ModeShared, Tool: "docker-compose",
+	naive := Report{Runners: 2, Cycles: 1, Mode: ModeShared, Tool: "docker-compose", RunsPassed: 1,
 		Failures: []Failure{{Runner: 1, Cycle: 1, ExitCode: 1, Message: "network is ambiguous"}},
 		Creates:  map[string]map[string]int{"p": {"web": 2}}}
 	naive.Summarize()

@@ -59,7 +59,7 @@ func Run(ctx context.Context, c Config) (*Report, error) {
 	r.WallMS = time.Since(start).Milliseconds()
 	r.Ping = ping.Stop()
 	endProgress(c.Progress)
-	r.Failures = set.failures
+	r.Failures, r.RunsPassed = set.failures, set.passed
 	creates, recErr := rec.Finish(ctx)
 	r.Creates = creates
 	left, leftErr := Leftovers(ctx, c.Engine, labels.Env, mine)

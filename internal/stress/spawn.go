@@ -22,7 +22,7 @@ type Runner func(ctx context.Context, i int) *exec.Cmd
 // runnerSet runs the runner processes and gathers their outcomes.
 type runnerSet struct {
 	mu       sync.Mutex
-	outcomes []Outcome
+	passed   int
 	failures []Failure
 	pids     map[int]bool
 	onDone   func(ok bool) // called for every finished run
@@ -45,7 +45,8 @@ func (s *runnerSet) spawn(ctx context.Context, start Runner, n, cycles int) erro
 		cmd.Stderr = &stderr
 		if err := cmd.Start(); err != nil {
 			errs = append(errs, fmt.Errorf("start runner %d: %w", i, err))
-			break
+			s.finish(i, cycles, nil, err, "")
+			continue
 		}
 		s.mu.Lock()
 		s.pids[cmd.Process.Pid] = true
@@ -74,8 +75,9 @@ func (s *runnerSet) read(r interface{ Read([]byte) (int, error) }) map[int]bool 
 		}
 		seen[o.Cycle] = true
 		s.mu.Lock()
-		s.outcomes = append(s.outcomes, o)
-		if !o.OK {
+		if o.OK {
+			s.passed++
+		} else {
 			s.failures = append(s.failures, Failure{Runner: o.Runner, Cycle: o.Cycle, ExitCode: o.ExitCode, Message: o.Error})
 		}
 		s.mu.Unlock()

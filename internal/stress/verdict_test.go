@@ -7,7 +7,7 @@ import (
 )
 
 func clean(mode string, runners, cycles int, creates map[string]map[string]int) Report {
-	r := Report{Runners: runners, Cycles: cycles, Mode: mode, Creates: creates}
+	r := Report{Runners: runners, Cycles: cycles, Mode: mode, Creates: creates, RunsPassed: runners * cycles}
 	r.Summarize()
 	return r
 }
@@ -32,7 +32,7 @@ func TestEvaluateViolations(t *testing.T) {
 	}{
 		{"a failed run", func() Report {
 			r := Report{Runners: 2, Cycles: 1, Mode: ModeShared, Creates: map[string]map[string]int{"p-1": {"web": 1}},
-				Failures: []Failure{{Runner: 2, Cycle: 1, ExitCode: 3, Message: "not ready"}}}
+				RunsPassed: 1, Failures: []Failure{{Runner: 2, Cycle: 1, ExitCode: 3, Message: "not ready"}}}
 			r.Summarize()
 			return r
 		}, []string{"1 of 2 runs failed"}},
@@ -48,9 +48,14 @@ func TestEvaluateViolations(t *testing.T) {
 		{"dedicated copies missing", func() Report {
 			return clean(ModeDedicated, 3, 2, map[string]map[string]int{"p-1": {"web": 1}})
 		}, []string{"1 environments created, want 6 (dedicated mode)"}},
+		{"runs unaccounted for", func() Report {
+			r := clean(ModeShared, 3, 1, map[string]map[string]int{"p-1": {"web": 1}})
+			r.RunsPassed = 2 // a runner that never reported
+			return r
+		}, []string{"2 runs accounted for, want 3"}},
 		{"leftovers", func() Report {
 			r := Report{Runners: 1, Cycles: 1, Mode: ModeShared, Creates: map[string]map[string]int{"p-1": {"web": 1}},
-				LeftoverResources: []string{"network p-1_default abc"}}
+				RunsPassed: 1, LeftoverResources: []string{"network p-1_default abc"}}
 			r.Summarize()
 			return r
 		}, []string{"1 resources left behind"}},
