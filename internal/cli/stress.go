@@ -150,6 +150,7 @@ func runStress(ctx context.Context, s Streams, f stressFlags) error {
 	}
 	c := stress.Config{Runners: f.runners, Cycles: f.cycles, Mode: mode, Project: opts.ProjectName,
 		Services: slices.Sorted(maps.Keys(base.Services)), Engine: conn, Naive: naive,
+		SlotLimit: conn.Settings.MaxConcurrentOps, OwnPID: os.Getpid(),
 		Start: func(ctx context.Context, i int) *exec.Cmd {
 			return exec.CommandContext(ctx, exe, runnerArgs(i, f.cycles, opts)...)
 		},

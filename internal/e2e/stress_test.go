@@ -30,6 +30,8 @@ type stressReport struct {
 	ContainersCreated    int                       `json:"containers_created"`
 	Creates              map[string]map[string]int `json:"creates"`
 	PeakMutatingCalls    *int                      `json:"peak_mutating_calls"`
+	PeakSlotCalls        *int                      `json:"peak_slot_calls"`
+	SlotLimit            int                       `json:"slot_limit"`
 	DockerCallsPerRunner *float64                  `json:"docker_calls_per_runner"`
 	Ping                 map[string]float64        `json:"ping_ms"`
 	Leftovers            int                       `json:"leftovers"`
@@ -67,7 +69,9 @@ func TestStressSharedAndDedicated(t *testing.T) {
 	assert.Zero(t, rep.Leftovers)
 	require.NotNil(t, rep.PeakMutatingCalls)
 	assert.GreaterOrEqual(t, *rep.PeakMutatingCalls, 1)
-	assert.LessOrEqual(t, *rep.PeakMutatingCalls, 4, "BERTH_MAX_CONCURRENT_OPS defaults to 4; creates and starts hold a slot")
+	require.NotNil(t, rep.PeakSlotCalls)
+	assert.Equal(t, 4, rep.SlotLimit, "BERTH_MAX_CONCURRENT_OPS defaults to 4")
+	assert.LessOrEqual(t, *rep.PeakSlotCalls, rep.SlotLimit)
 	require.NotNil(t, rep.DockerCallsPerRunner)
 	assert.Greater(t, *rep.DockerCallsPerRunner, 0.0)
 	assert.Greater(t, rep.Ping["max"], 0.0)
@@ -81,6 +85,8 @@ func TestStressSharedAndDedicated(t *testing.T) {
 	assert.Equal(t, 3, rep.RunsPassed)
 	assert.Equal(t, 3, rep.EnvironmentsCreated)
 	assert.Equal(t, 3, rep.ContainersCreated)
+	require.NotNil(t, rep.PeakSlotCalls)
+	assert.LessOrEqual(t, *rep.PeakSlotCalls, rep.SlotLimit)
 	assert.Zero(t, rep.Leftovers)
 	assert.Empty(t, w.leftovers(context.Background()))
 }

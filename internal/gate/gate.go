@@ -168,14 +168,14 @@ func (g *Gate) reserve(ctx context.Context, slot bool) (release func() error, er
 	return g.slots.Acquire(ctx)
 }
 
-// holdsSlot reports whether a mutating op holds a concurrency slot while it
+// HoldsSlot reports whether a mutating op holds a concurrency slot while it
 // runs. An image pull takes a pull slot instead (see [Gate.ImagePull]); an
 // exec streams for as long as its process runs (an interactive shell).
 // A container stop is charged to the rate budget but holds no slot:
 // the daemon spends it waiting out the container's grace period (up to
 // minutes), and holding a slot for that would serialise teardown of a
 // stack behind its slowest services while adding no load to the daemon.
-func holdsSlot(op engine.Op) bool {
+func HoldsSlot(op engine.Op) bool {
 	return op != engine.OpContainerStop && op != engine.OpImagePull && op != engine.OpContainerExec
 }
 
@@ -201,7 +201,7 @@ func runWithin[T any](ctx context.Context, g *Gate, op engine.Op, d time.Duratio
 			return zero, backoff.Permanent(err)
 		}
 		if op.Mutating() {
-			release, err := g.reserve(ctx, holdsSlot(op))
+			release, err := g.reserve(ctx, HoldsSlot(op))
 			if err != nil {
 				return zero, backoff.Permanent(err)
 			}

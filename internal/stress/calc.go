@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/berth-dev/berth/internal/engine"
+	"github.com/berth-dev/berth/internal/gate"
 	"github.com/berth-dev/berth/internal/store"
 )
 
@@ -63,9 +64,20 @@ func PeakOverlap(iv []Interval) int {
 // slot, so the peak over all mutating calls can exceed
 // BERTH_MAX_CONCURRENT_OPS when many containers stop at once.
 func AtDaemon(recs []store.OpRecord, pids map[int]bool) []Interval {
+	return atDaemon(recs, pids, engine.Op.Mutating)
+}
+
+// InSlots is [AtDaemon] for the calls that hold an operation slot while
+// at the daemon ([gate.HoldsSlot]): the gate keeps at most
+// BERTH_MAX_CONCURRENT_OPS of them there at once, across processes.
+func InSlots(recs []store.OpRecord, pids map[int]bool) []Interval {
+	return atDaemon(recs, pids, func(op engine.Op) bool { return op.Mutating() && gate.HoldsSlot(op) })
+}
+
+func atDaemon(recs []store.OpRecord, pids map[int]bool, keep func(engine.Op) bool) []Interval {
 	var out []Interval
 	for _, r := range recs {
-		if !pids[r.PID] || !engine.Op(r.Op).Mutating() {
+		if !pids[r.PID] || !keep(engine.Op(r.Op)) {
 			continue
 		}
 		out = append(out, Interval{Start: r.Time.Add(r.Queued), End: r.Time.Add(r.Duration)})

@@ -24,22 +24,27 @@ const healthPoll = 500 * time.Millisecond
 const outputKept = 600
 
 // cycle is one naive run on project: up -d, wait until every container is
-// running and healthy, connect to each published port, down -v. It
-// returns the failing command's exit code with the error.
+// running and healthy, connect to each published port, and down -v
+// whatever happened before. It returns the first failure's exit code
+// (1 for the health wait and the connects) with its error.
 func (n *Naive) cycle(ctx context.Context, project string) (int, error) {
 	base := n.argv(project)
-	if code, err := n.command(ctx, append(base, "up", "-d")...); err != nil {
+	code, err := n.command(ctx, append(base, "up", "-d")...)
+	if err == nil {
+		ports, werr := n.waitHealthy(ctx, project)
+		if werr == nil {
+			werr = dialAll(ctx, ports)
+		}
+		if werr != nil {
+			code, err = 1, werr
+		}
+	}
+	// down runs whatever happened, as a test script's cleanup trap does.
+	downCode, downErr := n.command(ctx, append(base, "down", "-v")...)
+	if err != nil {
 		return code, err
 	}
-	ports, err := n.waitHealthy(ctx, project)
-	if err == nil {
-		err = dialAll(ctx, ports)
-	}
-	code, downErr := n.command(ctx, append(base, "down", "-v")...)
-	if err != nil {
-		return 1, err
-	}
-	return code, downErr
+	return downCode, downErr
 }
 
 // command runs argv; a failure carries its exit code and the tail of its

@@ -43,13 +43,18 @@ type Report struct {
 	ContainersCreated   int       `json:"containers_created"`
 	// Creates counts container creates per environment (berth: its ID;
 	// naive: the compose project) and service.
-	Creates              map[string]map[string]int `json:"creates"`
-	PeakMutatingCalls    *int                      `json:"peak_mutating_calls"`
-	DockerCallsPerRunner *float64                  `json:"docker_calls_per_runner"`
-	Ping                 Ping                      `json:"ping_ms"`
-	Leftovers            int                       `json:"leftovers"`
-	LeftoverResources    []string                  `json:"leftover_resources"`
-	WallMS               int64                     `json:"wall_ms"`
+	Creates           map[string]map[string]int `json:"creates"`
+	PeakMutatingCalls *int                      `json:"peak_mutating_calls"`
+	// PeakSlotCalls is the peak of the mutating calls that hold an
+	// operation slot (all but stops, pulls and execs); SlotLimit is
+	// BERTH_MAX_CONCURRENT_OPS, which it must not exceed.
+	PeakSlotCalls        *int     `json:"peak_slot_calls"`
+	SlotLimit            int      `json:"slot_limit,omitempty"`
+	DockerCallsPerRunner *float64 `json:"docker_calls_per_runner"`
+	Ping                 Ping     `json:"ping_ms"`
+	Leftovers            int      `json:"leftovers"`
+	LeftoverResources    []string `json:"leftover_resources"`
+	WallMS               int64    `json:"wall_ms"`
 	// Violations are the invariants that did not hold ([Evaluate]); empty
 	// when the run is clean.
 	Violations []string `json:"violations"`
@@ -107,6 +112,12 @@ func (r *Report) WriteText(w io.Writer) {
 	row("environments created", func(c *Report) string { return fmt.Sprint(c.EnvironmentsCreated) })
 	row("containers created", func(c *Report) string { return fmt.Sprint(c.ContainersCreated) })
 	row("peak mutating calls", func(c *Report) string { return optInt(c.PeakMutatingCalls) })
+	row("peak slot-holding calls", func(c *Report) string {
+		if c.PeakSlotCalls == nil {
+			return "n/a"
+		}
+		return fmt.Sprintf("%d (limit %d)", *c.PeakSlotCalls, c.SlotLimit)
+	})
 	row("docker calls per runner", func(c *Report) string { return optFloat(c.DockerCallsPerRunner) })
 	row("ping p50/p95/max ms", func(c *Report) string {
 		return fmt.Sprintf("%.1f / %.1f / %.1f", c.Ping.P50, c.Ping.P95, c.Ping.Max)

@@ -15,7 +15,7 @@ import (
 func TestReportJSONShape(t *testing.T) {
 	peak, per := 4, 12.5
 	r := clean(ModeShared, 2, 1, map[string]map[string]int{"p-1": {"web": 1}})
-	r.PeakMutatingCalls, r.DockerCallsPerRunner = &peak, &per
+	r.PeakMutatingCalls, r.PeakSlotCalls, r.DockerCallsPerRunner, r.SlotLimit = &peak, &peak, &per, 4
 	r.Violations = Evaluate(r, []string{"web"})
 	naive := clean(ModeShared, 2, 1, nil)
 	r.Naive = &naive
@@ -24,7 +24,7 @@ func TestReportJSONShape(t *testing.T) {
 	var got map[string]any
 	require.NoError(t, json.Unmarshal(b, &got))
 	keys := []string{"runners", "cycles", "mode", "tool", "runs_passed", "runs_failed", "failures",
-		"environments_created", "containers_created", "creates", "peak_mutating_calls",
+		"environments_created", "containers_created", "creates", "peak_mutating_calls", "peak_slot_calls", "slot_limit",
 		"docker_calls_per_runner", "ping_ms", "leftovers", "leftover_resources", "wall_ms", "violations", "naive"}
 	assert.ElementsMatch(t, keys, slices.Collect(maps.Keys(got)))
 	assert.ElementsMatch(t, []string{"p50", "p95", "max"}, slices.Collect(maps.Keys(got["ping_ms"].(map[string]any))))
@@ -33,6 +33,7 @@ func TestReportJSONShape(t *testing.T) {
 	n := got["naive"].(map[string]any)
 	assert.Nil(t, n["peak_mutating_calls"], "not measurable without the gate: null")
 	assert.Nil(t, n["docker_calls_per_runner"])
+	assert.Nil(t, n["peak_slot_calls"])
 	_, nested := n["naive"]
 	assert.False(t, nested)
 }

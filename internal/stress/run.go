@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"strings"
 	"sync"
 	"time"
@@ -27,6 +28,10 @@ type Config struct {
 	Engine engine.Engine
 	// Start starts runner i's process (berth stress-runner).
 	Start Runner
+	// SlotLimit is BERTH_MAX_CONCURRENT_OPS; OwnPID is this process's ID
+	// (its teardown calls take slots too).
+	SlotLimit int
+	OwnPID    int
 	// Ops reads every berth process's op records since t.
 	Ops func(ctx context.Context, since time.Time) ([]store.OpRecord, error)
 	// TearDown takes the run's environments down at once once every runner
@@ -66,9 +71,12 @@ func Run(ctx context.Context, c Config) (*Report, error) {
 	r.LeftoverResources = left
 	ops, opsErr := c.Ops(ctx, start)
 	if opsErr == nil {
-		peak := PeakOverlap(AtDaemon(ops, set.pids))
+		all := maps.Clone(set.pids)
+		all[c.OwnPID] = true
+		peak, slots := PeakOverlap(AtDaemon(ops, all)), PeakOverlap(InSlots(ops, all))
 		per := CallsPerRunner(ops, set.pids)
-		r.PeakMutatingCalls, r.DockerCallsPerRunner = &peak, &per
+		r.PeakMutatingCalls, r.PeakSlotCalls, r.DockerCallsPerRunner = &peak, &slots, &per
+		r.SlotLimit = c.SlotLimit
 	}
 	r.Summarize()
 	r.Violations = Evaluate(*r, c.Services)

@@ -12,6 +12,7 @@ import (
 //   - every environment had each of its services created exactly once
 //     (no duplicate, none missing);
 //   - shared mode created one environment, dedicated mode one per run;
+//   - no more slot-holding calls at the daemon at once than the limit;
 //   - nothing berth-labelled of the run is left on the daemon.
 func Evaluate(r Report, services []string) []string {
 	v := []string{}
@@ -35,6 +36,9 @@ func Evaluate(r Report, services []string) []string {
 	}
 	if r.EnvironmentsCreated != want {
 		v = append(v, fmt.Sprintf("%d environments created, want %d (%s mode)", r.EnvironmentsCreated, want, r.Mode))
+	}
+	if r.PeakSlotCalls != nil && r.SlotLimit > 0 && *r.PeakSlotCalls > r.SlotLimit {
+		v = append(v, fmt.Sprintf("%d slot-holding calls at the daemon at once, above the limit of %d", *r.PeakSlotCalls, r.SlotLimit))
 	}
 	if r.Leftovers > 0 {
 		v = append(v, fmt.Sprintf("%d resources left behind", r.Leftovers))

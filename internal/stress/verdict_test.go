@@ -53,6 +53,12 @@ func TestEvaluateViolations(t *testing.T) {
 			r.RunsPassed = 2 // a runner that never reported
 			return r
 		}, []string{"2 runs accounted for, want 3"}},
+		{"more calls in slots than slots", func() Report {
+			r := clean(ModeShared, 1, 1, map[string]map[string]int{"p-1": {"web": 1}})
+			five := 5
+			r.PeakSlotCalls, r.SlotLimit = &five, 4
+			return r
+		}, []string{"5 slot-holding calls at the daemon at once, above the limit of 4"}},
 		{"leftovers", func() Report {
 			r := Report{Runners: 1, Cycles: 1, Mode: ModeShared, Creates: map[string]map[string]int{"p-1": {"web": 1}},
 				RunsPassed: 1, LeftoverResources: []string{"network p-1_default abc"}}
