@@ -51,7 +51,7 @@ func TestAtDaemonSkipsTheQueueReadsAndOtherProcesses(t *testing.T) {
 		{Time: at(0), Op: string(engine.OpContainerCreate), Duration: 20 * time.Millisecond, Queued: 10 * time.Millisecond, PID: 2},
 		{Time: at(0), Op: string(engine.OpContainerInspect), Duration: 20 * time.Millisecond, PID: 1}, // a read
 		{Time: at(0), Op: string(engine.OpContainerStart), Duration: 20 * time.Millisecond, PID: 99},  // not a runner
-		{Time: at(5), Op: string(engine.OpContainerStop), Duration: 10 * time.Millisecond, PID: 2},   // holds no slot
+		{Time: at(5), Op: string(engine.OpContainerStop), Duration: 10 * time.Millisecond, PID: 2},    // holds no slot
 	}
 	pids := map[int]bool{1: true, 2: true}
 	iv := AtDaemon(recs, pids)

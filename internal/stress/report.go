@@ -127,6 +127,10 @@ func (r *Report) WriteText(w io.Writer) {
 	for _, c := range cols {
 		writeDetails(w, c)
 	}
+	if n := r.Naive; n != nil && len(n.Violations) > 0 {
+		fmt.Fprintf(w, "%s (for comparison, not part of the exit status): %d invariant(s) violated, first: %s\n",
+			n.Tool, len(n.Violations), n.Violations[0])
+	}
 	if len(r.Violations) == 0 {
 		fmt.Fprintln(w, "berth: every invariant holds")
 		return
