@@ -5,6 +5,7 @@ import (
 	"io"
 	"maps"
 	"slices"
+	"strings"
 )
 
 // Modes of a run.
@@ -150,7 +151,7 @@ func writeDetails(w io.Writer, c *Report) {
 			fmt.Fprintf(w, "%s: ... and %d more failure(s)\n", c.Tool, len(c.Failures)-i)
 			break
 		}
-		fmt.Fprintf(w, "%s: runner %d cycle %d failed (exit %d): %s\n", c.Tool, f.Runner, f.Cycle, f.ExitCode, f.Message)
+		fmt.Fprintf(w, "%s: runner %d cycle %d failed (exit %d): %s\n", c.Tool, f.Runner, f.Cycle, f.ExitCode, firstLine(f.Message))
 	}
 	for i, l := range c.LeftoverResources {
 		if i == maxListed {
@@ -180,4 +181,20 @@ func optFloat(v *float64) string {
 		return "n/a"
 	}
 	return fmt.Sprintf("%.1f", *v)
+}
+
+// lineShown bounds a failure's message in the text report (--json has it
+// whole).
+const lineShown = 300
+
+// firstLine is the first line of msg, cut to lineShown.
+func firstLine(msg string) string {
+	line, _, cut := strings.Cut(msg, "\n")
+	if len(line) > lineShown {
+		line, cut = line[:lineShown], true
+	}
+	if cut {
+		line += " [...]"
+	}
+	return line
 }

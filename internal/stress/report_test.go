@@ -42,7 +42,7 @@ func TestWriteTextSideBySide(t *testing.T) {
 	r := clean(ModeShared, 2, 1, map[string]map[string]int{"p-1": {"web": 1}})
 	r.Tool = "berth"
 	naive := Report{Runners: 2, Cycles: 1, Mode: ModeShared, Tool: "docker-compose", RunsPassed: 1,
-		Failures: []Failure{{Runner: 1, Cycle: 1, ExitCode: 1, Message: "network is ambiguous"}},
+		Failures: []Failure{{Runner: 1, Cycle: 1, ExitCode: 1, Message: "network is ambiguous\nsecond line"}},
 		Creates:  map[string]map[string]int{"p": {"web": 2}}}
 	naive.Summarize()
 	r.Naive = &naive
@@ -52,7 +52,8 @@ func TestWriteTextSideBySide(t *testing.T) {
 	out := b.String()
 	assert.Contains(t, out, "runs passed / failed       2 / 0")
 	assert.Contains(t, out, "1 / 1")
-	assert.Contains(t, out, "docker-compose: runner 1 cycle 1 failed (exit 1): network is ambiguous")
+	assert.Contains(t, out, "docker-compose: runner 1 cycle 1 failed (exit 1): network is ambiguous [...]\n")
+	assert.NotContains(t, out, "second line", "the text report shows a failure's first line; --json has it whole")
 	assert.Contains(t, out, "docker-compose: p/web created 2 times")
 	assert.Contains(t, out, "invariants violated:\n  - 1 resources left behind")
 }
