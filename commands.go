@@ -10,6 +10,7 @@ import (
 	"github.com/berth-dev/berth/internal/query"
 	"github.com/berth-dev/berth/internal/resolve"
 	"github.com/berth-dev/berth/internal/stats"
+	"github.com/berth-dev/berth/internal/store"
 	"github.com/berth-dev/berth/internal/watch"
 )
 
@@ -114,4 +115,22 @@ func (m *Manager) Watch(ctx context.Context, envID string) (stop func()) {
 	}
 	w := watch.Start(ctx, m.conn, sys.db, envID, m.log)
 	return func() { _ = w.Close() }
+}
+
+// OpRecord is one Docker call a berth process made through the gate, as
+// the store keeps it (see [Manager.OpRecords]).
+type OpRecord = store.OpRecord
+
+// OpRecords returns every berth process's Docker call records of this
+// daemon that started at or after since, oldest first, including this
+// process's calls so far. berth stress reads them.
+func (m *Manager) OpRecords(ctx context.Context, since time.Time) ([]OpRecord, error) {
+	sys, err := m.system(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := sys.reporter.FlushOps(ctx); err != nil {
+		return nil, err
+	}
+	return sys.db.Ops(ctx, since)
 }

@@ -15,10 +15,19 @@ const maxPendingCalls = 8192
 
 // Call is one finished gated call, as it is persisted for `berth stats`.
 type Call struct {
-	Time      time.Time // when it started
-	Op        engine.Op
-	Duration  time.Duration // including retries and waits in the gate
-	ErrorKind string        // "" on success; see [ErrorKind]
+	Time time.Time // when it started
+	Op   engine.Op
+	// Duration runs to the daemon's last answer, including retries and
+	// waits in the gate (not the gate's bookkeeping after the answer).
+	Duration time.Duration
+	// Queued is the part of Duration before the last attempt reached the
+	// daemon: the breaker, the rate budget, an operation slot (mutating
+	// calls) and any earlier attempts. That attempt was at the daemon from
+	// Time+Queued to Time+Duration; the span starts after its slot was
+	// taken and ends before it is released, so the spans of calls that
+	// share one slot never overlap.
+	Queued    time.Duration
+	ErrorKind string // "" on success; see [ErrorKind]
 	Retries   int
 	Refused   bool // refused by the open circuit without calling the daemon
 }

@@ -8,7 +8,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/berth-dev/berth/internal/config"
 	"github.com/berth-dev/berth/internal/engine"
+	"github.com/berth-dev/berth/internal/statedir"
 )
 
 // TestTakeCallsDrainsOneRecordPerCall: each gated call leaves one record
@@ -53,4 +55,50 @@ func TestErrorKind(t *testing.T) {
 	assert.Equal(t, "unavailable", ErrorKind(&CircuitOpenError{}))
 	assert.Equal(t, "canceled", ErrorKind(context.Canceled))
 	assert.Equal(t, "other", ErrorKind(errors.New("boom")))
+}
+
+// TestQueuedIsTheWaitForASlot: with one slot, two starts are at the daemon
+// one after the other whatever their timing, and the records say so: the
+// spans [Time+Queued, Time+Duration] never overlap.
+func TestQueuedIsTheWaitForASlot(t *testing.T) {
+	cfg := config.DefaultGate()
+	cfg.MaxConcurrentOps = 1
+	release := make(chan struct{})
+	entered := make(chan struct{}, 2)
+	s := &stub{ping: ok, start: func() error {
+		entered <- struct{}{}
+		<-release
+		return nil
+	}}
+	g, err := New(s, Options{Config: cfg, Layout: statedir.Layout{Override: t.TempDir()}})
+	require.NoError(t, err)
+	ctx := context.Background()
+	done := make(chan error, 2)
+	go func() { done <- g.ContainerStart(ctx, "a") }()
+	<-entered // the first holds the only slot
+	go func() { done <- g.ContainerStart(ctx, "b") }()
+	release <- struct{}{}
+	<-entered
+	release <- struct{}{}
+	require.NoError(t, <-done)
+	require.NoError(t, <-done)
+	_, err = g.Ping(ctx)
+	require.NoError(t, err)
+
+	calls, _ := g.TakeCalls()
+	require.Len(t, calls, 3)
+	var starts []Call
+	for _, c := range calls {
+		assert.LessOrEqual(t, c.Queued, c.Duration)
+		if c.Op == engine.OpPing {
+			continue
+		}
+		starts = append(starts, c)
+	}
+	require.Len(t, starts, 2)
+	a, b := starts[0], starts[1]
+	aStart, aEnd := a.Time.Add(a.Queued), a.Time.Add(a.Duration)
+	bStart, bEnd := b.Time.Add(b.Queued), b.Time.Add(b.Duration)
+	assert.True(t, !bStart.Before(aEnd) || !aStart.Before(bEnd),
+		"at the daemon at once: a %v-%v, b %v-%v", aStart, aEnd, bStart, bEnd)
 }

@@ -177,7 +177,7 @@ func (g *Gate) reserve(ctx context.Context, slot bool) (release func() error, er
 	return g.slots.Acquire(ctx)
 }
 
-// holdsSlot reports whether a mutating op holds a concurrency slot while it
+// HoldsSlot reports whether a mutating op holds a concurrency slot while it
 // runs. An image pull takes a pull slot instead (see [Gate.ImagePull]), a
 // build a build slot ([Gate.ImageBuild]); an
 // exec streams for as long as its process runs (an interactive shell).
@@ -185,7 +185,7 @@ func (g *Gate) reserve(ctx context.Context, slot bool) (release func() error, er
 // the daemon spends it waiting out the container's grace period (up to
 // minutes), and holding a slot for that would serialise teardown of a
 // stack behind its slowest services while adding no load to the daemon.
-func holdsSlot(op engine.Op) bool {
+func HoldsSlot(op engine.Op) bool {
 	return op != engine.OpContainerStop && op != engine.OpImagePull && op != engine.OpImageBuild &&
 		op != engine.OpContainerExec
 }
@@ -201,6 +201,9 @@ func runWithin[T any](ctx context.Context, g *Gate, op engine.Op, d time.Duratio
 	start := time.Now()
 	attempts := 0
 	refused := false
+	// The last attempt was at the daemon from reached to answered: reached
+	// is taken after its slot, answered before the slot is released.
+	var reached, answered time.Time
 	attempt := func() (T, error) {
 		var zero T
 		attempts++
@@ -209,13 +212,15 @@ func runWithin[T any](ctx context.Context, g *Gate, op engine.Op, d time.Duratio
 			return zero, backoff.Permanent(err)
 		}
 		if op.Mutating() {
-			release, err := g.reserve(ctx, holdsSlot(op))
+			release, err := g.reserve(ctx, HoldsSlot(op))
 			if err != nil {
 				return zero, backoff.Permanent(err)
 			}
 			defer release()
 		}
+		reached = time.Now()
 		v, err := within(ctx, g, op, d, fn)
+		answered = time.Now()
 		if err != nil && !engine.Retryable(err) {
 			return v, backoff.Permanent(err)
 		}
@@ -234,7 +239,10 @@ func runWithin[T any](ctx context.Context, g *Gate, op engine.Op, d time.Duratio
 			g.log.Warn("record breaker outcome", "err", rerr)
 		}
 	}
-	g.stats.observe(op, time.Since(start), err, attempts-1, refused)
+	if answered.IsZero() { // it never reached the daemon
+		reached, answered = time.Now(), time.Now()
+	}
+	g.stats.observe(op, start, answered.Sub(start), reached.Sub(start), err, attempts-1, refused)
 	return v, err
 }
 

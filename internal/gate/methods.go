@@ -74,7 +74,7 @@ const diskUsagePatience = 30 * time.Second
 func (g *Gate) Events(ctx context.Context, f engine.EventFilter) (<-chan engine.Event, <-chan error) {
 	start := time.Now()
 	if err := g.admit(ctx); err != nil {
-		g.stats.observe(engine.OpEvents, time.Since(start), err, 0, true)
+		g.stats.observe(engine.OpEvents, start, time.Since(start), 0, err, 0, true)
 		errs := make(chan error, 1)
 		errs <- err
 		close(errs)
@@ -82,7 +82,7 @@ func (g *Gate) Events(ctx context.Context, f engine.EventFilter) (<-chan engine.
 		close(events)
 		return events, errs
 	}
-	g.stats.observe(engine.OpEvents, time.Since(start), nil, 0, false)
+	g.stats.observe(engine.OpEvents, start, time.Since(start), 0, nil, 0, false)
 	return g.inner.Events(ctx, f)
 }
 

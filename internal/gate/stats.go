@@ -37,7 +37,7 @@ type stats struct {
 	dropped int
 }
 
-func (s *stats) observe(op engine.Op, latency time.Duration, err error, retries int, refused bool) {
+func (s *stats) observe(op engine.Op, start time.Time, latency, queued time.Duration, err error, retries int, refused bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.ops == nil {
@@ -57,7 +57,7 @@ func (s *stats) observe(op engine.Op, latency time.Duration, err error, retries 
 		c.Refused++
 	}
 	c.Max = max(c.Max, latency)
-	s.keepLocked(Call{Time: time.Now().Add(-latency), Op: op, Duration: latency, ErrorKind: ErrorKind(err),
+	s.keepLocked(Call{Time: start, Op: op, Duration: latency, Queued: queued, ErrorKind: ErrorKind(err),
 		Retries: retries, Refused: refused})
 	if len(c.recent) < latencyWindow {
 		c.recent = append(c.recent, latency)

@@ -27,7 +27,7 @@ func (r *Reporter) FlushOps(ctx context.Context) error {
 		if c.Refused {
 			kind = errKindCircuitOpen
 		}
-		recs = append(recs, store.OpRecord{Time: c.Time, Op: string(c.Op), Duration: c.Duration,
+		recs = append(recs, store.OpRecord{Time: c.Time, Op: string(c.Op), Duration: c.Duration, Queued: c.Queued,
 			ErrorKind: kind, Retries: c.Retries, PID: pid})
 	}
 	return r.Store.RecordOps(ctx, recs)

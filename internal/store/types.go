@@ -57,6 +57,7 @@ type OpRecord struct {
 	Time      time.Time     `json:"ts"`
 	Op        string        `json:"op"`
 	Duration  time.Duration `json:"duration"`   // stored in microseconds
+	Queued    time.Duration `json:"queued"`     // the part of Duration before the last attempt reached the daemon (microseconds)
 	ErrorKind string        `json:"error_kind"` // "" on success
 	Retries   int           `json:"retries"`
 	PID       int           `json:"pid"`

@@ -89,6 +89,10 @@ var migrations = []string{
 	) STRICT;`,
 	// 4: the lease's lock file (liveness by a held lock, internal/leases).
 	`ALTER TABLE leases ADD COLUMN lock TEXT NOT NULL DEFAULT '';`,
+	// 5: how long each op waited in the gate before its last attempt
+	// reached the daemon (breaker, budget, slot), so the span a call spent
+	// at the daemon is known (berth stress).
+	`ALTER TABLE ops ADD COLUMN queued_us INTEGER NOT NULL DEFAULT 0;`,
 }
 
 // setup puts the file in WAL mode and brings the schema to

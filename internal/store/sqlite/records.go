@@ -16,8 +16,8 @@ func (s *Store) RecordOps(ctx context.Context, recs []store.OpRecord) error {
 	}
 	return s.Update(ctx, func(tx *Tx) error {
 		for _, r := range recs {
-			_, err := tx.q.ExecContext(ctx, `INSERT INTO ops (ts, op, duration_us, error_kind, retries, pid) VALUES (?,?,?,?,?,?)`,
-				r.Time.UnixNano(), r.Op, r.Duration.Microseconds(), r.ErrorKind, r.Retries, r.PID)
+			_, err := tx.q.ExecContext(ctx, `INSERT INTO ops (ts, op, duration_us, error_kind, retries, pid, queued_us) VALUES (?,?,?,?,?,?,?)`,
+				r.Time.UnixNano(), r.Op, r.Duration.Microseconds(), r.ErrorKind, r.Retries, r.PID, r.Queued.Microseconds())
 			if err != nil {
 				return fmt.Errorf("record ops: %w", err)
 			}
@@ -40,7 +40,7 @@ func (s *Store) RecordUsage(ctx context.Context, r store.UsageRecord) error {
 
 // Ops returns the op records at or after since, oldest first.
 func (s *Store) Ops(ctx context.Context, since time.Time) ([]store.OpRecord, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT ts, op, duration_us, error_kind, retries, pid
+	rows, err := s.db.QueryContext(ctx, `SELECT ts, op, duration_us, error_kind, retries, pid, queued_us
 		FROM ops WHERE ts >= ? ORDER BY ts, rowid`, sinceNS(since))
 	if err != nil {
 		return nil, fmt.Errorf("read op records: %w", err)
@@ -49,11 +49,12 @@ func (s *Store) Ops(ctx context.Context, since time.Time) ([]store.OpRecord, err
 	var out []store.OpRecord
 	for rows.Next() {
 		var r store.OpRecord
-		var ts, us int64
-		if err := rows.Scan(&ts, &r.Op, &us, &r.ErrorKind, &r.Retries, &r.PID); err != nil {
+		var ts, us, qus int64
+		if err := rows.Scan(&ts, &r.Op, &us, &r.ErrorKind, &r.Retries, &r.PID, &qus); err != nil {
 			return nil, fmt.Errorf("read op records: %w", err)
 		}
 		r.Time, r.Duration = time.Unix(0, ts).UTC(), time.Duration(us)*time.Microsecond
+		r.Queued = time.Duration(qus) * time.Microsecond
 		out = append(out, r)
 	}
 	if err := rows.Err(); err != nil {

@@ -17,7 +17,7 @@ func testOpRecords(t *testing.T, ctx context.Context, s store.Store) {
 	require.NoError(t, s.RecordOps(ctx, nil))
 	recs := []store.OpRecord{
 		{Time: t0.Add(time.Second).UTC(), Op: "container.start", Duration: 2 * time.Millisecond, ErrorKind: "transient", Retries: 2, PID: 9},
-		{Time: t0.UTC(), Op: "container.create", Duration: 1500 * time.Microsecond, PID: 9},
+		{Time: t0.UTC(), Op: "container.create", Duration: 1500 * time.Microsecond, Queued: 700 * time.Microsecond, PID: 9},
 		{Time: t0.Add(2 * time.Second).UTC(), Op: "ping", Duration: time.Millisecond, PID: 10},
 		{Time: t0.Add(2 * time.Second).UTC(), Op: "info", Duration: time.Millisecond + 999, PID: 10},
 	}
