@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/berth-dev/berth/internal/config"
 	"github.com/berth-dev/berth/internal/engine"
 	"github.com/berth-dev/berth/internal/labels"
 )
@@ -70,7 +71,7 @@ func TestStressSharedAndDedicated(t *testing.T) {
 	require.NotNil(t, rep.PeakMutatingCalls)
 	assert.GreaterOrEqual(t, *rep.PeakMutatingCalls, 1)
 	require.NotNil(t, rep.PeakSlotCalls)
-	assert.Equal(t, 4, rep.SlotLimit, "BERTH_MAX_CONCURRENT_OPS defaults to 4")
+	assert.Equal(t, config.DefaultGate().MaxConcurrentOps, rep.SlotLimit, "the ceiling of the adaptive limit, BERTH_MAX_CONCURRENT_OPS")
 	assert.LessOrEqual(t, *rep.PeakSlotCalls, rep.SlotLimit)
 	require.NotNil(t, rep.DockerCallsPerRunner)
 	assert.Greater(t, *rep.DockerCallsPerRunner, 0.0)

@@ -47,8 +47,9 @@ type Report struct {
 	Creates           map[string]map[string]int `json:"creates"`
 	PeakMutatingCalls *int                      `json:"peak_mutating_calls"`
 	// PeakSlotCalls is the peak of the mutating calls that hold an
-	// operation slot (all but stops, pulls and execs); SlotLimit is
-	// BERTH_MAX_CONCURRENT_OPS, which it must not exceed.
+	// operation slot (all but stops, pulls, builds and execs); SlotLimit
+	// is BERTH_MAX_CONCURRENT_OPS, the ceiling of the adaptive limit, which
+	// it must not exceed.
 	PeakSlotCalls        *int     `json:"peak_slot_calls"`
 	SlotLimit            int      `json:"slot_limit,omitempty"`
 	DockerCallsPerRunner *float64 `json:"docker_calls_per_runner"`
