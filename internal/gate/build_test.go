@@ -54,19 +54,7 @@ func TestBuildOnceSkipsAnImageAlreadyBuilt(t *testing.T) {
 func TestBuildHoldsABuildSlotNotAnOperationSlot(t *testing.T) {
 	f := fake.New()
 	g := newGate(t, t.TempDir(), f, nil)
-	_, err := g.StateDir(t.Context())
-	require.NoError(t, err)
-	var releases []func() error
-	for range g.limit.Load().current() { // every slot the limit allows now
-		r, err := g.slots.Acquire(t.Context())
-		require.NoError(t, err)
-		releases = append(releases, r)
-	}
-	defer func() {
-		for _, r := range releases {
-			_ = r()
-		}
-	}()
+	takeEveryOperationSlot(t, g)
 	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
 	defer cancel()
 	require.NoError(t, g.ImageBuild(ctx, buildSpecIn(t, "berth/app-web:1", "sha256:a")))

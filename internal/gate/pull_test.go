@@ -95,19 +95,7 @@ func TestPullHoldsNoOperationSlot(t *testing.T) {
 	f.Publish("registry.test/app:1", 1000)
 	dir := t.TempDir()
 	g := newGate(t, dir, f, nil)
-	_, err := g.StateDir(t.Context())
-	require.NoError(t, err)
-	var releases []func() error
-	for range g.limit.Load().current() { // every slot the limit allows now
-		r, err := g.slots.Acquire(t.Context())
-		require.NoError(t, err)
-		releases = append(releases, r)
-	}
-	defer func() {
-		for _, r := range releases {
-			_ = r()
-		}
-	}()
+	takeEveryOperationSlot(t, g)
 	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
 	defer cancel()
 	require.NoError(t, g.ImagePull(ctx, "registry.test/app:1", engine.PullOptions{}, nil))
@@ -120,7 +108,7 @@ func TestPullHoldsNoOperationSlot(t *testing.T) {
 	}
 	short, cancel2 := context.WithTimeout(t.Context(), 100*time.Millisecond)
 	defer cancel2()
-	err = g.ImagePull(short, "registry.test/app:1", engine.PullOptions{}, nil)
+	err := g.ImagePull(short, "registry.test/app:1", engine.PullOptions{}, nil)
 	require.True(t, errors.Is(err, context.DeadlineExceeded), "with every pull slot taken a pull waits: %v", err)
 	for _, r := range pullReleases {
 		_ = r()
@@ -140,4 +128,17 @@ func TestInspectReportsBerthsLastPull(t *testing.T) {
 	im, err := g.ImageInspect(t.Context(), "registry.test/app:1")
 	require.NoError(t, err)
 	assert.True(t, c.now().Equal(im.LastTagTime), "the gate's record of the pull: %v", im.LastTagTime)
+}
+
+// takeEveryOperationSlot holds, until the test ends, every operation slot
+// the shared limit allows now.
+func takeEveryOperationSlot(t *testing.T, g *Gate) {
+	t.Helper()
+	_, err := g.StateDir(t.Context())
+	require.NoError(t, err)
+	for range g.limit.Load().current() {
+		release, err := g.slots.Acquire(t.Context())
+		require.NoError(t, err)
+		t.Cleanup(func() { _ = release() })
+	}
 }
