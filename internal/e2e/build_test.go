@@ -1,13 +1,9 @@
 package e2e
 
 import (
-	"bytes"
 	"encoding/json"
-	"errors"
-	"os/exec"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -91,23 +87,7 @@ func TestTenRunnersBuildOnce(t *testing.T) {
 	proxy := startHijackProxy(t, w.e)
 	w.env = append(w.env, "BERTH_SHARED=false", "DOCKER_HOST="+proxy.host())
 
-	results := make([]result, 10)
-	var wg sync.WaitGroup
-	for i := range results {
-		wg.Go(func() {
-			cmd := w.berth(append([]string{"run", "-f", file, "-p", w.project, "--"}, checkCmd()...)...)
-			var out, errb bytes.Buffer
-			cmd.Stdout, cmd.Stderr = &out, &errb
-			err := cmd.Run()
-			results[i] = result{stdout: out.String(), stderr: errb.String()}
-			if ee, ok := errors.AsType[*exec.ExitError](err); ok {
-				results[i].code = ee.ExitCode()
-			} else if err != nil {
-				results[i].code = -1
-			}
-		})
-	}
-	wg.Wait()
+	results := w.runAll(10, append([]string{"run", "-f", file, "-p", w.project, "--"}, checkCmd()...)...)
 	built, waited := 0, 0
 	for i, r := range results {
 		assert.Equal(t, 0, r.code, "run %d: %s", i, r.stderr)

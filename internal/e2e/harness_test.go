@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -78,18 +79,41 @@ type result struct {
 
 func (w *world) run(args ...string) result {
 	w.t.Helper()
-	cmd := w.berth(args...)
+	r, err := runCmd(w.berth(args...))
+	require.NoError(w.t, err)
+	return r
+}
+
+// runAll runs n berth processes with args at once and returns their
+// results in order.
+func (w *world) runAll(n int, args ...string) []result {
+	w.t.Helper()
+	results := make([]result, n)
+	var wg sync.WaitGroup
+	for i := range results {
+		wg.Go(func() {
+			var err error
+			if results[i], err = runCmd(w.berth(args...)); err != nil {
+				results[i].code = -1
+				results[i].stderr += err.Error()
+			}
+		})
+	}
+	wg.Wait()
+	return results
+}
+
+// runCmd runs cmd to its end; err is set only when it could not be run
+// or waited for (an exit status is the result's code).
+func runCmd(cmd *exec.Cmd) (result, error) {
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	err := cmd.Run()
 	r := result{stdout: out.String(), stderr: errb.String()}
-	var ee *exec.ExitError
-	if errors.As(err, &ee) {
-		r.code = ee.ExitCode()
-	} else {
-		require.NoError(w.t, err)
+	if ee, ok := errors.AsType[*exec.ExitError](err); ok {
+		r.code, err = ee.ExitCode(), nil
 	}
-	return r
+	return r, err
 }
 
 // mine reports whether labels belong to this world's environments.

@@ -1,11 +1,7 @@
 package e2e
 
 import (
-	"bytes"
-	"errors"
-	"os/exec"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -36,23 +32,7 @@ func TestUpPullsAndTenRunnersPullOnce(t *testing.T) {
 	w.removeImage(ref)
 	w.env = append(w.env, "BERTH_SHARED=false")
 	log = w.watchPulls()
-	results := make([]result, 10)
-	var wg sync.WaitGroup
-	for i := range results {
-		wg.Go(func() {
-			cmd := w.berth(append([]string{"run", "-f", file, "-p", w.project, "--"}, checkCmd()...)...)
-			var out, errb bytes.Buffer
-			cmd.Stdout, cmd.Stderr = &out, &errb
-			err := cmd.Run()
-			results[i] = result{stdout: out.String(), stderr: errb.String()}
-			if ee, ok := errors.AsType[*exec.ExitError](err); ok {
-				results[i].code = ee.ExitCode()
-			} else if err != nil {
-				results[i].code = -1
-			}
-		})
-	}
-	wg.Wait()
+	results := w.runAll(10, append([]string{"run", "-f", file, "-p", w.project, "--"}, checkCmd()...)...)
 	pulls := log.finish(t, w.e, ref)
 	for i, r := range results {
 		assert.Equal(t, 0, r.code, "run %d: %s", i, r.stderr)
