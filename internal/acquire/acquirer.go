@@ -45,6 +45,8 @@ type Reservations interface {
 // leases).
 type Leases interface {
 	Split(ctx context.Context, envID string) (live, dead []store.Lease, err error)
+	// Tag marks the new lease's lock file with its environment.
+	Tag(l store.Lease) error
 	Reap(ctx context.Context) ([]store.Lease, error)
 	Holder(pid int) (store.Holder, error)
 	Take(pid int, keeper []string) (leases.Pending, error)
