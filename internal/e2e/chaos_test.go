@@ -85,6 +85,44 @@ func TestChaosRunnersKilledAtRandom(t *testing.T) {
 	assert.Empty(t, w.leftovers(context.Background()), "berth gc left berth-labelled resources")
 }
 
+// TestChaosDedicatedCopiesKilledMidUp: four runners each take a dedicated
+// copy; two picked at random are SIGKILLed at random moments of their up.
+// The other two pass, and berth gc takes down the killed runners' copies,
+// whatever state their up was in.
+func TestChaosDedicatedCopiesKilledMidUp(t *testing.T) {
+	w := newWorld(t)
+	rng := chaosRand(t)
+	file := testdata("chaos.yaml")
+	rs := make([]*chaosRunner, 4)
+	for i := range rs {
+		rs[i] = w.startChaosRunner(t, "--dedicated", "-f", file)
+	}
+	killed := map[int]bool{}
+	for _, i := range rng.Perm(len(rs))[:2] {
+		killed[i] = true
+		after := time.Duration(rng.Int64N(int64(3 * time.Second)))
+		time.AfterFunc(after, func() {
+			rs[i].kill()
+			t.Logf("dedicated runner %d SIGKILLed %s after start (ready: %v)", i, after.Round(time.Millisecond), rs[i].isReady())
+		})
+	}
+	for i, r := range rs {
+		if killed[i] {
+			<-r.done
+			continue
+		}
+		r.awaitReady(t, "dedicated survivor")
+		assert.NoError(t, endpointsAnswer(r.vars), "dedicated survivor %d", i)
+		r.finish()
+		assert.Equal(t, 0, r.code, "dedicated survivor %d: %s", i, r.stderr.String())
+	}
+
+	gc := w.run("gc")
+	assert.Equal(t, 0, gc.code, gc.stderr)
+	t.Logf("berth gc: %s", gc.stdout)
+	assert.Empty(t, w.leftovers(context.Background()), "berth gc left berth-labelled resources")
+}
+
 // TestChaosStoreDeletedMidRun: the store file is deleted while three
 // runners hold leases; three more runners then acquire the same stack
 // (rebuilt from labels). The runners release in both orders: those whose
