@@ -1,0 +1,48 @@
+package e2e
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// A daemon restart stops every container; the environment comes back in
+// place. With a daemon the test starts itself: a stack acquired with
+// berth up --ttl 10m (api on a fixed host port, db on an ephemeral one),
+// the daemon stopped (SIGTERM to its pid) and started again on the same
+// data root; the first holder's endpoints are refused; then the next
+// berth run of the stack passes its check (it started the containers
+// again, the same ones, and said so), and the first holder's fixed-port
+// endpoint answers again.
+func TestDaemonRestartRevivesTheEnvironmentInPlace(t *testing.T) {
+	d := startOwnDaemon(t)
+	w := d.world(t)
+	file := testdata("revive.yaml")
+
+	up := w.run("up", "-p", w.project, "-f", file, "--ttl", "10m", "--format", "dotenv")
+	require.Equal(t, 0, up.code, "berth up: %s", up.stderr)
+	held := dotenv(up.stdout)
+	require.Equal(t, "18080", held["BERTH_API_PORT"], "api's fixed port: %v", held)
+	first := map[string]string{"BERTH_API_HOST": held["BERTH_API_HOST"], "BERTH_API_PORT": held["BERTH_API_PORT"]}
+	require.NoError(t, d.probe(held), "the stack answers once up")
+	before := w.containers(held["BERTH_ENV"])
+
+	d.stop()
+	d.start()
+	require.Error(t, d.probe(first), "a daemon restart stops the first holder's services")
+
+	begin := time.Now()
+	run := w.run(append([]string{"run", "-p", w.project, "-f", file, "--"}, checkCmd()...)...)
+	took := time.Since(begin)
+	require.Equal(t, 0, run.code, "berth run after the daemon restart: %s%s", run.stdout, run.stderr)
+	assert.Contains(t, run.stdout, "ready ")
+	assert.Contains(t, run.stderr, "was stopped by a daemon restart; started again: api, db")
+	t.Logf("berth run after the daemon restart passed its check in %s; it said:\n%s", took.Round(time.Millisecond), run.stderr)
+	assert.Equal(t, before, w.containers(held["BERTH_ENV"]), "the same containers, started again in place")
+	assert.NoError(t, d.probe(first), "the first holder's fixed-port endpoint answers again")
+
+	down := w.run("down", "--lease", held["BERTH_LEASE"], "--now")
+	assert.Equal(t, 0, down.code, "berth down: %s", down.stderr)
+}
