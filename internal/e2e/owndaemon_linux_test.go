@@ -36,7 +36,7 @@ import (
 // well) and published ports would share the host's. In a namespace of its
 // own there is no docker0 to delete, and its ports are reachable only from
 // processes in the namespace: berth and the probes run there (ip netns
-// exec).
+// --net).
 type ownDaemon struct {
 	t      *testing.T
 	dir    string // everything of the daemon's lives under it
@@ -48,17 +48,17 @@ type ownDaemon struct {
 }
 
 // startOwnDaemon starts a daemon of the test's own and waits until it
-// answers. It needs root (skipped otherwise) and dockerd and ip (Debian's
-// docker.io and iproute2; a failure when missing). The daemon is stopped,
+// answers. It needs root (skipped otherwise) and dockerd, ip and nsenter
+// (Debian's docker.io, iproute2 and util-linux; a failure when missing). The daemon is stopped,
 // its namespace deleted and its directory removed when the test ends.
 func startOwnDaemon(t *testing.T) *ownDaemon {
 	t.Helper()
 	if os.Geteuid() != 0 {
 		t.Skip("starting a Docker daemon of the test's own needs root")
 	}
-	for _, bin := range []string{"dockerd", "ip"} {
+	for _, bin := range []string{"dockerd", "ip", "nsenter"} {
 		if _, err := exec.LookPath(bin); err != nil {
-			t.Fatalf("a daemon of the test's own needs %s (Debian's docker.io and iproute2): %v", bin, err)
+			t.Fatalf("a daemon of the test's own needs %s (Debian's docker.io, iproute2 and util-linux): %v", bin, err)
 		}
 	}
 	// Short: the daemon's sockets live under it (108-byte limit).
@@ -95,8 +95,10 @@ func (d *ownDaemon) sh(argv ...string) {
 	require.NoError(d.t, err, "%s: %s", strings.Join(argv, " "), out)
 }
 
-// wrap is the argv prefix that runs a command in the daemon's namespace.
-func (d *ownDaemon) wrap() []string { return []string{"ip", "netns", "exec", d.ns} }
+// wrap is the argv prefix that runs a command in the daemon's network
+// namespace, and only there: ip netns exec would also remount /sys in a
+// mount namespace of its own, hiding the cgroup hierarchies dockerd needs.
+func (d *ownDaemon) wrap() []string { return []string{"nsenter", "--net=/run/netns/" + d.ns, "--"} }
 
 // start starts dockerd over the daemon's directory and waits (60 s) until
 // it answers a ping.
