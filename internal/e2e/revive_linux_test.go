@@ -1,6 +1,8 @@
 package e2e
 
 import (
+	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 
@@ -42,6 +44,19 @@ func TestDaemonRestartRevivesTheEnvironmentInPlace(t *testing.T) {
 	t.Logf("berth run after the daemon restart passed its check in %s; it said:\n%s", took.Round(time.Millisecond), run.stderr)
 	assert.Equal(t, before, w.containers(held["BERTH_ENV"]), "the same containers, started again in place")
 	assert.NoError(t, d.probe(first), "the first holder's fixed-port endpoint answers again")
+	// berth env shows the endpoints as they are now (an ephemeral port the
+	// daemon handed out anew included): the ones the run's check used.
+	var used map[string]string
+	_, after, _ := strings.Cut(run.stdout, "ready ")
+	require.NoError(t, json.Unmarshal([]byte(strings.TrimSpace(after)), &used), "check's output: %s", run.stdout)
+	env := w.run("env", "--env", held["BERTH_ENV"], "--format", "dotenv")
+	require.Equal(t, 0, env.code, "berth env: %s", env.stderr)
+	shown := dotenv(env.stdout)
+	for k, v := range used {
+		assert.Equal(t, v, shown[k], "berth env's %s", k)
+	}
+	assert.Equal(t, "18080", shown["BERTH_API_PORT"])
+	t.Logf("db's port: %s before the restart, %s after", held["BERTH_DB_PORT"], shown["BERTH_DB_PORT"])
 
 	down := w.run("down", "--lease", held["BERTH_LEASE"], "--now")
 	assert.Equal(t, 0, down.code, "berth down: %s", down.stderr)

@@ -10,8 +10,8 @@ import (
 )
 
 // EventBuffer is how many events a Docker daemon keeps for past-event
-// queries (daemon/events eventsLimit, 256 since Docker 1.13). A daemon
-// that holds fewer holds every event of its current life.
+// queries (moby's daemon/events eventsLimit: 256 in Docker 20.10). A
+// daemon that holds fewer holds every event of its current life.
 const EventBuffer = 256
 
 // dieSlack is how much earlier than a container's FinishedAt its die
