@@ -35,16 +35,22 @@ func (e *Engine) StopDaemon() {
 
 // StartDaemon does what a Docker daemon's start does to what the fake
 // holds: the events of its earlier life are gone, and the default
-// "bridge" network is made again (a new ID and Created time), as the
-// daemon does at every start; with bridge false the daemon runs without
-// one (dockerd --bridge=none) and it is removed.
+// "bridge" network is made again (a new Created time; the fake keeps its
+// ID, as its containers refer to networks by ID), as the daemon does at
+// every start; with bridge false the daemon runs without one (dockerd
+// --bridge=none) and it is removed.
 func (e *Engine) StartDaemon(bridge bool) {
 	e.bus.forget()
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	for id, n := range e.networks {
 		if n.builtin && n.name == "bridge" {
-			delete(e.networks, id)
+			if bridge {
+				n.created = e.now()
+			} else {
+				delete(e.networks, id)
+			}
+			return
 		}
 	}
 	if bridge {
