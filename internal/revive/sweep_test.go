@@ -19,8 +19,10 @@ import (
 // stubStore keeps restart records; it has no environment records.
 type stubStore struct{ restarts []store.RestartRecord }
 
-func (s *stubStore) Env(context.Context, string) (store.Env, error) { return store.Env{}, store.ErrNotFound }
-func (s *stubStore) PutEnv(context.Context, store.Env) error        { return nil }
+func (s *stubStore) Env(context.Context, string) (store.Env, error) {
+	return store.Env{}, store.ErrNotFound
+}
+func (s *stubStore) PutEnv(context.Context, store.Env) error { return nil }
 func (s *stubStore) RecordRestart(_ context.Context, r store.RestartRecord) error {
 	s.restarts = append(s.restarts, r)
 	return nil
