@@ -1,6 +1,7 @@
 package revive
 
 import (
+	"cmp"
 	"fmt"
 	"maps"
 	"slices"
@@ -36,8 +37,8 @@ type Verdict struct {
 // [plan.OrderFromLabels]'s): its containers were stopped by a daemon
 // restart, and berth may start them again in place, when
 //
-//   - every service has a container, and at least one is down: exited
-//     (a job exited 0 is done, not down);
+//   - every service has a container, running or exited, and at least one
+//     is down: exited (a job exited 0 is done, not down);
 //   - every service that is down is a service's container stopped as the
 //     daemon stops it: exit code 0 (a graceful exit on the stop signal),
 //     143 (SIGTERM), 137 (SIGKILL after the grace period) or 128 + its
@@ -59,8 +60,10 @@ func Decide(st lifecycle.EnvStatus, services map[string]plan.ServicePlan, boot B
 		}
 		ss := st.Services[i]
 		switch {
+		case ss.State == "running":
+			continue
 		case ss.State != "exited":
-			continue // running, restarting, created, dead: not a stop to undo
+			return Verdict{Why: "service " + name + " is " + ss.State} // created, dead, restarting: not a stop to undo
 		case sp.Job && ss.ExitCode == 0:
 			continue // a job that completed
 		case sp.Job:
@@ -78,7 +81,7 @@ func Decide(st lifecycle.EnvStatus, services map[string]plan.ServicePlan, boot B
 			return Verdict{Why: "service " + name + " exited while the daemon ran"}
 		}
 		down = append(down, ss)
-		grace = max(grace, cmpOr(ss.StopGrace, defaultGrace))
+		grace = max(grace, cmp.Or(ss.StopGrace, defaultGrace))
 	}
 	if len(down) == 0 {
 		return Verdict{Why: "no service was stopped"}
@@ -131,13 +134,6 @@ func signalNumber(sig string) int {
 		return 28
 	}
 	return 0
-}
-
-func cmpOr(d, def time.Duration) time.Duration {
-	if d > 0 {
-		return d
-	}
-	return def
 }
 
 func minTime(a, b time.Time) time.Time {

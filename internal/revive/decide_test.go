@@ -39,6 +39,8 @@ func TestDecide(t *testing.T) {
 	late.FinishedAt = shutdown.Add(16 * time.Second)
 	lateOK := late
 	lateOK.StopGrace = 30 * time.Second
+	dead := svc("db", 137)
+	dead.State = "dead"
 	oom := svc("db", 137)
 	oom.OOMKilled = true
 	quit := svc("api", 131)
@@ -57,6 +59,7 @@ func TestDecide(t *testing.T) {
 		{"its own stop signal", status(quit, svc("db", 0), jobDone), bridge, true, []string{"api", "db"}},
 		{"one still running", status(svc("api", 143), running, jobDone), bridge, true, []string{"api"}},
 		{"exits within the longest grace period", status(lateOK, svc("db", 143), jobDone), bridge, true, []string{"api", "db"}},
+		{"a dead container", status(svc("api", 143), dead, jobDone), bridge, false, nil},
 		{"a crash", status(svc("api", 1), svc("db", 143), jobDone), bridge, false, nil},
 		{"a segfault", status(svc("api", 139), svc("db", 143), jobDone), bridge, false, nil},
 		{"OOM-killed", status(svc("api", 143), oom, jobDone), bridge, false, nil},
