@@ -163,7 +163,11 @@ func (d *ownDaemon) stop() {
 	select {
 	case <-d.exited:
 	case <-time.After(60 * time.Second):
-		d.t.Fatalf("dockerd %d did not exit within 60 s of SIGTERM: %s", pid, d.logTail())
+		// Not left behind: its process group (dockerd and its containerd)
+		// is killed before the test fails.
+		_ = syscall.Kill(-pid, syscall.SIGKILL)
+		<-d.exited
+		d.t.Fatalf("dockerd %d did not exit within 60 s of SIGTERM (killed): %s", pid, d.logTail())
 	}
 }
 
