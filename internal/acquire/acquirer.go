@@ -21,6 +21,7 @@ import (
 	"github.com/berth-dev/berth/internal/leases"
 	"github.com/berth-dev/berth/internal/lifecycle"
 	"github.com/berth-dev/berth/internal/lock"
+	"github.com/berth-dev/berth/internal/revive"
 	"github.com/berth-dev/berth/internal/store"
 )
 
@@ -75,6 +76,9 @@ type Acquirer struct {
 	// Watch records an environment's container events while it comes up,
 	// until the returned stop is called.
 	Watch func(ctx context.Context, envID string) (stop func())
+	// Reviver starts again in place an environment a daemon restart
+	// stopped (see package revive); nil never does.
+	Reviver *revive.Reviver
 }
 
 // Options are the parts of an acquisition that are not about which
