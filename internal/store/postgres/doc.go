@@ -14,11 +14,13 @@
 // dev.berth.state-id label) so that every host sharing the store shares
 // the environments made through it.
 //
-// Every write runs in one transaction that first takes the schema's write
-// lock, a transaction-level advisory lock ([Store.LockKey] "write"): writes
-// of one daemon's state are serialized exactly as SQLite serializes them,
-// so read-then-write steps (release the last lease, reap) need no more
-// care; reads take no lock. The schema is created and upgraded by numbered
+// Every write of environments and leases runs in one transaction that
+// first takes the schema's write lock, a transaction-level advisory lock
+// ([Store.LockKey] "write"): those writes of one daemon's state are
+// serialized exactly as SQLite serializes them, so read-then-write steps
+// (release the last lease, reap) need no more care. Records (ops, usage,
+// restarts, events) are only appended and pruned, so they skip the lock;
+// reads take none. The schema is created and upgraded by numbered
 // migrations (migrate.go), all in one transaction under an advisory lock,
 // so processes opening a new store at once never race.
 //

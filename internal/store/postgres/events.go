@@ -14,7 +14,7 @@ const eventColumns = `ts, env_id, service, container, action, exit_code, oom_kil
 // as one already stored is the same event (seen by two watchers, or again
 // after a watcher reopened its stream) and is not stored again.
 func (s *Store) RecordEvent(ctx context.Context, r store.EventRecord) error {
-	return s.Update(ctx, func(tx *Tx) error { return tx.RecordEvent(ctx, r) })
+	return tx(s.pool).RecordEvent(ctx, r) // one statement: no transaction or write lock needed
 }
 
 // EventsSince returns the event records at or after since (the zero time:

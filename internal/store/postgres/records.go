@@ -8,12 +8,13 @@ import (
 	"github.com/berth-dev/berth/internal/store"
 )
 
-// RecordOps appends op records in one transaction.
+// RecordOps appends op records in one transaction (without the write
+// lock: appends conflict with nothing).
 func (s *Store) RecordOps(ctx context.Context, recs []store.OpRecord) error {
 	if len(recs) == 0 {
 		return nil
 	}
-	return s.Update(ctx, func(tx *Tx) error {
+	return s.appendTx(ctx, func(tx *Tx) error {
 		for _, r := range recs {
 			_, err := tx.q.Exec(ctx, `INSERT INTO ops (ts, op, duration_us, error_kind, retries, pid, queued_us) VALUES ($1,$2,$3,$4,$5,$6,$7)`,
 				r.Time.UnixNano(), r.Op, r.Duration.Microseconds(), r.ErrorKind, r.Retries, int64(r.PID), r.Queued.Microseconds())
@@ -25,16 +26,15 @@ func (s *Store) RecordOps(ctx context.Context, recs []store.OpRecord) error {
 	})
 }
 
-// RecordUsage appends one usage record.
+// RecordUsage appends one usage record (one statement: no transaction or
+// write lock needed).
 func (s *Store) RecordUsage(ctx context.Context, r store.UsageRecord) error {
-	return s.Update(ctx, func(tx *Tx) error {
-		_, err := tx.q.Exec(ctx, `INSERT INTO usage (ts, env_id, kind, value_ms) VALUES ($1,$2,$3,$4)`,
-			r.Time.UnixNano(), r.EnvID, string(r.Kind), r.ValueMS)
-		if err != nil {
-			return fmt.Errorf("record usage: %w", err)
-		}
-		return nil
-	})
+	_, err := s.pool.Exec(ctx, `INSERT INTO usage (ts, env_id, kind, value_ms) VALUES ($1,$2,$3,$4)`,
+		r.Time.UnixNano(), r.EnvID, string(r.Kind), r.ValueMS)
+	if err != nil {
+		return fmt.Errorf("record usage: %w", err)
+	}
+	return nil
 }
 
 // Ops returns the op records at or after since, oldest first.
@@ -84,9 +84,10 @@ func (s *Store) Usage(ctx context.Context, since time.Time) ([]store.UsageRecord
 }
 
 // PruneRecords deletes op, usage, restart and event records older than
-// before.
+// before, in one transaction (without the write lock: records are only
+// appended and pruned).
 func (s *Store) PruneRecords(ctx context.Context, before time.Time) error {
-	return s.Update(ctx, func(tx *Tx) error {
+	return s.appendTx(ctx, func(tx *Tx) error {
 		for _, table := range []string{"ops", "usage", "restarts", "events"} {
 			if _, err := tx.q.Exec(ctx, `DELETE FROM `+table+` WHERE ts < $1`, before.UnixNano()); err != nil {
 				return fmt.Errorf("prune %s records: %w", table, err)

@@ -14,7 +14,7 @@ const restartColumns = `ts, env_id, service, kind, reason`
 // Kind as one already stored is the same fact (for example one engine
 // restart seen by two watchers) and is not stored again.
 func (s *Store) RecordRestart(ctx context.Context, r store.RestartRecord) error {
-	return s.Update(ctx, func(tx *Tx) error { return tx.RecordRestart(ctx, r) })
+	return tx(s.pool).RecordRestart(ctx, r) // one statement: no transaction or write lock needed
 }
 
 // Restarts returns the records of service in environment envID at or after

@@ -148,6 +148,16 @@ func (s *Store) Update(ctx context.Context, fn func(tx *Tx) error) error {
 	return nil
 }
 
+// appendTx runs fn in one transaction without the write lock, for
+// writes that only append or prune records, which no read-then-write step
+// of the store depends on.
+func (s *Store) appendTx(ctx context.Context, fn func(tx *Tx) error) error {
+	return pgx.BeginFunc(ctx, s.pool, func(t pgx.Tx) error { return fn(&Tx{q: t}) })
+}
+
+// tx returns a Tx that runs each statement on its own (autocommit).
+func tx(q querier) *Tx { return &Tx{q: q} }
+
 // read returns a Tx that runs each statement on its own, for reads.
 func (s *Store) read() *Tx {
 	return &Tx{q: s.pool}
