@@ -45,10 +45,12 @@ func (m *Manager) openState(ctx context.Context) (dir string, db store.Store, st
 		return "", nil, labels.Identity{}, err
 	}
 	if dir, err = m.conn.StateDir(ctx); err != nil {
+		srv.Close()
 		return "", nil, labels.Identity{}, err
 	}
 	info, err := m.conn.Info(ctx) // the schema is keyed by the daemon's ID, even with BERTH_STATE_DIR
 	if err != nil {
+		srv.Close()
 		return "", nil, labels.Identity{}, err
 	}
 	pg, err := srv.Open(ctx, info.ID)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -28,13 +29,25 @@ type ConnectOptions struct {
 }
 
 // Server is a PostgreSQL database that answered, before any daemon's
-// schema is opened in it ([Server.Open]).
+// schema is opened in it ([Server.Open]). It holds the pool the store
+// will use, with the connection that answered, so opening the store
+// costs no second connection.
 type Server struct {
-	cfg *pgxpool.Config
+	pool   *pgxpool.Pool
+	target string
+	schema atomic.Pointer[string] // set by Open: every new connection's search_path
+	opened atomic.Bool
 }
 
 // String names the database without its password: host:port/database.
-func (srv *Server) String() string { return describe(srv.cfg.ConnConfig) }
+func (srv *Server) String() string { return srv.target }
+
+// Close closes a server no store was opened on (a store closes it).
+func (srv *Server) Close() {
+	if !srv.opened.Load() {
+		srv.pool.Close()
+	}
+}
 
 // DSNError is a BERTH_STORE value that is not a PostgreSQL URL berth can
 // use. It is bad input: no connection was tried.
@@ -99,33 +112,38 @@ func Connect(ctx context.Context, dsn string, opts ConnectOptions) (*Server, err
 	if opts.Initial <= 0 {
 		opts.Initial = 100 * time.Millisecond
 	}
+	srv := &Server{target: describe(cfg.ConnConfig)}
+	// New connections start in the daemon's schema once Open has named
+	// it: search_path goes in the startup message, no extra round trip.
+	cfg.BeforeConnect = func(_ context.Context, c *pgx.ConnConfig) error {
+		if schema := srv.schema.Load(); schema != nil {
+			c.RuntimeParams["search_path"] = *schema
+		}
+		return nil
+	}
+	if srv.pool, err = pgxpool.NewWithConfig(ctx, cfg); err != nil {
+		return nil, &DSNError{Err: err}
+	}
 	pause := opts.Initial
 	for attempt := 1; ; attempt++ {
-		err = ping(ctx, cfg.ConnConfig)
+		err = srv.pool.Ping(ctx)
 		if err == nil {
-			return &Server{cfg: cfg}, nil
+			return srv, nil
 		}
 		if attempt >= opts.Attempts || !retryable(err) || ctx.Err() != nil {
-			return nil, &UnreachableError{Target: describe(cfg.ConnConfig), Attempts: attempt, Err: err}
+			srv.pool.Close()
+			return nil, &UnreachableError{Target: srv.target, Attempts: attempt, Err: err}
 		}
 		t := time.NewTimer(pause/2 + rand.N(pause)) // jitter: parallel processes do not retry in lockstep
 		select {
 		case <-ctx.Done():
 			t.Stop()
-			return nil, &UnreachableError{Target: describe(cfg.ConnConfig), Attempts: attempt, Err: ctx.Err()}
+			srv.pool.Close()
+			return nil, &UnreachableError{Target: srv.target, Attempts: attempt, Err: ctx.Err()}
 		case <-t.C:
 		}
 		pause *= 2
 	}
-}
-
-// ping opens one connection and closes it.
-func ping(ctx context.Context, cfg *pgx.ConnConfig) error {
-	conn, err := pgx.ConnectConfig(ctx, cfg)
-	if err != nil {
-		return err
-	}
-	return conn.Close(ctx)
 }
 
 // retryable reports whether a failed connection may succeed if tried

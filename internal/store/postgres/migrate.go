@@ -103,10 +103,8 @@ var migrateKey = lockKey("migrate")
 // transaction under the migration lock (PostgreSQL's DDL is
 // transactional: a failed step leaves nothing behind).
 func (s *Store) setup(ctx context.Context) error {
-	if v, err := s.version(ctx); err == nil && v == len(migrations) {
-		if err := s.readFacts(ctx); err == nil {
-			return nil
-		}
+	if s.readFacts(ctx) == nil {
+		return nil // current: one round trip
 	}
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, migrateKey); err != nil {
@@ -160,10 +158,12 @@ func (s *Store) version(ctx context.Context) (int, error) {
 	return v, nil
 }
 
-// readFacts reads the store's ID and creation time, and checks that the
-// schema belongs to the store's daemon.
+// readFacts reads, in one round trip, the schema version, the store's ID
+// and creation time, and checks that the schema is current and belongs to
+// the store's daemon.
 func (s *Store) readFacts(ctx context.Context) error {
-	rows, err := s.pool.Query(ctx, `SELECT key, value FROM meta`)
+	rows, err := s.pool.Query(ctx, `SELECT key, value FROM meta
+		UNION ALL SELECT 'version', coalesce(max(version), 0)::text FROM schema_version`, pgx.QueryExecModeSimpleProtocol)
 	if err != nil {
 		return fmt.Errorf("read the store's facts: %w", err)
 	}
@@ -171,6 +171,9 @@ func (s *Store) readFacts(ctx context.Context) error {
 	var k, v string
 	if _, err := pgx.ForEachRow(rows, []any{&k, &v}, func() error { facts[k] = v; return nil }); err != nil {
 		return fmt.Errorf("read the store's facts: %w", err)
+	}
+	if facts["version"] != strconv.Itoa(len(migrations)) {
+		return fmt.Errorf("schema version %s, want %d", facts["version"], len(migrations))
 	}
 	if d := facts["daemon_id"]; d != s.daemonID {
 		return fmt.Errorf("schema %s holds the state of daemon %q, not %q", s.schema, d, s.daemonID)

@@ -55,22 +55,37 @@ func Open(ctx context.Context, dsn, daemonID string, opts ConnectOptions) (*Stor
 
 // Open opens the state of the daemon with ID daemonID: its schema
 // ([SchemaOf]), created and migrated to the current version if needed. The
-// store has its own pool; srv stays usable.
+// store takes over srv's pool (closing the store closes it): Open is
+// called once per Server.
 func (srv *Server) Open(ctx context.Context, daemonID string) (*Store, error) {
 	if daemonID == "" {
+		srv.Close()
 		return nil, fmt.Errorf("open store on %s: no daemon ID", srv)
 	}
-	schema := SchemaOf(daemonID)
-	cfg := srv.cfg.Copy()
-	cfg.ConnConfig.RuntimeParams["search_path"] = schema
-	pool, err := pgxpool.NewWithConfig(ctx, cfg)
-	if err != nil {
-		return nil, fmt.Errorf("open store on %s: %w", srv, err)
+	if !srv.opened.CompareAndSwap(false, true) {
+		return nil, fmt.Errorf("open store on %s: already opened", srv)
 	}
-	s := &Store{pool: pool, schema: schema, daemonID: daemonID}
+	schema := SchemaOf(daemonID)
+	srv.schema.Store(&schema)
+	s := &Store{pool: srv.pool, schema: schema, daemonID: daemonID}
 	s.writeKey = s.LockKey("write")
-	if err := s.setup(ctx); err != nil {
-		pool.Close()
+	// The connections made before the schema was named (Connect's ping)
+	// are moved into it.
+	var err error
+	for _, c := range srv.pool.AcquireAllIdle(ctx) {
+		if err == nil {
+			_, err = c.Exec(ctx, `SET search_path TO `+schema)
+		}
+		if err != nil {
+			c.Conn().Close(ctx) // not returned to the pool in the wrong schema
+		}
+		c.Release()
+	}
+	if err == nil {
+		err = s.setup(ctx)
+	}
+	if err != nil {
+		srv.pool.Close()
 		return nil, fmt.Errorf("open store on %s (schema %s): %w", srv, schema, err)
 	}
 	return s, nil

@@ -38,9 +38,11 @@ func DSN(t testing.TB) string {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	if _, err := postgres.Connect(ctx, dsn, postgres.ConnectOptions{}); err != nil {
+	srv, err := postgres.Connect(ctx, dsn, postgres.ConnectOptions{})
+	if err != nil {
 		t.Fatalf("%s: %v", EnvDSN, err)
 	}
+	srv.Close()
 	return dsn
 }
 
