@@ -72,6 +72,13 @@ pg_start_dir() {
 	if [ "$(id -u)" -eq 0 ]; then
 		getent passwd postgres >/dev/null || { pg_die "no user 'postgres' to run the server as"; return 1; }
 		chown postgres: "$dir"
+		# The server's user must reach the directory (a TMPDIR under
+		# /root would not let it): fall back to /tmp.
+		if ! runuser -u postgres -- test -w "$dir"; then
+			rmdir "$dir"
+			dir=$(mktemp -d /tmp/berth-pg.XXXXXX) || return 1
+			chown postgres: "$dir"
+		fi
 	fi
 	chmod 0700 "$dir"
 	if ! pg_run "$bin/initdb" -D "$dir/data" -U berth --auth=trust -E UTF8 --no-sync >"$dir/initdb.log" 2>&1; then
@@ -115,10 +122,10 @@ pg_stop_dir() {
 	rm -rf -- "$dir"
 }
 
-# pg_dir_of finds the directory of the server a DSN names (by its port).
+# pg_dir_of finds the directory of the server a DSN names.
 pg_dir_of() {
 	local d
-	for d in "${TMPDIR:-/tmp}"/berth-pg.*; do
+	for d in "${TMPDIR:-/tmp}"/berth-pg.* /tmp/berth-pg.*; do
 		[ -f "$d/dsn" ] && [ "$(cat "$d/dsn")" = "$1" ] && { echo "$d"; return 0; }
 	done
 	pg_die "no server of scripts/postgres.sh has DSN $1"
