@@ -8,22 +8,29 @@ import (
 	"github.com/berth-dev/berth/internal/store"
 )
 
-// RecordOps appends op records in one transaction (without the write
-// lock: appends conflict with nothing).
+// RecordOps appends op records, all or none, in one statement (one round
+// trip, without the write lock: appends conflict with nothing); records
+// get their order of recording in slice order.
 func (s *Store) RecordOps(ctx context.Context, recs []store.OpRecord) error {
 	if len(recs) == 0 {
 		return nil
 	}
-	return s.appendTx(ctx, func(tx *Tx) error {
-		for _, r := range recs {
-			_, err := tx.q.Exec(ctx, `INSERT INTO ops (ts, op, duration_us, error_kind, retries, pid, queued_us) VALUES ($1,$2,$3,$4,$5,$6,$7)`,
-				r.Time.UnixNano(), r.Op, r.Duration.Microseconds(), r.ErrorKind, r.Retries, int64(r.PID), r.Queued.Microseconds())
-			if err != nil {
-				return fmt.Errorf("record ops: %w", err)
-			}
-		}
-		return nil
-	})
+	n := len(recs)
+	ts, dur, queued, pid := make([]int64, n), make([]int64, n), make([]int64, n), make([]int64, n)
+	op, kind, retries := make([]string, n), make([]string, n), make([]int32, n)
+	for i, r := range recs {
+		ts[i], op[i], dur[i], kind[i] = r.Time.UnixNano(), r.Op, r.Duration.Microseconds(), r.ErrorKind
+		retries[i], pid[i], queued[i] = int32(r.Retries), int64(r.PID), r.Queued.Microseconds()
+	}
+	_, err := s.pool.Exec(ctx, `INSERT INTO ops (ts, op, duration_us, error_kind, retries, pid, queued_us)
+		SELECT ts, op, duration_us, error_kind, retries, pid, queued_us
+		FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::text[], $5::integer[], $6::bigint[], $7::bigint[])
+			WITH ORDINALITY AS r(ts, op, duration_us, error_kind, retries, pid, queued_us, ord)
+		ORDER BY ord`, ts, op, dur, kind, retries, pid, queued)
+	if err != nil {
+		return fmt.Errorf("record ops: %w", err)
+	}
+	return nil
 }
 
 // RecordUsage appends one usage record (one statement: no transaction or
