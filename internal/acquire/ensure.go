@@ -42,6 +42,7 @@ func (a *Acquirer) ensureLocked(ctx context.Context, r *resolve.Env, o Options) 
 	if err != nil {
 		return rec, false, err
 	}
+	st = lifecycle.ConfirmStarting(ctx, a.Engine, st, r.Plan)
 	live := 0
 	if len(st.Services) > 0 {
 		if err := a.refuseForeign(id, st); err != nil {
@@ -94,6 +95,7 @@ func (a *Acquirer) awaitRecovery(ctx context.Context, r *resolve.Env, live int) 
 		if err != nil {
 			return st, Wait, "", err
 		}
+		st = lifecycle.ConfirmStarting(ctx, a.Engine, st, r.Plan)
 		d, why := Decide(st, r.Plan, live)
 		if d == Create {
 			d, why = Refuse, "its containers are gone"

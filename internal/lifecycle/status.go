@@ -28,6 +28,10 @@ type ServiceStatus struct {
 	StateLabel  string // its dev.berth.state label: the berth state directory that made it
 	// StateIDLabel is its dev.berth.state-id label (see [labels.Identity]).
 	StateIDLabel string
+	// Probed: the engine's health is still "starting" but berth's own run
+	// of the health check passed ([ConfirmStarting]): ready, as [Up]
+	// counts it.
+	Probed bool
 }
 
 // StateLabels are s's state labels, as [labels.Identity] reads them.
@@ -105,6 +109,8 @@ func (ss ServiceStatus) problem(sp plan.ServicePlan) string {
 		return fmt.Sprintf("is %s (code %d)", ss.State, ss.ExitCode)
 	case ss.State != "running":
 		return "is " + ss.State
+	case ss.Health == "starting" && ss.Probed:
+		return ""
 	case ss.Health == "" && sp.Healthcheck:
 		return "has no health status"
 	case ss.Health != "" && ss.Health != "healthy":
