@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"slices"
+	"sync"
 
 	"github.com/berth-dev/berth/internal/clock"
 	"github.com/berth-dev/berth/internal/engine"
@@ -16,10 +17,12 @@ import (
 // still "starting" gets its health check command run once, and is
 // [ServiceStatus.Probed] when it passes. Without this, a service berth
 // called ready would look unready to the next user of the environment
-// for up to one health interval. Other services are left as they are;
-// a probe that cannot run counts as not passed.
+// for up to one health interval. The probes run in parallel, each bounded
+// by its check's timeout. Other services are left as they are; a probe
+// that cannot run counts as not passed.
 func ConfirmStarting(ctx context.Context, e engine.Engine, st EnvStatus, p *plan.Plan) EnvStatus {
 	st.Services = slices.Clone(st.Services)
+	var wg sync.WaitGroup
 	for i, ss := range st.Services {
 		sp, ok := p.Services[ss.Service]
 		if !ok || sp.Probe == nil || sp.Spec.Healthcheck == nil || ss.State != "running" || ss.Health != "starting" {
@@ -27,8 +30,8 @@ func ConfirmStarting(ctx context.Context, e engine.Engine, st EnvStatus, p *plan
 		}
 		pr := prober{e: e, clock: clock.Real{}, log: slog.New(slog.DiscardHandler), id: ss.ContainerID,
 			cmd: sp.Probe, hc: *sp.Spec.Healthcheck}
-		passed, _ := pr.once(ctx)
-		st.Services[i].Probed = passed
+		wg.Go(func() { st.Services[i].Probed, _ = pr.once(ctx) }) // each goroutine writes its own element
 	}
+	wg.Wait()
 	return st
 }
