@@ -16,8 +16,15 @@ import (
 // (the engine's first probe).
 const (
 	// probeFirst is the delay before the second probe (the first runs at
-	// once); each delay after doubles, up to the health check's interval.
+	// once); each delay after doubles, up to the health check's interval
+	// and at most probeMax.
 	probeFirst = 50 * time.Millisecond
+	// probeMax caps the delay: a service slow to start is seen within a
+	// second of being ready even when the interval is the default 30 s
+	// (doubling alone would probe at 3.2 s, 6.4 s, 12.8 s...). It costs
+	// one exec a second while a slow service starts, what a 1 s interval
+	// costs the engine.
+	probeMax = time.Second
 	// engineDefaultInterval and engineDefaultTimeout are the engine's
 	// defaults for a health check that sets none.
 	engineDefaultInterval = 30 * time.Second
@@ -26,15 +33,15 @@ const (
 
 // nextProbeDelay is the wait after a failed probe that followed a wait
 // of prev (0 after the first probe): [probeFirst], then doubling, never
-// more than interval (the engine's default when 0).
+// more than interval (the engine's default when 0) nor [probeMax].
 func nextProbeDelay(prev, interval time.Duration) time.Duration {
 	if interval <= 0 {
 		interval = engineDefaultInterval
 	}
 	if prev <= 0 {
-		return min(probeFirst, interval)
+		return min(probeFirst, interval, probeMax)
 	}
-	return min(2*prev, interval)
+	return min(2*prev, interval, probeMax)
 }
 
 // prober runs one service's health check command in its container.

@@ -19,8 +19,9 @@ import (
 	"github.com/berth-dev/berth/internal/progress"
 )
 
-// The backoff: 50 ms, doubling, never more than the interval (the
-// engine's 30 s when unset, and a 20 ms interval caps the first wait).
+// The backoff: 50 ms, doubling, never more than the interval (a 20 ms
+// interval caps the first wait) nor a second (the engine's 30 s default
+// interval when unset would leave a slow service unseen for seconds).
 func TestNextProbeDelay(t *testing.T) {
 	schedule := func(interval time.Duration, n int) []time.Duration {
 		var out []time.Duration
@@ -34,8 +35,10 @@ func TestNextProbeDelay(t *testing.T) {
 	ms := time.Millisecond
 	assert.Equal(t, []time.Duration{50 * ms, 100 * ms, 200 * ms, 400 * ms, 800 * ms, time.Second, time.Second},
 		schedule(time.Second, 7))
-	assert.Equal(t, []time.Duration{50 * ms, 100 * ms, 200 * ms, 400 * ms, 800 * ms, 1600 * ms, 3200 * ms,
-		6400 * ms, 12800 * ms, 25600 * ms, 30 * time.Second, 30 * time.Second}, schedule(0, 12))
+	assert.Equal(t, []time.Duration{50 * ms, 100 * ms, 200 * ms, 400 * ms, 800 * ms, time.Second, time.Second},
+		schedule(0, 7), "default interval")
+	assert.Equal(t, []time.Duration{50 * ms, 100 * ms, 200 * ms, 400 * ms, 500 * ms, 500 * ms},
+		schedule(500*ms, 6))
 	assert.Equal(t, []time.Duration{20 * ms, 20 * ms}, schedule(20*ms, 2))
 }
 
@@ -106,11 +109,11 @@ func TestProberStopsWithItsContext(t *testing.T) {
 	}))
 	id := runningContainer(t, e)
 	p := prober{e: e, clock: x.clk, log: slog.New(slog.DiscardHandler), id: id, cmd: []string{"check"},
-		hc: engine.Healthcheck{Interval: 2 * time.Second}}
+		hc: engine.Healthcheck{Interval: 30 * time.Second}}
 	assert.False(t, p.untilReady(ctx))
 	runs := x.runs()
 	require.Len(t, runs, 20)
-	assert.Equal(t, 2*time.Second, runs[19]-runs[18], "at the interval once the backoff reached it")
+	assert.Equal(t, time.Second, runs[19]-runs[18], "a second apart once the backoff reached its cap")
 }
 
 // A container that is not running (yet, or any more) is a failed probe,

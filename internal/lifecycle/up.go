@@ -78,7 +78,8 @@ func (o UpOptions) withDefaults() UpOptions {
 // exited 0, any other runs. Healthy is the engine's verdict or, for a
 // service with a [plan.ServicePlan.Probe], the first pass of berth's own
 // run of its health check command, started once the container runs and
-// repeated after 50 ms, doubling up to the check's interval (active
+// repeated after 50 ms, doubling up to the check's interval and at most
+// 1 s (active
 // readiness: the engine probes first only one interval after the start).
 // The engine's "unhealthy" fails the service either way.
 //
