@@ -1,0 +1,90 @@
+package pglock
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"strconv"
+	"time"
+)
+
+// Slots is a cross-host counting semaphore in one scope: N advisory locks
+// "<Name>-0" … "<Name>-(N-1)"; holding any one is holding a slot.
+//
+// Waiters are served first come, first served: a taker first queues for
+// the line lock "<Name>-line" (the server's lock manager grants one lock's
+// waiters in arrival order), and only the line's holder, the head, tries
+// for a slot, polling every slot without blocking, with a pause growing to
+// at most 10 ms; once it has one it lets the line go to the next waiter. A
+// waiter that dies leaves the queue with its connection.
+type Slots struct {
+	Locks Locks
+	N     int
+	Name  string // "" is "slot"
+	// Limit, when set, is how many of the N slots may be taken now (an
+	// adaptive limit, read at every try); slots above it stay unused.
+	Limit func() int
+}
+
+// trySlot takes the first free slot of n, tried from start on: the
+// function scan under LIMIT 1 stops at the first row that passes, so at
+// most one lock is taken. It returns the slot's key, or no row.
+const trySlot = `SELECT k FROM (SELECT ($2::int + s) % $1::int AS i FROM generate_series(0, $1::int - 1) s) o,
+LATERAL (SELECT hashtextextended($3 || o.i::text, 0) AS k) h
+WHERE pg_try_advisory_lock(h.k) LIMIT 1`
+
+// Acquire blocks until this process holds one slot, or ctx ends.
+func (s Slots) Acquire(ctx context.Context) (release func() error, err error) {
+	if s.N < 1 {
+		return nil, fmt.Errorf("acquire slot: need at least 1 slot, have %d", s.N)
+	}
+	c, err := s.Locks.Pool.Acquire(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("acquire slot: %w", err)
+	}
+	line := Key(s.Locks.Scope, s.stem()+"-line")
+	if _, err := c.Exec(ctx, "SELECT pg_advisory_lock($1)", line); err != nil {
+		discard(c)
+		return nil, fmt.Errorf("acquire slot: wait in line: %w", err)
+	}
+	prefix := slotPrefix(s.Locks.Scope, s.stem())
+	pause := time.Millisecond
+	for {
+		n := s.N
+		if s.Limit != nil {
+			n = min(n, max(s.Limit(), 1))
+		}
+		var key int64
+		err := c.QueryRow(ctx, trySlot, n, rand.N(n), prefix).Scan(&key)
+		switch {
+		case err == nil:
+			if _, err := c.Exec(ctx, "SELECT pg_advisory_unlock($1)", line); err != nil {
+				discard(c)
+				return nil, fmt.Errorf("acquire slot: leave the line: %w", err)
+			}
+			return unlocker(c, "SELECT pg_advisory_unlock($1)", key), nil
+		case !isNoRows(err):
+			discard(c)
+			return nil, fmt.Errorf("acquire slot: %w", err)
+		}
+		t := time.NewTimer(pause/2 + rand.N(pause))
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			discard(c)
+			return nil, fmt.Errorf("acquire slot: %w", ctx.Err())
+		case <-t.C:
+		}
+		pause = min(pause*2, 10*time.Millisecond)
+	}
+}
+
+func (s Slots) stem() string { return cmp.Or(s.Name, "slot") }
+
+// slotPrefix is the text whose hash with a slot's number appended is that
+// slot's key (the server computes it: hashtextextended). It depends on
+// the scope's [Key], so scopes do not share slots.
+func slotPrefix(scope, stem string) string {
+	return strconv.FormatInt(Key(scope, stem), 16) + "-"
+}
