@@ -47,10 +47,12 @@ func NewLeaseName() (string, error) {
 func (k LeaseLocks) Probe(ctx context.Context, name string) (Liveness, error) {
 	var held bool
 	var up float64
-	err := k.Pool.QueryRow(ctx, `SELECT
+	err := onConn(ctx, k.Pool, func(c *pgxpool.Conn) (bool, error) {
+		return false, c.QueryRow(ctx, `SELECT
   CASE WHEN pg_try_advisory_lock_shared($1) THEN NOT pg_advisory_unlock_shared($1) ELSE true END,
   extract(epoch FROM clock_timestamp() - pg_postmaster_start_time())::float8`,
-		Key(k.Scope, name)).Scan(&held, &up)
+			Key(k.Scope, name)).Scan(&held, &up)
+	})
 	if err != nil {
 		return Dead, fmt.Errorf("probe lease lock %s: %w", name, err)
 	}

@@ -29,16 +29,18 @@ const tryTimeout = 10 * time.Second
 // Waiters are queued by the server's lock manager in arrival order.
 // release frees it; calling release more than once is harmless.
 func (l Locks) Acquire(ctx context.Context, name string) (release func() error, err error) {
-	c, err := l.Pool.Acquire(ctx)
+	key := Key(l.Scope, name)
+	err = onConn(ctx, l.Pool, func(c *pgxpool.Conn) (bool, error) {
+		if _, err := c.Exec(ctx, "SELECT pg_advisory_lock($1)", key); err != nil {
+			return false, err
+		}
+		release = unlocker(c, "SELECT pg_advisory_unlock($1)", key)
+		return true, nil
+	})
 	if err != nil {
 		return nil, fmt.Errorf("acquire lock %s: %w", name, err)
 	}
-	key := Key(l.Scope, name)
-	if _, err := c.Exec(ctx, "SELECT pg_advisory_lock($1)", key); err != nil {
-		discard(c) // the lock may have been granted as the wait was cut short
-		return nil, fmt.Errorf("acquire lock %s: %w", name, err)
-	}
-	return unlocker(c, "SELECT pg_advisory_unlock($1)", key), nil
+	return release, nil
 }
 
 // TryAcquire takes the lock called name if it is free; ok is false when
@@ -46,20 +48,18 @@ func (l Locks) Acquire(ctx context.Context, name string) (release func() error, 
 func (l Locks) TryAcquire(name string) (release func() error, ok bool, err error) {
 	ctx, cancel := context.WithTimeout(context.Background(), tryTimeout)
 	defer cancel()
-	c, err := l.Pool.Acquire(ctx)
+	key := Key(l.Scope, name)
+	err = onConn(ctx, l.Pool, func(c *pgxpool.Conn) (bool, error) {
+		if err := c.QueryRow(ctx, "SELECT pg_try_advisory_lock($1)", key).Scan(&ok); err != nil || !ok {
+			return false, err
+		}
+		release = unlocker(c, "SELECT pg_advisory_unlock($1)", key)
+		return true, nil
+	})
 	if err != nil {
 		return nil, false, fmt.Errorf("try lock %s: %w", name, err)
 	}
-	key := Key(l.Scope, name)
-	if err := c.QueryRow(ctx, "SELECT pg_try_advisory_lock($1)", key).Scan(&ok); err != nil {
-		discard(c)
-		return nil, false, fmt.Errorf("try lock %s: %w", name, err)
-	}
-	if !ok {
-		c.Release()
-		return nil, false, nil
-	}
-	return unlocker(c, "SELECT pg_advisory_unlock($1)", key), true, nil
+	return release, ok, nil
 }
 
 // discard closes c's connection and hands it back, so the pool drops it;

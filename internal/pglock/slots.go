@@ -7,6 +7,8 @@ import (
 	"math/rand/v2"
 	"strconv"
 	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
 )
 
 // Slots is a cross-host counting semaphore in one scope: N advisory locks
@@ -39,14 +41,22 @@ func (s Slots) Acquire(ctx context.Context) (release func() error, err error) {
 	if s.N < 1 {
 		return nil, fmt.Errorf("acquire slot: need at least 1 slot, have %d", s.N)
 	}
-	c, err := s.Locks.Pool.Acquire(ctx)
+	err = onConn(ctx, s.Locks.Pool, func(c *pgxpool.Conn) (bool, error) {
+		release, err = s.acquireOn(ctx, c)
+		return err == nil, err
+	})
 	if err != nil {
 		return nil, fmt.Errorf("acquire slot: %w", err)
 	}
+	return release, nil
+}
+
+// acquireOn waits in the line on c, then takes a slot on c. On failure
+// the caller discards c, and with its session whatever it held.
+func (s Slots) acquireOn(ctx context.Context, c *pgxpool.Conn) (release func() error, err error) {
 	line := Key(s.Locks.Scope, s.stem()+"-line")
 	if _, err := c.Exec(ctx, "SELECT pg_advisory_lock($1)", line); err != nil {
-		discard(c)
-		return nil, fmt.Errorf("acquire slot: wait in line: %w", err)
+		return nil, fmt.Errorf("wait in line: %w", err)
 	}
 	prefix := slotPrefix(s.Locks.Scope, s.stem())
 	pause := time.Millisecond
@@ -60,20 +70,17 @@ func (s Slots) Acquire(ctx context.Context) (release func() error, err error) {
 		switch {
 		case err == nil:
 			if _, err := c.Exec(ctx, "SELECT pg_advisory_unlock($1)", line); err != nil {
-				discard(c)
-				return nil, fmt.Errorf("acquire slot: leave the line: %w", err)
+				return nil, fmt.Errorf("leave the line: %w", err)
 			}
 			return unlocker(c, "SELECT pg_advisory_unlock($1)", key), nil
 		case !isNoRows(err):
-			discard(c)
-			return nil, fmt.Errorf("acquire slot: %w", err)
+			return nil, err
 		}
 		t := time.NewTimer(pause/2 + rand.N(pause))
 		select {
 		case <-ctx.Done():
 			t.Stop()
-			discard(c)
-			return nil, fmt.Errorf("acquire slot: %w", ctx.Err())
+			return nil, ctx.Err()
 		case <-t.C:
 		}
 		pause = min(pause*2, 10*time.Millisecond)

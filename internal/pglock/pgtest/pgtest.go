@@ -86,9 +86,21 @@ func Cluster(t testing.TB) *Server {
 	if out, err := s.run("initdb", "-D", s.data(), "-A", "trust", "-U", "berth", "--no-sync"); err != nil {
 		t.Fatalf("initdb: %v\n%s", err, out)
 	}
-	opts := fmt.Sprintf("-c listen_addresses=127.0.0.1 -p %d -k %s -c fsync=off", port, dir)
-	if out, err := s.run("pg_ctl", "-D", s.data(), "-l", filepath.Join(dir, "log"), "-o", opts, "-w", "start"); err != nil {
-		t.Fatalf("pg_ctl start: %v\n%s", err, out)
+	// In its configuration file, so that every start and restart uses it.
+	conf := fmt.Sprintf("\nlisten_addresses = '127.0.0.1'\nport = %d\nunix_socket_directories = '%s'\nfsync = off\n", port, dir)
+	f, err := os.OpenFile(filepath.Join(s.data(), "postgresql.conf"), os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = f.WriteString(conf)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.ctl("start"); err != nil {
+		t.Fatalf("pg_ctl start: %v", err)
 	}
 	s.DSN = fmt.Sprintf("postgres://berth@127.0.0.1:%d/postgres?sslmode=disable", port)
 	return s
