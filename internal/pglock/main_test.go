@@ -15,11 +15,14 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/require"
+
+	"github.com/berth-dev/berth/internal/gate/gatetest"
 )
 
 const roleEnv = "BERTH_PGLOCK_TEST_ROLE"
 
 func TestMain(m *testing.M) {
+	gatetest.Child(gateBackend)
 	if role := os.Getenv(roleEnv); role != "" {
 		if err := runRole(role); err != nil {
 			fmt.Fprintln(os.Stderr, role+":", err)

@@ -179,3 +179,6 @@ func freePort(t testing.TB) int {
 	fmt.Sscan(port, &n)
 	return n
 }
+
+// DSNFromEnv is BERTH_TEST_POSTGRES, for a test's child processes.
+func DSNFromEnv() string { return os.Getenv("BERTH_TEST_POSTGRES") }
