@@ -72,13 +72,22 @@ type HeldLease struct {
 	done    chan struct{}
 	retakes atomic.Int64
 	held    atomic.Bool
-	mu      sync.Mutex
-	conn    *pgx.Conn
+	// wanted, when set, is asked before the lock is taken again after a
+	// lost connection: false (the lease was released meanwhile) stops.
+	wanted func(ctx context.Context) (bool, error)
+	mu     sync.Mutex
+	conn   *pgx.Conn
 }
 
 // Hold takes lock name exclusively on a new connection and keeps it until
 // [HeldLease.Release]. It fails when the lock cannot be taken within ctx.
 func (k LeaseLocks) Hold(ctx context.Context, name string) (*HeldLease, error) {
+	return k.HoldWhile(ctx, name, nil)
+}
+
+// HoldWhile is [LeaseLocks.Hold] that, after a lost connection, takes the
+// lock again only while wanted says so (nil: always).
+func (k LeaseLocks) HoldWhile(ctx context.Context, name string, wanted func(context.Context) (bool, error)) (*HeldLease, error) {
 	key := Key(k.Scope, name)
 	cfg := k.Pool.Config().ConnConfig
 	conn, err := takeLease(ctx, cfg, key)
@@ -86,7 +95,7 @@ func (k LeaseLocks) Hold(ctx context.Context, name string) (*HeldLease, error) {
 		return nil, fmt.Errorf("take lease lock %s: %w", name, err)
 	}
 	wctx, cancel := context.WithCancel(context.Background())
-	h := &HeldLease{Name: name, cancel: cancel, done: make(chan struct{}), conn: conn}
+	h := &HeldLease{Name: name, cancel: cancel, done: make(chan struct{}), conn: conn, wanted: wanted}
 	h.held.Store(true)
 	go h.keep(wctx, cfg, key)
 	return h, nil
@@ -127,7 +136,18 @@ func (h *HeldLease) keep(ctx context.Context, cfg *pgx.ConnConfig, key int64) {
 		pause := 50 * time.Millisecond
 		for {
 			tctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-			next, err := takeLease(tctx, cfg, key)
+			var next *pgx.Conn
+			want, err := true, error(nil)
+			if h.wanted != nil {
+				want, err = h.wanted(tctx)
+			}
+			if err == nil && !want {
+				cancel()
+				return // released while we were away: hold it no more
+			}
+			if err == nil {
+				next, err = takeLease(tctx, cfg, key)
+			}
 			cancel()
 			if err == nil {
 				h.mu.Lock()

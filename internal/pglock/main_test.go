@@ -23,6 +23,9 @@ const roleEnv = "BERTH_PGLOCK_TEST_ROLE"
 
 func TestMain(m *testing.M) {
 	gatetest.Child(gateBackend)
+	if os.Getenv(roleEnv) == "keeper" { // as berth keep-lease, with its flags
+		os.Exit(runKeeper(os.Args[1:]))
+	}
 	if role := os.Getenv(roleEnv); role != "" {
 		if err := runRole(role); err != nil {
 			fmt.Fprintln(os.Stderr, role+":", err)
@@ -88,6 +91,28 @@ func runRole(role string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown role %q", role)
+}
+
+// runKeeper parses "--lock L --holder-pid N --holder-start S" and keeps.
+func runKeeper(args []string) int {
+	var lock string
+	var pid int
+	var start uint64
+	for i := 0; i+1 < len(args); i += 2 {
+		switch args[i] {
+		case "--lock":
+			lock = args[i+1]
+		case "--holder-pid":
+			pid, _ = strconv.Atoi(args[i+1])
+		case "--holder-start":
+			start, _ = strconv.ParseUint(args[i+1], 10, 64)
+		}
+	}
+	if err := Keep(lock, pid, start, os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "keeper:", err)
+		return 1
+	}
+	return 0
 }
 
 func holdUntilStdinCloses() error {

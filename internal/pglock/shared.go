@@ -19,17 +19,29 @@ const Schema = `CREATE TABLE IF NOT EXISTS berth_gate_state (
   PRIMARY KEY (scope, name)
 )`
 
-// EnsureSchema runs [Schema] under the schema lock.
+// LeaseSchema creates the table that names the lease locks still wanted
+// ([LeaseSet]).
+const LeaseSchema = `CREATE TABLE IF NOT EXISTS berth_lease_lock (
+  scope      text NOT NULL,
+  name       text NOT NULL,
+  created_at timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (scope, name)
+)`
+
+// EnsureSchema runs [Schema] and [LeaseSchema] under the schema lock.
 func EnsureSchema(ctx context.Context, pool *pgxpool.Pool) error {
 	err := pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock($1)", Key("berth", "schema")); err != nil {
 			return err
 		}
-		_, err := tx.Exec(ctx, Schema)
+		if _, err := tx.Exec(ctx, Schema); err != nil {
+			return err
+		}
+		_, err := tx.Exec(ctx, LeaseSchema)
 		return err
 	})
 	if err != nil {
-		return fmt.Errorf("create shared gate state table: %w", err)
+		return fmt.Errorf("create tables of shared state: %w", err)
 	}
 	return nil
 }
