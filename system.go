@@ -57,9 +57,10 @@ func (m *Manager) system(ctx context.Context) (*system, error) {
 	if err != nil {
 		return nil, errors.Join(err, db.Close())
 	}
-	locks, state, eng := lock.Dir{Path: dir}, labels.Identity{Path: labels.StateOf(dir), ID: id}, m.conn
+	state, eng := labels.Identity{Path: labels.StateOf(dir), ID: id}, m.conn
+	locks, leaseLocks := m.locksOf(dir, state)
 	files := filepath.Join(dir, "files") // secrets and configs written for environments
-	book := &leases.Book{Store: db, Now: m.clock.Now, Locks: &leases.Locks{Dir: dir}, Host: m.host,
+	book := &leases.Book{Store: db, Now: m.clock.Now, Locks: leaseLocks, Host: m.host,
 		Alive: proc.Alive, StartTime: proc.StartTime}
 	s := &system{db: db, leases: book}
 	s.acquirer = &acquire.Acquirer{Engine: eng, Store: db, Locks: locks, Leases: book, Clock: m.clock, Log: m.log,

@@ -32,12 +32,12 @@ func TestGateContract(t *testing.T) {
 	})
 }
 
-// A shared row survives a database restart; an update whose session the
-// restart ended is tried again on a new connection.
+// On a new database the first update creates the tables; a shared row
+// survives a database restart; an update whose session the restart ended
+// is tried again on a new connection.
 func TestSharedAcrossRestart(t *testing.T) {
 	srv := pgtest.Cluster(t)
 	pool := testPool(t, srv.DSN)
-	require.NoError(t, EnsureSchema(t.Context(), pool))
 	st := Shared{Pool: pool, Scope: pgtest.Scope(t), Name: "budget"}
 	require.NoError(t, st.Update(t.Context(), func([]byte) []byte { return []byte("42") }))
 	srv.Restart(t)

@@ -82,8 +82,11 @@ func (o ownLease) Drop() {
 }
 
 func (s LeaseSet) register(ctx context.Context, name string) error {
-	_, err := s.Leases.Pool.Exec(ctx, "INSERT INTO berth_lease_lock (scope, name) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-		s.Leases.Scope, name)
+	err := withSchema(ctx, s.Leases.Pool, func() error {
+		_, err := s.Leases.Pool.Exec(ctx, "INSERT INTO berth_lease_lock (scope, name) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+			s.Leases.Scope, name)
+		return err
+	})
 	if err != nil {
 		return fmt.Errorf("record lease lock %s: %w", name, err)
 	}

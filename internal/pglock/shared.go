@@ -60,7 +60,15 @@ type Shared struct {
 // read to the commit. fn runs again when the connection was lost before
 // the commit (a database restart).
 func (s Shared) Update(ctx context.Context, fn func(old []byte) []byte) error {
-	err := onConn(ctx, s.Pool, func(c *pgxpool.Conn) (bool, error) {
+	err := withSchema(ctx, s.Pool, func() error { return s.update(ctx, fn) })
+	if err != nil {
+		return fmt.Errorf("update shared %s: %w", s.Name, err)
+	}
+	return nil
+}
+
+func (s Shared) update(ctx context.Context, fn func(old []byte) []byte) error {
+	return onConn(ctx, s.Pool, func(c *pgxpool.Conn) (bool, error) {
 		return false, pgx.BeginFunc(ctx, c, func(tx pgx.Tx) error {
 			var old []byte
 			err := tx.QueryRow(ctx, "SELECT value FROM berth_gate_state WHERE scope = $1 AND name = $2 FOR UPDATE",
@@ -87,10 +95,6 @@ func (s Shared) Update(ctx context.Context, fn func(old []byte) []byte) error {
 			return err
 		})
 	})
-	if err != nil {
-		return fmt.Errorf("update shared %s: %w", s.Name, err)
-	}
-	return nil
 }
 
 // Close does nothing: the state holds no connection of its own.
