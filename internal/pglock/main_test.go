@@ -76,6 +76,20 @@ func runRole(role string) error {
 		}
 		defer h.Release()
 		return holdUntilStdinCloses()
+	case "wait-dead": // probe lease lock NAME until it is dead; print how long that took
+		k := LeaseLocks{Pool: pool, Scope: locks.Scope, Grace: time.Nanosecond}
+		start := time.Now()
+		for {
+			v, err := k.Probe(ctx, name)
+			if err != nil {
+				return err
+			}
+			if v == Dead {
+				fmt.Printf("%d\n", time.Since(start).Milliseconds())
+				return nil
+			}
+			time.Sleep(10 * time.Millisecond) // a poll interval, the figure's resolution
+		}
 	case "prober": // probe lease lock NAME ROUNDS times; fail on any verdict but held
 		n, _ := strconv.Atoi(os.Getenv("ROUNDS"))
 		k := LeaseLocks{Pool: pool, Scope: locks.Scope, Grace: time.Nanosecond}
