@@ -1,18 +1,22 @@
 package connect
 
 import (
+	"errors"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/berth-dev/berth/internal/engine"
 	"github.com/berth-dev/berth/internal/engine/fake"
+	"github.com/berth-dev/berth/internal/gate"
 	"github.com/berth-dev/berth/internal/pglock/pgtest"
 )
 
 // With BERTH_STORE the gate keeps its shared state in that database: a
-// mutating call writes the daemon's budget row and the endpoint's breaker
-// row; nothing of it lands in the state directory.
+// mutating call writes the daemon's budget row; a breaker opened by
+// another host (written to the endpoint's row) is seen here and refuses
+// calls; nothing of it lands in the state directory.
 func TestGateStateInPostgres(t *testing.T) {
 	dsn := pgtest.DSN(t)
 	dir := t.TempDir()
@@ -23,14 +27,25 @@ func TestGateStateInPostgres(t *testing.T) {
 	require.NotNil(t, conn.Shared)
 	_, err = conn.NetworkCreate(t.Context(), engine.NetworkSpec{Name: "n1"})
 	require.NoError(t, err)
-
-	var budget, breaker int
-	err = conn.Shared.Pool.QueryRow(t.Context(), `SELECT
-  count(*) FILTER (WHERE scope = $1 AND name = 'budget'),
-  count(*) FILTER (WHERE scope = $2 AND name = 'breaker')
-FROM berth_gate_state`, "dir:"+dir, "endpoint:"+conn.Endpoint()).Scan(&budget, &breaker)
+	var budget int
+	err = conn.Shared.Pool.QueryRow(t.Context(), `SELECT count(*) FROM berth_gate_state WHERE scope = $1 AND name = 'budget'`,
+		"dir:"+dir).Scan(&budget)
 	require.NoError(t, err)
 	require.Equal(t, 1, budget, "the budget row of this daemon")
-	require.Equal(t, 1, breaker, "the breaker row of this endpoint")
 	require.NoFileExists(t, dir+"/budget.state")
+
+	// Another host's gate opens the breaker of this endpoint.
+	other, err := conn.Shared.Gate().State(gate.Scope{Key: "endpoint:" + conn.Endpoint()}, "breaker")
+	require.NoError(t, err)
+	until := time.Now().Add(time.Minute).UTC().Format(time.RFC3339Nano)
+	require.NoError(t, other.Update(t.Context(), func([]byte) []byte {
+		return []byte(`{"failures":5,"open_until":"` + until + `","openings":1}`)
+	}))
+	st, err := conn.Breaker(t.Context())
+	require.NoError(t, err)
+	require.Equal(t, 5, st.Failures)
+	_, err = conn.NetworkCreate(t.Context(), engine.NetworkSpec{Name: "n2"})
+	var open *gate.CircuitOpenError
+	require.True(t, errors.As(err, &open), "a call refused by the breaker another host opened: %v", err)
+	require.NoError(t, other.Update(t.Context(), func([]byte) []byte { return nil })) // close it again
 }

@@ -60,41 +60,88 @@ type Shared struct {
 // read to the commit. fn runs again when the connection was lost before
 // the commit (a database restart).
 func (s Shared) Update(ctx context.Context, fn func(old []byte) []byte) error {
-	err := withSchema(ctx, s.Pool, func() error { return s.update(ctx, fn) })
+	err := withSchema(ctx, s.Pool, func() error {
+		if same, err := s.unchanged(ctx, fn); err != nil || same {
+			return err
+		}
+		return s.update(ctx, fn)
+	})
 	if err != nil {
 		return fmt.Errorf("update shared %s: %w", s.Name, err)
 	}
 	return nil
 }
 
+// unchanged reads the row without locking it (one round trip) and reports
+// whether fn leaves it as it is: then the update is done, as if it ran at
+// the moment of that read (most of the breaker's updates, and every read
+// of the adaptive limit). A missing row reads as empty.
+func (s Shared) unchanged(ctx context.Context, fn func(old []byte) []byte) (bool, error) {
+	var old []byte
+	err := onConn(ctx, s.Pool, func(c *pgxpool.Conn) (bool, error) {
+		err := c.QueryRow(ctx, "SELECT value FROM berth_gate_state WHERE scope = $1 AND name = $2", s.Scope, s.Name).Scan(&old)
+		if isNoRows(err) {
+			return false, nil
+		}
+		return false, err
+	})
+	if err != nil {
+		return false, err
+	}
+	return bytes.Equal(fn(old), old), nil
+}
+
+// update is one transaction in two round trips: BEGIN, the row made if
+// missing and read locked, in one batch; then the write (when fn changed
+// the value) and COMMIT in another. The state is advisory: its commit does
+// not wait for the disk (synchronous_commit off), and a server crash may
+// lose its last updates, as a torn state file would. On any error the
+// connection is discarded, and with its session the open transaction.
 func (s Shared) update(ctx context.Context, fn func(old []byte) []byte) error {
 	return onConn(ctx, s.Pool, func(c *pgxpool.Conn) (bool, error) {
-		return false, pgx.BeginFunc(ctx, c, func(tx pgx.Tx) error {
-			var old []byte
-			err := tx.QueryRow(ctx, "SELECT value FROM berth_gate_state WHERE scope = $1 AND name = $2 FOR UPDATE",
-				s.Scope, s.Name).Scan(&old)
-			if isNoRows(err) {
-				// The first writer makes the row; one racing it waits for
-				// its commit, then finds the row and locks it.
-				if _, err := tx.Exec(ctx, "INSERT INTO berth_gate_state (scope, name) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-					s.Scope, s.Name); err != nil {
-					return err
-				}
-				err = tx.QueryRow(ctx, "SELECT value FROM berth_gate_state WHERE scope = $1 AND name = $2 FOR UPDATE",
-					s.Scope, s.Name).Scan(&old)
-			}
-			if err != nil {
-				return err
-			}
-			next := fn(old)
-			if bytes.Equal(next, old) {
-				return nil
-			}
-			_, err = tx.Exec(ctx, "UPDATE berth_gate_state SET value = $3 WHERE scope = $1 AND name = $2",
-				s.Scope, s.Name, next)
-			return err
-		})
+		b := &pgx.Batch{}
+		b.Queue("BEGIN")
+		b.Queue("SET LOCAL synchronous_commit TO off")
+		b.Queue("INSERT INTO berth_gate_state (scope, name) VALUES ($1, $2) ON CONFLICT DO NOTHING", s.Scope, s.Name)
+		b.Queue("SELECT value FROM berth_gate_state WHERE scope = $1 AND name = $2 FOR UPDATE", s.Scope, s.Name)
+		br := c.SendBatch(ctx, b)
+		var old []byte
+		err := execAll(br, 3)
+		if err == nil {
+			err = br.QueryRow().Scan(&old)
+		}
+		if cerr := br.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return false, err
+		}
+		next := fn(old)
+		if next == nil {
+			next = []byte{} // empty, not NULL
+		}
+		b = &pgx.Batch{}
+		if !bytes.Equal(next, old) {
+			b.Queue("UPDATE berth_gate_state SET value = $3 WHERE scope = $1 AND name = $2", s.Scope, s.Name, next)
+		}
+		b.Queue("COMMIT")
+		br = c.SendBatch(ctx, b)
+		err = execAll(br, b.Len())
+		if cerr := br.Close(); err == nil {
+			err = cerr
+		}
+		return false, err
 	})
+}
+
+// execAll reads the results of the next n statements of a batch.
+func execAll(br pgx.BatchResults, n int) error {
+	for range n {
+		if _, err := br.Exec(); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Close does nothing: the state holds no connection of its own.

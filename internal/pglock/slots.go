@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
@@ -55,18 +56,29 @@ func (s Slots) Acquire(ctx context.Context) (release func() error, err error) {
 // the caller discards c, and with its session whatever it held.
 func (s Slots) acquireOn(ctx context.Context, c *pgxpool.Conn) (release func() error, err error) {
 	line := Key(s.Locks.Scope, s.stem()+"-line")
-	if _, err := c.Exec(ctx, "SELECT pg_advisory_lock($1)", line); err != nil {
-		return nil, fmt.Errorf("wait in line: %w", err)
-	}
 	prefix := slotPrefix(s.Locks.Scope, s.stem())
+	limit := func() int {
+		if s.Limit == nil {
+			return s.N
+		}
+		return min(s.N, max(s.Limit(), 1))
+	}
+	// The wait in line and the first try go in one round trip.
+	n := limit()
+	b := &pgx.Batch{}
+	b.Queue("SELECT pg_advisory_lock($1)", line)
+	b.Queue(trySlot, n, rand.N(n), prefix)
+	br := c.SendBatch(ctx, b)
+	var key int64
+	_, err = br.Exec()
+	if err == nil {
+		err = br.QueryRow().Scan(&key)
+	}
+	if cerr := br.Close(); err == nil || (isNoRows(err) && cerr != nil) {
+		err = cerr
+	}
 	pause := time.Millisecond
 	for {
-		n := s.N
-		if s.Limit != nil {
-			n = min(n, max(s.Limit(), 1))
-		}
-		var key int64
-		err := c.QueryRow(ctx, trySlot, n, rand.N(n), prefix).Scan(&key)
 		switch {
 		case err == nil:
 			if _, err := c.Exec(ctx, "SELECT pg_advisory_unlock($1)", line); err != nil {
@@ -84,6 +96,8 @@ func (s Slots) acquireOn(ctx context.Context, c *pgxpool.Conn) (release func() e
 		case <-t.C:
 		}
 		pause = min(pause*2, 10*time.Millisecond)
+		n := limit()
+		err = c.QueryRow(ctx, trySlot, n, rand.N(n), prefix).Scan(&key)
 	}
 }
 
