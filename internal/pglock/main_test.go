@@ -76,6 +76,8 @@ func runRole(role string) error {
 		}
 		defer h.Release()
 		return holdUntilStdinCloses()
+	case "fair-load":
+		return runFairLoad(locks)
 	case "wait-dead": // probe lease lock NAME until it is dead; print how long that took
 		k := LeaseLocks{Pool: pool, Scope: locks.Scope, Grace: time.Nanosecond}
 		start := time.Now()
