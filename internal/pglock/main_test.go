@@ -39,6 +39,9 @@ func TestMain(m *testing.M) {
 // runRole plays one process of a test; its parameters come from the
 // environment (DSN, SCOPE, NAME, SLOTS, ORDER).
 func runRole(role string) error {
+	if role == "host" {
+		return runHost()
+	}
 	ctx := context.Background()
 	pool, err := Connect(ctx, os.Getenv("DSN"))
 	if err != nil {
@@ -133,6 +136,9 @@ func runKeeper(args []string) int {
 
 func holdUntilStdinCloses() error {
 	fmt.Println("held")
+	if os.Getenv("STAY") == "1" { // only a signal ends it
+		select {}
+	}
 	_, _ = bufio.NewReader(os.Stdin).ReadString('\n')
 	return nil
 }
