@@ -14,7 +14,8 @@ import (
 )
 
 // With BERTH_STORE the gate keeps its shared state in that database: a
-// mutating call writes the daemon's budget row; a breaker opened by
+// mutating call writes the budget row of the daemon, keyed by its ID even
+// with BERTH_STATE_DIR (each host has a directory of its own); a breaker opened by
 // another host (written to the endpoint's row) is seen here and refuses
 // calls; nothing of it lands in the state directory.
 func TestGateStateInPostgres(t *testing.T) {
@@ -27,9 +28,11 @@ func TestGateStateInPostgres(t *testing.T) {
 	require.NotNil(t, conn.Shared)
 	_, err = conn.NetworkCreate(t.Context(), engine.NetworkSpec{Name: "n1"})
 	require.NoError(t, err)
+	info, err := conn.Info(t.Context())
+	require.NoError(t, err)
 	var budget int
 	err = conn.Shared.Pool.QueryRow(t.Context(), `SELECT count(*) FROM berth_gate_state WHERE scope = $1 AND name = 'budget'`,
-		"dir:"+dir).Scan(&budget)
+		"daemon:"+info.ID).Scan(&budget)
 	require.NoError(t, err)
 	require.Equal(t, 1, budget, "the budget row of this daemon")
 	require.NoFileExists(t, dir+"/budget.state")

@@ -113,7 +113,10 @@ func (g *Gate) StateDir(ctx context.Context) (string, error) {
 		return g.stateDir, nil
 	}
 	id := ""
-	if g.layout.Override == "" {
+	// A backend shared across hosts keys the daemon's state by its ID
+	// even with BERTH_STATE_DIR: each host has a directory of its own.
+	_, local := g.backend.(Files)
+	if g.layout.Override == "" || !local {
 		info, err := g.Info(ctx)
 		if err != nil {
 			return "", fmt.Errorf("identify daemon for its state directory: %w", err)
@@ -143,8 +146,9 @@ func (g *Gate) StateDir(ctx context.Context) (string, error) {
 	return dir, nil
 }
 
-// daemonKey names the daemon's shared state across hosts: by its ID, or,
-// with BERTH_STATE_DIR set (no ID asked), by that directory.
+// daemonKey names the daemon's shared state: by its ID, or, with
+// BERTH_STATE_DIR set and the files backend (no ID asked), by that
+// directory.
 func daemonKey(id, dir string) string {
 	if id == "" {
 		return "dir:" + dir
