@@ -29,6 +29,8 @@ func TestMain(m *testing.M) {
 		os.Exit(checkLate())
 	case hostRole:
 		os.Exit(runHost())
+	case "revive":
+		os.Exit(reviveAll())
 	}
 	code := m.Run()
 	for _, f := range cleanups {

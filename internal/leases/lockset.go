@@ -20,6 +20,13 @@ type LockSet interface {
 	// Sweep removes locks no lease names (keep), nobody holds, and older
 	// than minAge, and returns how many.
 	Sweep(keep map[string]bool, minAge time.Duration, now time.Time) (removed int)
+	// Tag records that lock name's lease is on environment envID, so the
+	// lease stays visible as held even to a store that never saw it
+	// ([Book.Split]); a lock that is gone is not an error.
+	Tag(name, envID string) error
+	// HeldOn returns the names of the locks tagged with envID whose
+	// holders still hold them.
+	HeldOn(envID string) []string
 }
 
 var _ LockSet = Locks{}

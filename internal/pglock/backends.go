@@ -48,12 +48,13 @@ func (b *Backends) Leases(state string) LeaseSet {
 // Close closes the pool; locks still held on it are released.
 func (b *Backends) Close() { b.Pool.Close() }
 
-// withSchema runs fn, and when it fails because a table of this package
-// is missing (a new database), creates them and runs fn again.
+// withSchema runs fn, and when it fails because a table or column of this
+// package is missing (a new database, or one made by an older berth),
+// makes them and runs fn again.
 func withSchema(ctx context.Context, pool *pgxpool.Pool, fn func() error) error {
 	err := fn()
 	var pgErr *pgconn.PgError
-	if err == nil || !errors.As(err, &pgErr) || pgErr.Code != "42P01" { // undefined_table
+	if err == nil || !errors.As(err, &pgErr) || (pgErr.Code != "42P01" && pgErr.Code != "42703") { // undefined table or column
 		return err
 	}
 	if err := EnsureSchema(ctx, pool); err != nil {

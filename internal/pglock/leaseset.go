@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/berth-dev/berth/internal/leases"
 )
 
@@ -152,6 +154,45 @@ func (s LeaseSet) Sweep(keep map[string]bool, minAge time.Duration, now time.Tim
 		}
 	}
 	return removed
+}
+
+// Tag records the environment of lock name's lease in its row.
+func (s LeaseSet) Tag(name, envID string) error {
+	ctx, cancel := context.WithTimeout(context.Background(), probeTimeout)
+	defer cancel()
+	err := withSchema(ctx, s.Leases.Pool, func() error {
+		_, err := s.Leases.Pool.Exec(ctx, "UPDATE berth_lease_lock SET env_id = $3 WHERE scope = $1 AND name = $2",
+			s.Leases.Scope, name, envID)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("tag lease lock %s: %w", name, err)
+	}
+	return nil
+}
+
+// HeldOn returns the locks tagged with envID that are live ([Liveness]:
+// held, or settling after a database restart). A database that does not
+// answer gives none: the store's records of the leases still count.
+func (s LeaseSet) HeldOn(envID string) []string {
+	ctx, cancel := context.WithTimeout(context.Background(), probeTimeout)
+	defer cancel()
+	rows, err := s.Leases.Pool.Query(ctx, "SELECT name FROM berth_lease_lock WHERE scope = $1 AND env_id = $2",
+		s.Leases.Scope, envID)
+	if err != nil {
+		return nil
+	}
+	names, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return nil
+	}
+	var held []string
+	for _, n := range names {
+		if v, err := s.Leases.Probe(ctx, n); err == nil && v.Live() {
+			held = append(held, n)
+		}
+	}
+	return held
 }
 
 // Keep is the keeper process's work for a PostgreSQL lease lock (lock is

@@ -31,6 +31,10 @@ func TestLeaseSetOwn(t *testing.T) {
 	require.NoError(t, err)
 	require.True(t, held)
 	require.Equal(t, 0, set.Sweep(nil, 0, time.Now().Add(time.Hour)), "a held lock is never swept")
+	require.Empty(t, set.HeldOn("env-1"))
+	require.NoError(t, set.Tag(name, "env-1"))
+	require.Equal(t, []string{name}, set.HeldOn("env-1"))
+	require.Empty(t, set.HeldOn("env-2"))
 	p.Drop()
 	require.Eventually(t, func() bool { held, err := set.Probe(name); return err == nil && !held }, 5*time.Second, time.Millisecond)
 }

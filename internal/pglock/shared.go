@@ -25,6 +25,7 @@ const LeaseSchema = `CREATE TABLE IF NOT EXISTS berth_lease_lock (
   scope      text NOT NULL,
   name       text NOT NULL,
   created_at timestamptz NOT NULL DEFAULT now(),
+  env_id     text NOT NULL DEFAULT '',
   PRIMARY KEY (scope, name)
 )`
 
@@ -37,7 +38,11 @@ func EnsureSchema(ctx context.Context, pool *pgxpool.Pool) error {
 		if _, err := tx.Exec(ctx, Schema); err != nil {
 			return err
 		}
-		_, err := tx.Exec(ctx, LeaseSchema)
+		if _, err := tx.Exec(ctx, LeaseSchema); err != nil {
+			return err
+		}
+		// Tables made before env_id was added get it.
+		_, err := tx.Exec(ctx, "ALTER TABLE berth_lease_lock ADD COLUMN IF NOT EXISTS env_id text NOT NULL DEFAULT ''")
 		return err
 	})
 	if err != nil {
