@@ -11,7 +11,6 @@ import (
 	"github.com/berth-dev/berth/internal/labels"
 	"github.com/berth-dev/berth/internal/leases"
 	"github.com/berth-dev/berth/internal/lifecycle"
-	"github.com/berth-dev/berth/internal/lock"
 	"github.com/berth-dev/berth/internal/proc"
 	"github.com/berth-dev/berth/internal/query"
 	"github.com/berth-dev/berth/internal/release"
@@ -73,7 +72,7 @@ func (m *Manager) system(ctx context.Context) (*system, error) {
 	s.reviver = &revive.Reviver{Engine: eng, Store: db, Clock: m.clock, Log: m.log, WaitTimeout: wait,
 		Vars: func(st lifecycle.EnvStatus) map[string]string { return acquire.Vars(eng.Endpoint(), st) }}
 	s.acquirer = &acquire.Acquirer{Engine: eng, Store: db, Locks: locks, Leases: book, Clock: m.clock, Log: m.log,
-		State: state, FilesDir: files, Reservations: lock.Claims{Dir: lock.Dir{Path: filepath.Join(dir, "memory")}},
+		State: state, FilesDir: files, Reservations: m.claimsOf(dir, state),
 		Watch: func(ctx context.Context, envID string) func() {
 			w := watch.Start(ctx, eng, db, envID, m.log)
 			return func() { _ = w.Close() }

@@ -1,6 +1,9 @@
 package berth
 
 import (
+	"path/filepath"
+
+	"github.com/berth-dev/berth/internal/acquire"
 	"github.com/berth-dev/berth/internal/gc"
 	"github.com/berth-dev/berth/internal/labels"
 	"github.com/berth-dev/berth/internal/leases"
@@ -24,4 +27,14 @@ func (m *Manager) locksOf(dir string, state labels.Identity) (envLocks, leases.L
 		return sh.Locks(state.ID), sh.Leases(state.ID)
 	}
 	return lock.Dir{Path: dir}, &leases.Locks{Dir: dir}
+}
+
+// claimsOf returns the memory reservations of state (acquire's admission):
+// lock files in the state directory's "memory", or, with BERTH_STORE,
+// claims in that database, so admission counts every host's reservations.
+func (m *Manager) claimsOf(dir string, state labels.Identity) acquire.Reservations {
+	if sh := m.conn.Shared; sh != nil {
+		return sh.Claims(state.ID)
+	}
+	return lock.Claims{Dir: lock.Dir{Path: filepath.Join(dir, "memory")}}
 }

@@ -45,6 +45,9 @@ func (b *Backends) Leases(state string) LeaseSet {
 	return LeaseSet{Leases: LeaseLocks{Pool: b.Pool, Scope: "state:" + state}, DSN: b.DSN}
 }
 
+// Claims are the memory claims of state ([Claims]).
+func (b *Backends) Claims(state string) Claims { return Claims{Pool: b.Pool, Scope: "state:" + state} }
+
 // Close closes the pool; locks still held on it are released.
 func (b *Backends) Close() { b.Pool.Close() }
 

@@ -17,6 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/berth-dev/berth/internal/gate/gatetest"
+	"github.com/berth-dev/berth/internal/lock"
 )
 
 const roleEnv = "BERTH_PGLOCK_TEST_ROLE"
@@ -79,6 +80,25 @@ func runRole(role string) error {
 		}
 		defer h.Release()
 		return holdUntilStdinCloses()
+	case "claimant": // claim 1 of CAP units as NAME; print ok and hold, or no
+		capacity, _ := strconv.ParseInt(os.Getenv("CAP"), 10, 64)
+		release, ok, err := Claims{Pool: pool, Scope: locks.Scope}.Claim(ctx, name, 1, func(others []lock.Claimed) (bool, error) {
+			sum := int64(0)
+			for _, o := range others {
+				sum += o.Amount
+			}
+			return sum+1 <= capacity, nil
+		})
+		if err != nil {
+			return err
+		}
+		if !ok {
+			fmt.Println("no")
+			return nil
+		}
+		defer release()
+		fmt.Println("ok")
+		select {} // held until killed
 	case "fair-load":
 		return runFairLoad(locks)
 	case "wait-dead": // probe lease lock NAME until it is dead; print how long that took

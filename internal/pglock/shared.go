@@ -29,7 +29,8 @@ const LeaseSchema = `CREATE TABLE IF NOT EXISTS berth_lease_lock (
   PRIMARY KEY (scope, name)
 )`
 
-// EnsureSchema runs [Schema] and [LeaseSchema] under the schema lock.
+// EnsureSchema runs [Schema], [LeaseSchema] and [ClaimSchema] under the
+// schema lock.
 func EnsureSchema(ctx context.Context, pool *pgxpool.Pool) error {
 	err := pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock($1)", Key("berth", "schema")); err != nil {
@@ -39,6 +40,9 @@ func EnsureSchema(ctx context.Context, pool *pgxpool.Pool) error {
 			return err
 		}
 		if _, err := tx.Exec(ctx, LeaseSchema); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, ClaimSchema); err != nil {
 			return err
 		}
 		// Tables made before env_id was added get it.
