@@ -9,7 +9,6 @@ import (
 	"github.com/berth-dev/berth/internal/gc"
 	"github.com/berth-dev/berth/internal/leases"
 	"github.com/berth-dev/berth/internal/lifecycle"
-	"github.com/berth-dev/berth/internal/lock"
 	"github.com/berth-dev/berth/internal/proc"
 	"github.com/berth-dev/berth/internal/query"
 	"github.com/berth-dev/berth/internal/release"
@@ -32,7 +31,7 @@ type system struct {
 	reporter  *stats.Reporter
 	queries   *query.Queries
 	reviver   *revive.Reviver
-	locks     lock.Dir
+	locks     envLocks // environment locks: the state directory's, or the store's (locksOf)
 }
 
 // system opens the daemon's state directory and store on first use (this
@@ -49,9 +48,10 @@ func (m *Manager) system(ctx context.Context) (*system, error) {
 		return nil, err
 	}
 	envSet, _ := config.EnvFromEnv(m.getenv) // bad values were refused before any Docker call
-	locks, eng := lock.Dir{Path: dir}, m.conn
+	eng := m.conn
+	locks, leaseLocks := m.locksOf(dir, state)
 	files := filepath.Join(dir, "files") // secrets and configs written for environments
-	book := &leases.Book{Store: db, Now: m.clock.Now, Locks: &leases.Locks{Dir: dir}, Host: m.host,
+	book := &leases.Book{Store: db, Now: m.clock.Now, Locks: leaseLocks, Host: m.host,
 		Alive: proc.Alive, StartTime: proc.StartTime}
 	s := &system{db: db, leases: book, locks: locks}
 	wait := lifecycle.DefaultWaitTimeout
@@ -61,7 +61,7 @@ func (m *Manager) system(ctx context.Context) (*system, error) {
 	s.reviver = &revive.Reviver{Engine: eng, Store: db, Clock: m.clock, Log: m.log, WaitTimeout: wait,
 		Vars: func(st lifecycle.EnvStatus) map[string]string { return acquire.Vars(eng.Endpoint(), st) }}
 	s.acquirer = &acquire.Acquirer{Engine: eng, Store: db, Locks: locks, Leases: book, Clock: m.clock, Log: m.log,
-		State: state, FilesDir: files, Reservations: lock.Claims{Dir: lock.Dir{Path: filepath.Join(dir, "memory")}},
+		State: state, FilesDir: files, Reservations: m.claimsOf(dir, state),
 		Watch: func(ctx context.Context, envID string) func() {
 			w := watch.Start(ctx, eng, db, envID, m.log)
 			return func() { _ = w.Close() }

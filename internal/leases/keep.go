@@ -21,17 +21,33 @@ const releaseCheck = time.Second
 // lease is released (its file removed: berth down, gc's reaping); then it
 // removes its file, and the kernel drops the lock as it exits.
 func Keep(path string, pid int, start uint64, ready io.WriteCloser) error {
+	return KeepHeld(func() (func() bool, func(), error) {
+		fd, err := createHeld(path)
+		if err != nil {
+			return nil, nil, fmt.Errorf("take lease lock %s: %w", path, err)
+		}
+		drop := func() {
+			_ = removeIfSame(path, fd)
+			_ = fd.close()
+		}
+		return func() bool { return fd.sameFile(path) }, drop, nil
+	}, pid, start, ready)
+}
+
+// KeepHeld is [Keep] for any kind of lock: hold takes the lock and returns
+// wanted, which reports false once the lease was released, and drop,
+// which lets the lock go.
+func KeepHeld(hold func() (wanted func() bool, drop func(), err error), pid int, start uint64, ready io.WriteCloser) error {
 	fail := func(err error) error {
 		fmt.Fprintf(ready, "%v\n", err)
 		_ = ready.Close()
 		return err
 	}
-	fd, err := createHeld(path)
+	wanted, drop, err := hold()
 	if err != nil {
-		return fail(fmt.Errorf("take lease lock %s: %w", path, err))
+		return fail(err)
 	}
-	defer fd.close()
-	defer removeIfSame(path, fd)
+	defer drop()
 	w, err := watchProcess(pid)
 	if err != nil {
 		return fail(fmt.Errorf("follow holder process %d: %w", pid, err))
@@ -51,7 +67,7 @@ func Keep(path string, pid int, start uint64, ready io.WriteCloser) error {
 		if err != nil {
 			return fmt.Errorf("follow holder process %d: %w", pid, err)
 		}
-		if exited || !fd.sameFile(path) {
+		if exited || !wanted() {
 			return nil
 		}
 	}

@@ -23,10 +23,11 @@ const keeperTimeout = 10 * time.Second
 
 // Keeper is a keeper process being started (see [StartKeeper]).
 type Keeper struct {
-	name, path string
-	cmd        *exec.Cmd
-	ready      chan error
-	exited     chan struct{}
+	name   string
+	forget func() // removes the lock's trace once the keeper is gone
+	cmd    *exec.Cmd
+	ready  chan error
+	exited chan struct{}
 }
 
 // StartKeeper starts a keeper: argv (berth's hidden keep-lease command),
@@ -36,10 +37,6 @@ type Keeper struct {
 // lives (see [Keep]). StartKeeper does not wait for it: [Keeper.Held]
 // does, so the keeper starts while the caller does its other work.
 func StartKeeper(argv []string, locks Locks, pid int) (*Keeper, error) {
-	start, err := proc.StartTime(pid)
-	if err != nil {
-		return nil, fmt.Errorf("follow lease holder %d: %w", pid, err)
-	}
 	if err := locks.ensure(); err != nil {
 		return nil, err
 	}
@@ -47,10 +44,25 @@ func StartKeeper(argv []string, locks Locks, pid int) (*Keeper, error) {
 	if err != nil {
 		return nil, err
 	}
-	k := &Keeper{name: name, path: locks.Path(name), ready: make(chan error, 1), exited: make(chan struct{})}
-	args := append(argv[1:len(argv):len(argv)], "--lock", k.path, "--holder-pid", strconv.Itoa(pid),
+	path := locks.Path(name)
+	return StartKeeperOf(argv, name, path, nil, func() { _ = os.Remove(path) }, pid)
+}
+
+// StartKeeperOf is [StartKeeper] for any kind of lock: the keeper gets
+// "--lock lockArg" and, added to this process's environment, env; forget
+// runs once a keeper that is dropped has exited.
+func StartKeeperOf(argv []string, name, lockArg string, env []string, forget func(), pid int) (*Keeper, error) {
+	start, err := proc.StartTime(pid)
+	if err != nil {
+		return nil, fmt.Errorf("follow lease holder %d: %w", pid, err)
+	}
+	k := &Keeper{name: name, forget: forget, ready: make(chan error, 1), exited: make(chan struct{})}
+	args := append(argv[1:len(argv):len(argv)], "--lock", lockArg, "--holder-pid", strconv.Itoa(pid),
 		"--holder-start", strconv.FormatUint(start, 10))
 	k.cmd = exec.Command(argv[0], args...)
+	if len(env) > 0 {
+		k.cmd.Env = append(os.Environ(), env...)
+	}
 	k.cmd.SysProcAttr = detached()
 	// Its own pipe for the ready line, and nothing of the caller's: a
 	// keeper holding the caller's stdout would keep `berth up | ...` from
@@ -105,9 +117,11 @@ func (k *Keeper) Held(ctx context.Context) (string, error) {
 	}
 }
 
-// Drop stops the keeper and removes its lock file.
+// Drop stops the keeper and removes its lock file (or other trace).
 func (k *Keeper) Drop() {
 	_ = k.cmd.Process.Kill()
 	<-k.exited
-	_ = os.Remove(k.path)
+	if k.forget != nil {
+		k.forget()
+	}
 }

@@ -34,9 +34,10 @@ type Store interface {
 type Book struct {
 	Store Store
 	Now   func() time.Time
-	// Locks are the state directory's lease locks; nil judges by the
-	// fallback alone (no lock is ever probed).
-	Locks *Locks
+	// Locks are the lease locks: the state directory's ([Locks]) or the
+	// shared store's; nil judges by the fallback alone (no lock is ever
+	// probed).
+	Locks LockSet
 	Host  string // this machine ([proc.Host])
 	// Alive reports whether process pid with start time start still runs
 	// on this host ([proc.Alive]); the fallback for leases without a lock.

@@ -20,18 +20,18 @@ func TestTaggedLockKeepsEnvironmentLiveWithoutItsLease(t *testing.T) {
 	ctx := context.Background()
 	now := t0
 	b, st := book(t, &now)
-	lost, err := b.Locks.Create()
+	lost, err := b.Locks.(*Locks).Create()
 	require.NoError(t, err)
 	require.NoError(t, b.Tag(store.Lease{EnvID: "e", Holder: store.Holder{Lock: lost.Name}}))
-	known, err := b.Locks.Create()
+	known, err := b.Locks.(*Locks).Create()
 	require.NoError(t, err)
 	kept := store.Lease{ID: "l-known", EnvID: "e", Holder: store.Holder{Host: "here", Lock: known.Name}}
 	require.NoError(t, b.Tag(kept))
 	st.leases = []store.Lease{kept}
-	untagged, err := b.Locks.Create()
+	untagged, err := b.Locks.(*Locks).Create()
 	require.NoError(t, err)
 	defer untagged.Release()
-	other, err := b.Locks.Create()
+	other, err := b.Locks.(*Locks).Create()
 	require.NoError(t, err)
 	defer other.Release()
 	require.NoError(t, b.Locks.Tag(other.Name, "e-other"))
