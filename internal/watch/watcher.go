@@ -46,6 +46,8 @@ type Watcher struct {
 //     and, as sent, the daemon's "restart" events (explicit restart
 //     requests, which are not engine restarts);
 //   - "health_status: <status>".
+//
+// An empty envID watches every environment (see [StartAll]).
 func Start(ctx context.Context, e engine.Engine, db Store, envID string, log *slog.Logger) *Watcher {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
@@ -59,6 +61,14 @@ func Start(ctx context.Context, e engine.Engine, db Store, envID string, log *sl
 		r.run(ctx, since)
 	}()
 	return w
+}
+
+// StartAll is [Start] for the containers of every berth environment of
+// the daemon (label dev.berth.env with any value), each event recorded
+// under the environment its container's label names. berth serve watches
+// this way for as long as it runs.
+func StartAll(ctx context.Context, e engine.Engine, db Store, log *slog.Logger) *Watcher {
+	return Start(ctx, e, db, "", log)
 }
 
 // Close stops the watcher and waits until it has stopped. It may be
