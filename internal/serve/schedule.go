@@ -18,6 +18,9 @@ func (s *Server) gcLoop(ctx context.Context) {
 			return
 		case <-s.Clock.After(s.GCEvery):
 		}
+		if ctx.Err() != nil { // both were ready: stopping wins
+			return
+		}
 		s.gcOnce(ctx)
 	}
 }

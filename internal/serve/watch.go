@@ -26,7 +26,7 @@ func (s *Server) startLoops(ctx context.Context, wg *sync.WaitGroup) {
 
 // every calls fn now and then every d until ctx ends.
 func (s *Server) every(ctx context.Context, d time.Duration, fn func(context.Context)) {
-	for {
+	for ctx.Err() == nil {
 		fn(ctx)
 		select {
 		case <-ctx.Done():
