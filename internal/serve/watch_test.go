@@ -79,7 +79,7 @@ func TestScheduledGCKeepsEachRunAndSkipsWhileDown(t *testing.T) {
 		got = append(got, o)
 		clk.Advance(1500 * time.Millisecond)
 		return gc.Report{Plan: gc.Plan{Actions: []gc.Action{{}, {}, {}}}, TornDown: []string{"demo-1"},
-			Results: []gc.Result{{Outcome: gc.Removed, Reclaimed: 100}, {Outcome: gc.Removed, Reclaimed: 20}, {Outcome: gc.Failed}}},
+				Results: []gc.Result{{Outcome: gc.Removed, Reclaimed: 100}, {Outcome: gc.Removed, Reclaimed: 20}, {Outcome: gc.Failed}}},
 			errors.New("remove volume v: in use")
 	}
 	s.pingOnce(t.Context())
