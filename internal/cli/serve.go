@@ -2,6 +2,9 @@ package cli
 
 import (
 	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
 
 	"github.com/spf13/cobra"
 
@@ -60,7 +63,12 @@ BERTH_SERVE_TOKEN is set: then every request must carry
 				return err
 			}
 			defer m.Close()
-			return m.Serve(cmd.Context(), o)
+			// Stop cleanly on SIGINT and SIGTERM (a service manager's stop)
+			// whoever calls Run: the context ends, serve stops its loops and
+			// its server and returns.
+			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			return m.Serve(ctx, o)
 		}),
 	}
 	fs := cmd.Flags()
