@@ -117,6 +117,8 @@ type serveStatus struct {
 	Daemon struct{ Up, Known bool }
 	Envs   []struct {
 		ID       string
+		State    string
+		Leases   []struct{ Live bool }
 		Services []struct{ Service, State string }
 	}
 }
