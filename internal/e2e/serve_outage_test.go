@@ -5,6 +5,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -137,23 +138,42 @@ func TestServeDaemonOutage(t *testing.T) {
 
 // TestServeScheduledGCTakesDownAnIdleEnvironment: with --gc-every 10s, an
 // environment left idle by its last runner is taken down within 20 s of
-// its linger passing, and the run is kept (berth_gc_runs_total).
+// its linger passing, and the run is kept (berth_gc_runs_total). Runners
+// of the same stack started while serve's gc runs get the environment
+// intact or a fresh one: every one's check reaches all six services. (Whether
+// one lands exactly on a teardown is up to timing; the log line says how
+// many teardowns there were. gc's recheck under the environment's lock is
+// what makes the race safe, proven in internal/gc and the gc e2e tests.)
 func TestServeScheduledGCTakesDownAnIdleEnvironment(t *testing.T) {
 	w := newWorld(t)
 	s := w.startServe(t, nil, "--gc-every", "10s")
-	runner := w.berth("run", "-p", w.project, "-f", demo(), "--", "true")
-	runner.Env = append(runner.Env, "BERTH_LINGER=2s")
-	r, err := runCmd(runner)
-	require.NoError(t, err)
+	run := func() result {
+		runner := w.berth(append([]string{"run", "-p", w.project, "-f", demo(), "--"}, checkCmd()...)...)
+		runner.Env = append(runner.Env, "BERTH_LINGER=2s")
+		r, err := runCmd(runner) // no stdin: the check returns once every service answered
+		require.NoError(t, err)
+		return r
+	}
+	r := run()
 	require.Equal(t, 0, r.code, r.stderr)
+	require.Contains(t, r.stdout, "ready ")
 	require.NotEmpty(t, w.leftovers(t.Context()), "the environment lingers after its last runner")
 
+	// Runners at a pace that leaves the environment idle past its linger
+	// between them, so a gc may take it down between or under them.
+	for i := range 4 {
+		r := run()
+		require.Equal(t, 0, r.code, "runner %d racing the scheduled gc: %s", i, r.stderr)
+		require.Contains(t, r.stdout, "ready ", "runner %d reached every service", i)
+		time.Sleep(4 * time.Second) // pacing, not synchronisation: the idle gap gc may act in
+	}
 	took, ok := untilTrue(22*time.Second, func() bool { return len(w.leftovers(t.Context())) == 0 })
 	require.True(t, ok, "serve's gc did not take the idle environment down; its log:\n%s", s.logText())
-	assert.Less(t, took, 22*time.Second, "within 20 s of the 2 s linger passing")
 	t.Logf("taken down %s after the last runner left (linger 2s, gc every 10s)", took.Round(100*time.Millisecond))
 	fams := s.metrics(t)
 	runs, _ := sample(fams, "berth_gc_runs_total", "mode", "safe")
 	assert.GreaterOrEqual(t, runs, 1.0)
 	assert.Contains(t, s.logText(), "msg=\"scheduled gc\"")
+	t.Logf("scheduled gc runs that tore the environment down: %d of %.0f",
+		strings.Count(s.logText(), "torn_down=1"), runs)
 }
