@@ -44,6 +44,12 @@ func TestServeMetricsAgreeWithPsAndStats(t *testing.T) {
 	got, _ := sample(fams, "berth_leases_live")
 	assert.EqualValues(t, live, got, "berth_leases_live against berth ps --json")
 	for k, n := range byModeState {
+		if k[1] == "unknown to store" {
+			// Found by labels (another state's, on this shared daemon):
+			// serve counts them from its last sample, up to 10 s old, and
+			// other sessions' stacks come and go meanwhile.
+			continue
+		}
 		got, ok := sample(fams, "berth_environments", "mode", k[0], "state", k[1])
 		assert.True(t, ok, "berth_environments{mode=%q,state=%q}", k[0], k[1])
 		assert.EqualValues(t, n, got, "berth_environments{mode=%q,state=%q}", k[0], k[1])

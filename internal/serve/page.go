@@ -48,8 +48,20 @@ func ageText(d time.Duration) string {
 	return strings.TrimSuffix(fmt.Sprintf("%.1f", s/86400), ".0") + "d"
 }
 
-// chartHTML draws one chart of one series or several as inline SVG.
-func chartHTML(title string, from, to int64, v any) template.HTML {
+// axisText is a chart's top value in its unit: "12.5 ms", "64 MiB", "0.85".
+func axisText(v float64, unit string) string {
+	switch unit {
+	case "s":
+		return fmt.Sprintf("%.1f ms", v*1000)
+	case "B":
+		return memory.Bytes(int64(v))
+	}
+	return fmt.Sprintf("%.3g", v)
+}
+
+// chartHTML draws one chart of one series or several as inline SVG; unit
+// is "s", "B" or "" (a plain number).
+func chartHTML(title, unit string, from, to int64, v any) template.HTML {
 	var series []Series
 	switch s := v.(type) {
 	case Series:
@@ -60,7 +72,7 @@ func chartHTML(title string, from, to int64, v any) template.HTML {
 	t := top(series...)
 	var b strings.Builder
 	fmt.Fprintf(&b, `<div class="chart"><div>%s <span class="mute">max %s</span></div>`, template.HTMLEscapeString(title),
-		template.HTMLEscapeString(fmt.Sprintf("%.3g", t)))
+		template.HTMLEscapeString(axisText(t, unit)))
 	fmt.Fprintf(&b, `<svg viewBox="0 0 %.0f %.0f" preserveAspectRatio="none">`, chartW, chartH)
 	for i, s := range series {
 		fmt.Fprintf(&b, `<path stroke="%s" d="%s"><title>%s</title></path>`, chartColors[i%len(chartColors)],

@@ -27,13 +27,18 @@
     });
     return d.trim();
   }
-  function chart(title, from, to, series) {
+  function axis(v, unit) {
+    if (unit === "s") return (v * 1000).toFixed(1) + " ms";
+    if (unit === "B") return bytes(Math.round(v));
+    return v.toPrecision(3);
+  }
+  function chart(title, unit, from, to, series) {
     var top = 0; series.forEach(function (s) { s.points.forEach(function (p) { top = Math.max(top, p.v); }); });
     if (top === 0) top = 1;
     var paths = series.map(function (s, i) {
       return '<path stroke="' + COLORS[i % COLORS.length] + '" d="' + path(s.points, from, to, top) + '"><title>' + esc(s.name) + "</title></path>";
     }).join("");
-    return '<div class="chart"><div>' + esc(title) + ' <span class="mute">max ' + esc(top.toPrecision(3)) + "</span></div>" +
+    return '<div class="chart"><div>' + esc(title) +  ' <span class="mute">max ' + esc(axis(top, unit)) + "</span></div>" +
       '<svg viewBox="0 0 ' + W + " " + H + '" preserveAspectRatio="none">' + paths + "</svg></div>";
   }
   function render(st) {
@@ -45,9 +50,9 @@
     h += ' <span class="mute">(opened ' + st.breaker.openings + "×)</span> · <span class=\"mute\">updated " + clock(st.now) + "</span></div>";
     if (st.error) h += '<p class="badge warn">' + esc(st.error) + "</p>";
     var c = st.charts;
-    h += '<h2>Last hour</h2><div class="charts">' + chart("daemon ping (s)", c.from, c.to, [c.ping]) +
-      chart("memory per container", c.from, c.to, c.memory) + chart("docker calls/s", c.from, c.to, [c.ops]) +
-      chart("restarts/min", c.from, c.to, [c.restarts]) + "</div>";
+    h += '<h2>Last hour</h2><div class="charts">' + chart("daemon ping", "s", c.from, c.to, [c.ping]) +
+      chart("memory per container", "B", c.from, c.to, c.memory) + chart("docker calls/s", "", c.from, c.to, [c.ops]) +
+      chart("restarts/min", "", c.from, c.to, [c.restarts]) + "</div>";
     h += '<h2>Environments <span class="mute" id="env-count">' + st.envs.length + '</span></h2><div id="envs">';
     st.envs.forEach(function (e) {
       h += '<div class="env" data-id="' + esc(e.id) + '"><b>' + esc(e.project) + "</b> <code>" + esc(e.id) + "</code> · " + esc(e.mode) +
