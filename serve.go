@@ -74,12 +74,13 @@ func (m *Manager) Serve(ctx context.Context, o ServeOptions) error {
 	defer release()
 	s := &serve.Server{Daemon: m.conn, Store: sys.db, Live: sys.leases.Live, List: sys.queries.List,
 		GC: sys.collector.Run, FlushOps: sys.reporter.FlushOps, Clock: m.clock, Log: m.log,
-		Watch: func(ctx context.Context) func() {
-			w := watch.StartAll(ctx, m.conn, sys.db, m.log)
+		Watch: func(ctx context.Context, onBreak func()) func() {
+			w := watch.StartAll(ctx, m.conn, sys.db, m.log, onBreak)
 			return func() { _ = w.Close() }
 		},
 		// OnDaemonBack: the environments a daemon restart stopped come back
-		// here once that work (issue 15, item 6) lands on the Manager.
+		// here once that work (issue 15 item 6, Manager.Revive) lands:
+		//   OnDaemonBack: func(ctx context.Context) error { _, err := m.Revive(ctx); return err },
 		OnDaemonBack: nil,
 		Addr:         o.Addr, Token: o.Token, GCEvery: o.GCEvery, GCMode: gc.Mode(o.GCMode), NoGC: o.NoGC,
 		Listening: func(addr string) {

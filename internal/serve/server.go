@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/berth-dev/berth/internal/clock"
@@ -62,12 +63,15 @@ type Server struct {
 	GC func(ctx context.Context, o gc.Options) (gc.Report, error)
 	// FlushOps writes serve's own Docker calls to the store's op log.
 	FlushOps func(ctx context.Context) error
-	// Watch records every environment's container events until stop.
-	Watch func(ctx context.Context) (stop func())
+	// Watch records every environment's container events until stop,
+	// calling onBreak each time the event stream breaks.
+	Watch func(ctx context.Context, onBreak func()) (stop func())
 	// OnDaemonBack, when set, is called (in its own goroutine) each time
-	// the daemon answers again after it was seen down: the hook for
-	// bringing environments the daemon's restart stopped back (issue 15,
-	// item 6).
+	// the daemon answers again after it was seen down, or answers a ping
+	// after the event stream broke (a daemon that restarted between two
+	// pings): the hook for bringing back the environments a daemon restart
+	// stopped (issue 15, item 6). It must be safe to call when nothing
+	// needs it.
 	OnDaemonBack func(ctx context.Context) error
 	Clock        clock.Clock
 	Log          *slog.Logger
@@ -86,6 +90,8 @@ type Server struct {
 
 	mon  *monitor
 	once sync.Once
+	// broke is set when the event stream broke since the last ping.
+	broke atomic.Bool
 }
 
 func (s *Server) init() {

@@ -9,8 +9,7 @@ import (
 // startLoops starts the daemon watch, the sampler, the disk usage and the
 // gc loops; each stops when ctx ends, and wg waits for them.
 func (s *Server) startLoops(ctx context.Context, wg *sync.WaitGroup) {
-	if s.Watch != nil {
-		stop := s.Watch(ctx)
+	if stop := s.watchEvents(ctx); stop != nil {
 		wg.Go(func() {
 			<-ctx.Done()
 			stop()
@@ -22,6 +21,16 @@ func (s *Server) startLoops(ctx context.Context, wg *sync.WaitGroup) {
 	if !s.NoGC {
 		wg.Go(func() { s.gcLoop(ctx) })
 	}
+}
+
+// watchEvents starts recording every environment's container events; a
+// break of the stream marks that the daemon may have restarted. nil: no
+// watcher.
+func (s *Server) watchEvents(ctx context.Context) (stop func()) {
+	if s.Watch == nil {
+		return nil
+	}
+	return s.Watch(ctx, func() { s.broke.Store(true) })
 }
 
 // every calls fn now and then every d until ctx ends.
@@ -41,6 +50,7 @@ func (s *Server) every(ctx context.Context, d time.Duration, fn func(context.Con
 // it was down, OnDaemonBack runs.
 func (s *Server) pingOnce(ctx context.Context) {
 	before := s.mon.daemon()
+	broke := s.broke.Swap(false) // a break before this ping
 	b, err := s.Daemon.Heartbeat(ctx, pingTimeout)
 	if ctx.Err() != nil {
 		return
@@ -57,8 +67,16 @@ func (s *Server) pingOnce(ctx context.Context) {
 		s.Log.Info("daemon answers again; circuit breaker closed", "daemon", s.Daemon.Endpoint(),
 			"ping", b.Latency, "breaker_closed", b.Closed)
 		s.daemonBack(ctx)
+	case b.Up && broke:
+		// The daemon may have restarted between two pings: its event
+		// stream broke, and it answers.
+		s.Log.Info("daemon answers after its event stream broke", "daemon", s.Daemon.Endpoint())
+		s.daemonBack(ctx)
 	case b.Closed:
 		s.Log.Info("circuit breaker closed: the daemon answers", "daemon", s.Daemon.Endpoint())
+	}
+	if !b.Up && broke {
+		s.broke.Store(true) // still owed: the hook runs when it answers
 	}
 }
 

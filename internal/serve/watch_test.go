@@ -118,3 +118,24 @@ func TestGCLoopRunsEveryInterval(t *testing.T) {
 	s.gcLoop(ctx)
 	assert.Equal(t, []time.Time{t0.Add(10 * time.Second), t0.Add(20 * time.Second), t0.Add(30 * time.Second)}, times)
 }
+
+func TestABrokenEventStreamThenAnAnswerCallsTheHook(t *testing.T) {
+	d := &fakeDaemon{up: true}
+	s, _ := newServer(t, &memStore{}, d)
+	back := make(chan struct{}, 4)
+	s.OnDaemonBack = func(context.Context) error { back <- struct{}{}; return nil }
+	var onBreak func()
+	s.Watch = func(_ context.Context, b func()) func() { onBreak = b; return func() {} }
+	s.watchEvents(t.Context())
+	require.NotNil(t, onBreak)
+	s.pingOnce(t.Context())
+	onBreak() // the daemon restarted between two pings: the stream broke, pings never failed
+	s.pingOnce(t.Context())
+	select {
+	case <-back:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the hook did not run after the stream broke and the daemon answered")
+	}
+	s.pingOnce(t.Context())
+	assert.Empty(t, back, "once per break")
+}

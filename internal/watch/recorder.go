@@ -26,6 +26,7 @@ type recorder struct {
 	envID      string // "": every environment, each event's own label
 	log        *slog.Logger
 	containers map[string]*containerState // by container ID
+	onBreak    func()                     // called when the stream breaks; nil: none
 }
 
 // containerState is what the recorder remembers of one container.

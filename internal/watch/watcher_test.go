@@ -183,7 +183,7 @@ func TestWatcherCloseStopsAndIsIdempotent(t *testing.T) {
 
 func TestWatchAllRecordsEveryEnvironmentUnderItsOwnID(t *testing.T) {
 	e, db := newFake(t), openStore(t)
-	w := StartAll(t.Context(), e, db, slog.New(slog.NewTextHandler(t.Output(), nil)))
+	w := StartAll(t.Context(), e, db, slog.New(slog.NewTextHandler(t.Output(), nil)), nil)
 	t.Cleanup(func() { require.NoError(t, w.Close()) })
 	a := runService(t, e, "env1", "db", engine.ContainerSpec{Restart: engine.RestartPolicy{Name: "on-failure", MaximumRetryCount: 1}})
 	b := runService(t, e, "env2", "web", engine.ContainerSpec{MemoryLimit: 32 << 20})
