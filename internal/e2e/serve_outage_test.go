@@ -162,12 +162,16 @@ func TestServeScheduledGCTakesDownAnIdleEnvironment(t *testing.T) {
 	// Runners at a pace that leaves the environment idle past its linger
 	// between them, so a gc may take it down between or under them.
 	for i := range 4 {
+		if i > 0 {
+			time.Sleep(4 * time.Second) // pacing, not synchronisation: the idle gap gc may act in
+		}
 		r := run()
 		require.Equal(t, 0, r.code, "runner %d racing the scheduled gc: %s", i, r.stderr)
 		require.Contains(t, r.stdout, "ready ", "runner %d reached every service", i)
-		time.Sleep(4 * time.Second) // pacing, not synchronisation: the idle gap gc may act in
 	}
-	took, ok := untilTrue(22*time.Second, func() bool { return len(w.leftovers(t.Context())) == 0 })
+	left := time.Now()
+	_, ok := untilTrue(22*time.Second, func() bool { return len(w.leftovers(t.Context())) == 0 })
+	took := time.Since(left)
 	require.True(t, ok, "serve's gc did not take the idle environment down; its log:\n%s", s.logText())
 	t.Logf("taken down %s after the last runner left (linger 2s, gc every 10s)", took.Round(100*time.Millisecond))
 	fams := s.metrics(t)
