@@ -78,10 +78,9 @@ func (m *Manager) Serve(ctx context.Context, o ServeOptions) error {
 			w := watch.StartAll(ctx, m.conn, sys.db, m.log, onBreak)
 			return func() { _ = w.Close() }
 		},
-		// OnDaemonBack: the environments a daemon restart stopped come back
-		// here once that work (issue 15 item 6, Manager.Revive) lands:
-		//   OnDaemonBack: func(ctx context.Context) error { _, err := m.Revive(ctx); return err },
-		OnDaemonBack: nil,
+		// The environments a daemon restart stopped come back as soon as
+		// the daemon answers again, before any runner asks.
+		OnDaemonBack: m.reviveLogged,
 		Addr:         o.Addr, Token: o.Token, GCEvery: o.GCEvery, GCMode: gc.Mode(o.GCMode), NoGC: o.NoGC,
 		Listening: func(addr string) {
 			if err := serve.Announce(dir, serve.Instance{PID: os.Getpid(), Addr: addr, Started: time.Now()}); err != nil {
@@ -92,4 +91,19 @@ func (m *Manager) Serve(ctx context.Context, o ServeOptions) error {
 			}
 		}}
 	return s.Run(ctx)
+}
+
+// reviveLogged is [Manager.Revive] for serve: each environment brought
+// back, or not, is logged.
+func (m *Manager) reviveLogged(ctx context.Context) error {
+	revived, err := m.Revive(ctx)
+	for _, r := range revived {
+		if r.Err != nil {
+			m.log.Warn("environment stopped by a daemon restart did not come back", "env", r.EnvID, "err", r.Err)
+			continue
+		}
+		m.log.Info("environment stopped by a daemon restart is back", "env", r.EnvID, "services", r.Services,
+			"changed_endpoints", len(r.Changed))
+	}
+	return err
 }

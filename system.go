@@ -16,6 +16,7 @@ import (
 	"github.com/berth-dev/berth/internal/query"
 	"github.com/berth-dev/berth/internal/release"
 	"github.com/berth-dev/berth/internal/restart"
+	"github.com/berth-dev/berth/internal/revive"
 	"github.com/berth-dev/berth/internal/statedir"
 	"github.com/berth-dev/berth/internal/stats"
 	"github.com/berth-dev/berth/internal/store"
@@ -34,6 +35,8 @@ type system struct {
 	collector *gc.Collector
 	reporter  *stats.Reporter
 	queries   *query.Queries
+	reviver   *revive.Reviver
+	locks     lock.Dir
 }
 
 // system opens the daemon's state directory and store on first use (this
@@ -61,13 +64,19 @@ func (m *Manager) system(ctx context.Context) (*system, error) {
 	files := filepath.Join(dir, "files") // secrets and configs written for environments
 	book := &leases.Book{Store: db, Now: m.clock.Now, Locks: &leases.Locks{Dir: dir}, Host: m.host,
 		Alive: proc.Alive, StartTime: proc.StartTime}
-	s := &system{db: db, leases: book}
+	s := &system{db: db, leases: book, locks: locks}
+	wait := lifecycle.DefaultWaitTimeout
+	if envSet.WaitTimeout != nil {
+		wait = *envSet.WaitTimeout
+	}
+	s.reviver = &revive.Reviver{Engine: eng, Store: db, Clock: m.clock, Log: m.log, WaitTimeout: wait,
+		Vars: func(st lifecycle.EnvStatus) map[string]string { return acquire.Vars(eng.Endpoint(), st) }}
 	s.acquirer = &acquire.Acquirer{Engine: eng, Store: db, Locks: locks, Leases: book, Clock: m.clock, Log: m.log,
 		State: state, FilesDir: files, Reservations: lock.Claims{Dir: lock.Dir{Path: filepath.Join(dir, "memory")}},
 		Watch: func(ctx context.Context, envID string) func() {
 			w := watch.Start(ctx, eng, db, envID, m.log)
 			return func() { _ = w.Close() }
-		}}
+		}, Reviver: s.reviver}
 	s.releaser = &release.Releaser{Engine: eng, Store: db, Locks: locks, Leases: book, Clock: m.clock, Log: m.log,
 		FilesDir: files, State: state}
 	s.restarter = &restart.Restarter{Engine: eng, Store: db, Locks: locks, Clock: m.clock, Log: m.log,

@@ -54,6 +54,18 @@ func (a *Acquirer) ensureLocked(ctx context.Context, r *resolve.Env, o Options) 
 		live = len(ls)
 	}
 	d, why := Decide(st, r.Plan, live)
+	if d != Create && d != Reuse {
+		// Containers a daemon restart stopped are nobody's: start them
+		// again, then judge what there is.
+		if st, err = a.reviveLocked(ctx, r, st, o); err != nil {
+			return rec, false, err
+		}
+		if rec, err = a.Store.Env(ctx, id); err != nil && !errors.Is(err, store.ErrNotFound) {
+			return rec, false, err
+		}
+		known = err == nil
+		d, why = Decide(st, r.Plan, live)
+	}
 	if d == Wait {
 		if st, d, why, err = a.awaitRecovery(ctx, r, live); err != nil {
 			return rec, false, err

@@ -27,6 +27,8 @@ func TestMain(m *testing.M) {
 		os.Exit(check())
 	case "check-late":
 		os.Exit(checkLate())
+	case "revive":
+		os.Exit(reviveAll())
 	}
 	code := m.Run()
 	for _, f := range cleanups {

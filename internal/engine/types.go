@@ -88,6 +88,12 @@ type EventFilter struct {
 	Types  []string          // "container", "network", "volume", "image"
 	Labels map[string]string // label key -> value ("" matches any value)
 	Since  time.Time
+	// Until, when set, asks for past events only: the ones the daemon
+	// still holds from Since (its first when Since is zero) up to Until,
+	// after which the stream ends (both channels close, no error). A
+	// daemon keeps only its latest events, and none from before it last
+	// started (Docker 20.10: the last 256).
+	Until time.Time
 }
 
 // Event is one daemon event.

@@ -8,6 +8,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/berth-dev/berth/internal/engine"
 	"github.com/berth-dev/berth/internal/labels"
@@ -28,6 +29,15 @@ type ServiceStatus struct {
 	StateLabel  string // its dev.berth.state label: the berth state directory that made it
 	// StateIDLabel is its dev.berth.state-id label (see [labels.Identity]).
 	StateIDLabel string
+	// StartedAt and FinishedAt are when it last started and last exited
+	// (the daemon's clock; zero when never).
+	StartedAt, FinishedAt time.Time
+	// StopGrace is its stop timeout; 0 when the daemon's default applies.
+	StopGrace time.Duration
+	// StopSignal is its stop signal; "" when the daemon's default (SIGTERM).
+	StopSignal string
+	// Labels are all its labels.
+	Labels map[string]string
 }
 
 // StateLabels are s's state labels, as [labels.Identity] reads them.
@@ -61,7 +71,11 @@ func Status(ctx context.Context, e engine.Engine, envID string) (EnvStatus, erro
 		}
 		ss := ServiceStatus{Service: c.Labels[labels.ComposeService], ContainerID: c.ID, Name: c.Name,
 			State: c.State.Status, ExitCode: c.State.ExitCode, OOMKilled: c.State.OOMKilled,
-			Ports: c.Ports, MemoryLimit: c.MemoryLimit, StateLabel: c.Labels[labels.State], StateIDLabel: c.Labels[labels.StateID]}
+			Ports: c.Ports, MemoryLimit: c.MemoryLimit, StateLabel: c.Labels[labels.State], StateIDLabel: c.Labels[labels.StateID],
+			StartedAt: c.State.StartedAt, FinishedAt: c.State.FinishedAt, Labels: c.Labels, StopSignal: c.StopSignal}
+		if c.StopTimeout != nil {
+			ss.StopGrace = *c.StopTimeout
+		}
 		if c.State.Health != nil {
 			ss.Health = c.State.Health.Status
 		}

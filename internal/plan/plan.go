@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/berth-dev/berth/internal/compose"
@@ -166,7 +167,25 @@ func Build(p *compose.Project, id Identity, now time.Time) (*Plan, error) {
 	}
 	pl.Levels = levels
 	markJobs(pl.Services)
+	stampOrder(pl.Services)
 	return pl, nil
+}
+
+// stampOrder labels each service's container with its dependencies and
+// whether it is a job ([labels.DependsOn], [labels.Job]), so the order can
+// be read back from the containers ([OrderFromLabels]).
+func stampOrder(services map[string]ServicePlan) {
+	for name, s := range services {
+		s.Spec.Labels = maps.Clone(s.Spec.Labels)
+		if s.Spec.Labels == nil {
+			s.Spec.Labels = map[string]string{}
+		}
+		s.Spec.Labels[labels.DependsOn] = strings.Join(slices.Sorted(maps.Keys(s.DependsOn)), ",")
+		if s.Job {
+			s.Spec.Labels[labels.Job] = "true"
+		}
+		services[name] = s
+	}
 }
 
 // NetworkName is the engine name of project network key in environment envID.

@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strings"
 	"time"
@@ -113,20 +114,20 @@ var migrations = []string{
 // lock throughout, so processes opening one new store at once never race
 // to change its journal mode (SQLite can answer that race with SQLITE_BUSY
 // at once, without waiting) or to migrate it.
-func (s *Store) setup(ctx context.Context) error {
+func (s *Store) setup(ctx context.Context, db *sql.DB) error {
 	release, err := s.write.acquire(ctx)
 	if err != nil {
 		return err
 	}
 	defer release()
 	var mode string
-	if err := s.db.QueryRowContext(ctx, "PRAGMA journal_mode = WAL").Scan(&mode); err != nil {
+	if err := db.QueryRowContext(ctx, "PRAGMA journal_mode = WAL").Scan(&mode); err != nil {
 		return fmt.Errorf("switch to WAL mode: %w", err)
 	}
 	if !strings.EqualFold(mode, "wal") {
 		return fmt.Errorf("switch to WAL mode: journal mode is still %q", mode)
 	}
-	v, err := s.read().version(ctx)
+	v, err := (&Tx{q: db}).version(ctx)
 	if err != nil {
 		return err
 	}
@@ -134,7 +135,7 @@ func (s *Store) setup(ctx context.Context) error {
 		return fmt.Errorf("schema version %d is newer than this berth knows (%d): upgrade berth", v, len(migrations))
 	}
 	for step := v + 1; step <= len(migrations); step++ {
-		err := s.updateLocked(ctx, func(tx *Tx) error {
+		err := inTx(ctx, db, func(tx *Tx) error {
 			if _, err := tx.q.ExecContext(ctx, migrations[step-1]); err != nil {
 				return err
 			}
@@ -147,7 +148,7 @@ func (s *Store) setup(ctx context.Context) error {
 	}
 	// A store made before this fact was kept counts as created now: later
 	// than it was, which only makes gc more careful.
-	return s.updateLocked(ctx, func(tx *Tx) error {
+	return inTx(ctx, db, func(tx *Tx) error {
 		_, err := tx.q.ExecContext(ctx, `INSERT OR IGNORE INTO meta (key, value) VALUES ('created_at', ?)`, time.Now().UnixNano())
 		if err != nil {
 			return fmt.Errorf("record the store's creation time: %w", err)
@@ -162,7 +163,11 @@ func (s *Store) setup(ctx context.Context) error {
 // lost; gc treats them with care.
 func (s *Store) CreatedAt(ctx context.Context) (time.Time, error) {
 	var ns int64
-	if err := s.read().q.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'created_at'`).Scan(&ns); err != nil {
+	tx, err := s.read(ctx)
+	if err != nil {
+		return time.Time{}, err
+	}
+	if err := tx.q.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'created_at'`).Scan(&ns); err != nil {
 		return time.Time{}, fmt.Errorf("read the store's creation time: %w", err)
 	}
 	return time.Unix(0, ns).UTC(), nil
