@@ -168,12 +168,13 @@ func fold(in inputs) figures {
 // figures reads the store and serve's samples and folds them. A failed
 // read leaves its figures out and is returned (joined).
 func (s *Server) figures(ctx context.Context) (figures, error) {
-	in, err := s.read(ctx)
+	in, err := s.read(ctx, time.Time{})
 	return fold(in), err
 }
 
-// read gathers one scrape's or one status page's inputs.
-func (s *Server) read(ctx context.Context) (inputs, error) {
+// read gathers one scrape's or one status page's inputs: the usage, op,
+// restart and event records at or after since (zero: all kept).
+func (s *Server) read(ctx context.Context, since time.Time) (inputs, error) {
 	in := inputs{Now: s.Clock.Now(), Live: s.Live, Daemon: s.mon.daemon()}
 	var errs []error
 	keep := func(what string, err error) {
@@ -186,13 +187,13 @@ func (s *Server) read(ctx context.Context) (inputs, error) {
 	keep("environments", err)
 	in.Leases, err = s.Store.AllLeases(ctx)
 	keep("leases", err)
-	in.Usage, err = s.Store.Usage(ctx, time.Time{})
+	in.Usage, err = s.Store.Usage(ctx, since)
 	keep("usage records", err)
-	in.Ops, err = s.Store.Ops(ctx, time.Time{})
+	in.Ops, err = s.Store.Ops(ctx, since)
 	keep("op records", err)
-	in.Restarts, err = s.Store.AllRestarts(ctx, time.Time{})
+	in.Restarts, err = s.Store.AllRestarts(ctx, since)
 	keep("restart records", err)
-	in.Events, err = s.Store.EventsSince(ctx, time.Time{})
+	in.Events, err = s.Store.EventsSince(ctx, since)
 	keep("event records", err)
 	in.GCRuns, err = s.Store.GCRuns(ctx, time.Time{})
 	keep("gc runs", err)

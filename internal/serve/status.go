@@ -73,7 +73,9 @@ type Charts struct {
 
 // status gathers the page's data.
 func (s *Server) status(ctx context.Context) Status {
-	in, err := s.read(ctx)
+	// The page needs the last hour of records (its charts), not all kept:
+	// it refreshes every 2 s.
+	in, err := s.read(ctx, s.Clock.Now().Add(-window))
 	var st Status
 	st.Now, st.Endpoint = in.Now, s.Daemon.Endpoint()
 	if err != nil {
