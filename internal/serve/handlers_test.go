@@ -126,6 +126,13 @@ func TestMetricsFromTheStoreAndTheSamples(t *testing.T) {
 	for _, m := range h.Metric {
 		if m.Label[0].GetValue() == "container.start" {
 			assert.InDelta(t, 2.0, m.Histogram.GetSampleSum(), 1e-9)
+			for _, b := range m.Histogram.Bucket {
+				want := uint64(0)
+				if b.GetUpperBound() >= 2.0 {
+					want = 1
+				}
+				assert.Equal(t, want, b.GetCumulativeCount(), "container.start le=%g", b.GetUpperBound())
+			}
 		}
 	}
 	_, exited := func() (float64, bool) {
