@@ -2,13 +2,11 @@ package berth
 
 import (
 	"context"
-	"errors"
 	"path/filepath"
 
 	"github.com/berth-dev/berth/internal/acquire"
 	"github.com/berth-dev/berth/internal/config"
 	"github.com/berth-dev/berth/internal/gc"
-	"github.com/berth-dev/berth/internal/labels"
 	"github.com/berth-dev/berth/internal/leases"
 	"github.com/berth-dev/berth/internal/lifecycle"
 	"github.com/berth-dev/berth/internal/lock"
@@ -17,10 +15,8 @@ import (
 	"github.com/berth-dev/berth/internal/release"
 	"github.com/berth-dev/berth/internal/restart"
 	"github.com/berth-dev/berth/internal/revive"
-	"github.com/berth-dev/berth/internal/statedir"
 	"github.com/berth-dev/berth/internal/stats"
 	"github.com/berth-dev/berth/internal/store"
-	"github.com/berth-dev/berth/internal/store/sqlite"
 	"github.com/berth-dev/berth/internal/watch"
 )
 
@@ -40,27 +36,20 @@ type system struct {
 }
 
 // system opens the daemon's state directory and store on first use (this
-// asks the daemon its ID) and wires the subsystems.
+// asks the daemon its ID; see [Manager.openState]) and wires the
+// subsystems.
 func (m *Manager) system(ctx context.Context) (*system, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.sys != nil {
 		return m.sys, nil
 	}
-	dir, err := m.conn.StateDir(ctx)
-	if err != nil {
-		return nil, err
-	}
-	db, err := sqlite.Open(ctx, filepath.Join(dir, "berth.db"))
+	dir, db, state, err := m.openState(ctx)
 	if err != nil {
 		return nil, err
 	}
 	envSet, _ := config.EnvFromEnv(m.getenv) // bad values were refused before any Docker call
-	id, err := statedir.ID(dir)
-	if err != nil {
-		return nil, errors.Join(err, db.Close())
-	}
-	locks, state, eng := lock.Dir{Path: dir}, labels.Identity{Path: labels.StateOf(dir), ID: id}, m.conn
+	locks, eng := lock.Dir{Path: dir}, m.conn
 	files := filepath.Join(dir, "files") // secrets and configs written for environments
 	book := &leases.Book{Store: db, Now: m.clock.Now, Locks: &leases.Locks{Dir: dir}, Host: m.host,
 		Alive: proc.Alive, StartTime: proc.StartTime}

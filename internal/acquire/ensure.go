@@ -42,6 +42,7 @@ func (a *Acquirer) ensureLocked(ctx context.Context, r *resolve.Env, o Options) 
 	if err != nil {
 		return rec, false, err
 	}
+	st = lifecycle.ConfirmStarting(ctx, a.Engine, st, r.Plan)
 	live := 0
 	if len(st.Services) > 0 {
 		if err := a.refuseForeign(id, st); err != nil {
@@ -64,6 +65,7 @@ func (a *Acquirer) ensureLocked(ctx context.Context, r *resolve.Env, o Options) 
 			return rec, false, err
 		}
 		known = err == nil
+		st = lifecycle.ConfirmStarting(ctx, a.Engine, st, r.Plan)
 		d, why = Decide(st, r.Plan, live)
 	}
 	if d == Wait {
@@ -106,6 +108,7 @@ func (a *Acquirer) awaitRecovery(ctx context.Context, r *resolve.Env, live int) 
 		if err != nil {
 			return st, Wait, "", err
 		}
+		st = lifecycle.ConfirmStarting(ctx, a.Engine, st, r.Plan)
 		d, why := Decide(st, r.Plan, live)
 		if d == Create {
 			d, why = Refuse, "its containers are gone"

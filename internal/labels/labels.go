@@ -63,9 +63,13 @@ type Identity struct {
 	ID   string // the directory's ID; "" when unknown
 }
 
-// Stamp returns the labels that mark a resource as made by this state.
+// Stamp returns the labels that mark a resource as made by this state
+// (an identity without a Path, a shared store's, stamps only its ID).
 func (i Identity) Stamp() map[string]string {
-	m := map[string]string{State: i.Path}
+	m := map[string]string{}
+	if i.Path != "" {
+		m[State] = i.Path
+	}
 	if i.ID != "" {
 		m[StateID] = i.ID
 	}

@@ -38,6 +38,10 @@ type ServiceStatus struct {
 	StopSignal string
 	// Labels are all its labels.
 	Labels map[string]string
+	// Probed: the engine's health is still "starting" but berth's own run
+	// of the health check passed ([ConfirmStarting]): ready, as [Up]
+	// counts it.
+	Probed bool
 }
 
 // StateLabels are s's state labels, as [labels.Identity] reads them.
@@ -119,6 +123,8 @@ func (ss ServiceStatus) problem(sp plan.ServicePlan) string {
 		return fmt.Sprintf("is %s (code %d)", ss.State, ss.ExitCode)
 	case ss.State != "running":
 		return "is " + ss.State
+	case ss.Health == "starting" && ss.Probed:
+		return ""
 	case ss.Health == "" && sp.Healthcheck:
 		return "has no health status"
 	case ss.Health != "" && ss.Health != "healthy":

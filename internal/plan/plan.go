@@ -97,6 +97,13 @@ type ServicePlan struct {
 	// Healthcheck: the compose file declares a health check (not NONE).
 	// The image may still bring its own; the engine's state decides then.
 	Healthcheck bool
+	// Probe is the health check command berth runs itself in the
+	// container, from right after the start, to declare the service ready
+	// before the engine's first probe (an interval after the start); nil
+	// leaves readiness to the engine's health status alone. It is set for
+	// a declared CMD or CMD-SHELL test unless x-berth.readiness is
+	// "engine", and cleared for a [ServicePlan.Job].
+	Probe []string
 	// Job: every service that depends on this one waits for
 	// service_completed_successfully, so it is ready once it exited 0
 	// rather than while it runs.
@@ -230,7 +237,7 @@ func markJobs(services map[string]ServicePlan) {
 			job = job && c == compose.ServiceCompletedSuccessfully
 		}
 		if s, ok := services[name]; ok && job {
-			s.Job = true
+			s.Job, s.Probe = true, nil // a job is ready once it exited 0
 			services[name] = s
 		}
 	}
