@@ -84,3 +84,25 @@ func (b Breaker) Record(s BreakerState, unavailable bool, now time.Time) Breaker
 	}
 	return s
 }
+
+// Trip opens the breaker at once, without waiting for Threshold failures:
+// a watcher (berth serve) that saw the daemon not answer its ping says so
+// for every process. An open breaker stays open, its time moved to
+// now+OpenFor so it does not half-open while the watcher still sees the
+// daemon down; a prober's mark is dropped. Openings counts only a
+// breaker that was closed.
+func (b Breaker) Trip(s BreakerState, now time.Time) BreakerState {
+	if s.OpenUntil.IsZero() {
+		s.Openings++
+	}
+	s.Failures++
+	s.OpenUntil, s.ProbeUntil = now.Add(b.OpenFor), time.Time{}
+	return s
+}
+
+// Open reports whether s refuses calls at now (open, or half-open with a
+// probe under way); a breaker whose open time has passed and nobody probes
+// lets the next call through as a probe and reads as closed.
+func (s BreakerState) Open(now time.Time) bool {
+	return now.Before(s.OpenUntil) || now.Before(s.ProbeUntil)
+}

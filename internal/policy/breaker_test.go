@@ -111,3 +111,20 @@ func TestBreakerClockStepBackRefusesAtMostOpenFor(t *testing.T) {
 		assert.Equal(t, back.Add(5*time.Second), st.ProbeUntil)
 	})
 }
+
+func TestBreakerTripOpensAtOnceAndCountsOneOpening(t *testing.T) {
+	b := testBreaker()
+	var s BreakerState
+	s = b.Trip(s, t0)
+	_, v, until := b.Decide(s, t0.Add(time.Second))
+	assert.Equal(t, Refuse, v, "one trip opens it, below the threshold")
+	assert.Equal(t, t0.Add(30*time.Second), until)
+	assert.True(t, s.Open(t0))
+	s = b.Trip(s, t0.Add(20*time.Second))
+	assert.Equal(t, 1, s.Openings, "tripping an open breaker is not another opening")
+	_, v, _ = b.Decide(s, t0.Add(40*time.Second))
+	assert.Equal(t, Refuse, v, "a second trip keeps it open for OpenFor from then")
+	s = b.Record(s, false, t0.Add(41*time.Second))
+	assert.False(t, s.Open(t0.Add(41*time.Second)), "an answer closes it")
+	assert.Equal(t, 1, s.Openings)
+}

@@ -166,3 +166,11 @@ func percentile(sorted []time.Duration, p int) time.Duration {
 	i := (len(sorted)*p + 99) / 100
 	return sorted[max(i-1, 0)]
 }
+
+// OOMKillsRecorded lists the OOM kills the event records saw, each once,
+// oldest first: the kills `berth stats` reports from its records (the
+// containers whose state says OOM-killed that no record covers, which it
+// adds from the daemon, are not among them).
+func OOMKillsRecorded(events []store.EventRecord) []OOMKill {
+	return oomKills(events, nil, time.Time{})
+}

@@ -86,8 +86,9 @@ type Store interface {
 	// Usage returns the usage records at or after since, oldest first;
 	// records of equal Time in the order they were recorded.
 	Usage(ctx context.Context, since time.Time) ([]UsageRecord, error)
-	// PruneRecords deletes the op, usage, restart and event records whose
-	// Time is before before. Environments and leases are not touched.
+	// PruneRecords deletes the op, usage, restart, event and gc run
+	// records whose Time is before before. Environments and leases are not
+	// touched.
 	PruneRecords(ctx context.Context, before time.Time) error
 
 	// RecordRestart appends r. A record with the same EnvID, Service, Time
@@ -114,6 +115,12 @@ type Store interface {
 	// ServiceEvents returns the event records of service in environment
 	// envID at or after since, ordered as [Store.EventsSince].
 	ServiceEvents(ctx context.Context, envID, service string, since time.Time) ([]EventRecord, error)
+
+	// RecordGCRun appends one cleanup run's record.
+	RecordGCRun(ctx context.Context, r GCRunRecord) error
+	// GCRuns returns the cleanup run records at or after since, oldest
+	// first; records of equal Time in the order they were recorded.
+	GCRuns(ctx context.Context, since time.Time) ([]GCRunRecord, error)
 
 	// CreatedAt is when the store was created (for a store older than the
 	// record of it: when a berth that keeps the record first opened it).

@@ -122,3 +122,18 @@ type EventRecord struct {
 	OOMKilled   bool  `json:"oom_killed"`
 	MemoryLimit int64 `json:"memory_limit"` // bytes, on oom records; 0 = no limit or unknown
 }
+
+// GCRunRecord is one cleanup run and what it did: `berth serve`'s
+// scheduled gc keeps one per run, for its metrics and status page.
+type GCRunRecord struct {
+	Time     time.Time     `json:"ts"`       // when the run started
+	Mode     string        `json:"mode"`     // "safe" or "normal"
+	Duration time.Duration `json:"duration"` // stored in microseconds
+	Actions  int           `json:"actions"`  // removals the plan held
+	Removed  int           `json:"removed"`  // removals that removed something
+	TornDown int           `json:"torn_down"`
+	// Reclaimed is the bytes the removals freed (the plan's estimates; see
+	// gc.Report.Reclaimed).
+	Reclaimed int64  `json:"reclaimed"`
+	Error     string `json:"error,omitempty"` // "" when the run succeeded
+}

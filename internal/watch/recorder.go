@@ -23,9 +23,10 @@ type Store interface {
 type recorder struct {
 	e          engine.Engine
 	db         Store
-	envID      string
+	envID      string // "": every environment, each event's own label
 	log        *slog.Logger
 	containers map[string]*containerState // by container ID
+	onBreak    func()                     // called when the stream breaks; nil: none
 }
 
 // containerState is what the recorder remembers of one container.
@@ -49,7 +50,11 @@ func (r *recorder) state(id string) *containerState {
 // handle records what ev means (see [Start]).
 func (r *recorder) handle(ctx context.Context, ev engine.Event) {
 	st := r.state(ev.ActorID)
-	rec := store.EventRecord{Time: ev.Time, EnvID: r.envID, Service: ev.Attributes[labels.ComposeService],
+	envID := r.envID
+	if envID == "" {
+		envID = ev.Attributes[labels.Env]
+	}
+	rec := store.EventRecord{Time: ev.Time, EnvID: envID, Service: ev.Attributes[labels.ComposeService],
 		Container: ev.ActorID, Action: ev.Action}
 	switch {
 	case ev.Action == "create":
@@ -139,7 +144,7 @@ func (r *recorder) start(ctx context.Context, st *containerState, rec store.Even
 	}
 	rec.Action = "restart"
 	r.record(ctx, rec)
-	err = r.db.RecordRestart(ctx, store.RestartRecord{Time: rec.Time, EnvID: r.envID, Service: rec.Service,
+	err = r.db.RecordRestart(ctx, store.RestartRecord{Time: rec.Time, EnvID: rec.EnvID, Service: rec.Service,
 		Kind: store.RestartEngine, Reason: fmt.Sprintf("engine restart policy %q (restart count %d)", c.Restart.Name, n)})
 	if err != nil {
 		r.failed("record engine restart", rec, err)
@@ -157,6 +162,6 @@ func (r *recorder) failed(what string, rec store.EventRecord, err error) {
 	if canceled(err) {
 		return
 	}
-	r.log.Warn("watch: "+what, "env", r.envID, "service", rec.Service, "container", rec.Container,
+	r.log.Warn("watch: "+what, "env", rec.EnvID, "service", rec.Service, "container", rec.Container,
 		"action", rec.Action, "err", err)
 }

@@ -46,6 +46,8 @@ type Watcher struct {
 //     and, as sent, the daemon's "restart" events (explicit restart
 //     requests, which are not engine restarts);
 //   - "health_status: <status>".
+//
+// An empty envID watches every environment (see [StartAll]).
 func Start(ctx context.Context, e engine.Engine, db Store, envID string, log *slog.Logger) *Watcher {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
@@ -53,6 +55,27 @@ func Start(ctx context.Context, e engine.Engine, db Store, envID string, log *sl
 	ctx, cancel := context.WithCancel(ctx)
 	w := &Watcher{cancel: cancel, done: make(chan struct{})}
 	r := &recorder{e: e, db: db, envID: envID, log: log, containers: map[string]*containerState{}}
+	since := time.Now()
+	go func() {
+		defer close(w.done)
+		r.run(ctx, since)
+	}()
+	return w
+}
+
+// StartAll is [Start] for the containers of every berth environment of
+// the daemon (label dev.berth.env with any value), each event recorded
+// under the environment its container's label names. berth serve watches
+// this way for as long as it runs. onBreak (nil: none) is called each time
+// the stream breaks, before it is reopened: a daemon that restarts between
+// two of serve's pings breaks it.
+func StartAll(ctx context.Context, e engine.Engine, db Store, log *slog.Logger, onBreak func()) *Watcher {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	w := &Watcher{cancel: cancel, done: make(chan struct{})}
+	r := &recorder{e: e, db: db, log: log, containers: map[string]*containerState{}, onBreak: onBreak}
 	since := time.Now()
 	go func() {
 		defer close(w.done)
@@ -94,6 +117,9 @@ func (r *recorder) run(ctx context.Context, since time.Time) {
 		}
 		if got {
 			bo.Reset()
+		}
+		if r.onBreak != nil {
+			r.onBreak()
 		}
 		wait := bo.NextBackOff()
 		r.log.Warn("container event stream broke; reopening", "env", r.envID, "err", err, "in", wait)

@@ -180,3 +180,23 @@ func TestWatcherCloseStopsAndIsIdempotent(t *testing.T) {
 		t.Fatal("Close returned before the watcher stopped")
 	}
 }
+
+func TestWatchAllRecordsEveryEnvironmentUnderItsOwnID(t *testing.T) {
+	e, db := newFake(t), openStore(t)
+	w := StartAll(t.Context(), e, db, slog.New(slog.NewTextHandler(t.Output(), nil)), nil)
+	t.Cleanup(func() { require.NoError(t, w.Close()) })
+	a := runService(t, e, "env1", "db", engine.ContainerSpec{Restart: engine.RestartPolicy{Name: "on-failure", MaximumRetryCount: 1}})
+	b := runService(t, e, "env2", "web", engine.ContainerSpec{MemoryLimit: 32 << 20})
+	require.NoError(t, e.Exit(a, 3))
+	require.NoError(t, e.OOMKill(b))
+	eventually(t, db, a, "restart")
+	evs := eventually(t, db, b, "oom")
+	for _, r := range evs {
+		want := map[string]string{a: "env1", b: "env2"}[r.Container]
+		assert.Equal(t, want, r.EnvID, "%s of %s", r.Action, r.Service)
+	}
+	rs, err := db.AllRestarts(t.Context(), time.Time{})
+	require.NoError(t, err)
+	require.Len(t, rs, 1)
+	assert.Equal(t, "env1", rs[0].EnvID)
+}

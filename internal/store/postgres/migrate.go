@@ -91,6 +91,19 @@ var migrations = []string{
 		key   text PRIMARY KEY, -- id, created_at (Unix ns), daemon_id
 		value text NOT NULL
 	);`,
+	// 2: scheduled cleanup runs (berth serve), as SQLite's step 6.
+	`CREATE TABLE gc_runs (
+		seq         bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+		ts          bigint NOT NULL,
+		mode        text NOT NULL,
+		duration_us bigint NOT NULL,
+		actions     integer NOT NULL,
+		removed     integer NOT NULL,
+		torn_down   integer NOT NULL,
+		reclaimed   bigint NOT NULL,
+		error       text NOT NULL
+	);
+	CREATE INDEX gc_runs_ts ON gc_runs(ts);`,
 }
 
 // migrateKey is the advisory lock every process takes to create or

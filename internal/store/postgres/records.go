@@ -90,12 +90,12 @@ func (s *Store) Usage(ctx context.Context, since time.Time) ([]store.UsageRecord
 	return out, nil
 }
 
-// PruneRecords deletes op, usage, restart and event records older than
+// PruneRecords deletes op, usage, restart, event and gc run records older than
 // before, in one transaction (without the write lock: records are only
 // appended and pruned).
 func (s *Store) PruneRecords(ctx context.Context, before time.Time) error {
 	return s.appendTx(ctx, func(tx *Tx) error {
-		for _, table := range []string{"ops", "usage", "restarts", "events"} {
+		for _, table := range []string{"ops", "usage", "restarts", "events", "gc_runs"} {
 			if _, err := tx.q.Exec(ctx, `DELETE FROM `+table+` WHERE ts < $1`, before.UnixNano()); err != nil {
 				return fmt.Errorf("prune %s records: %w", table, err)
 			}

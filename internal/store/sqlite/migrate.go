@@ -94,6 +94,19 @@ var migrations = []string{
 	// reached the daemon (breaker, budget, slot), so the span a call spent
 	// at the daemon is known (berth stress).
 	`ALTER TABLE ops ADD COLUMN queued_us INTEGER NOT NULL DEFAULT 0;`,
+	// 6: scheduled cleanup runs (berth serve): when, in which mode, what
+	// they removed and reclaimed.
+	`CREATE TABLE gc_runs (
+		ts           INTEGER NOT NULL, -- Unix ns, the run's start
+		mode         TEXT NOT NULL,
+		duration_us  INTEGER NOT NULL,
+		actions      INTEGER NOT NULL,
+		removed      INTEGER NOT NULL,
+		torn_down    INTEGER NOT NULL,
+		reclaimed    INTEGER NOT NULL, -- bytes
+		error        TEXT NOT NULL
+	) STRICT;
+	CREATE INDEX gc_runs_ts ON gc_runs(ts);`,
 }
 
 // setup puts the file in WAL mode and brings the schema to

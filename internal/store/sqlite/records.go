@@ -87,11 +87,11 @@ func (s *Store) Usage(ctx context.Context, since time.Time) ([]store.UsageRecord
 	return out, nil
 }
 
-// PruneRecords deletes op, usage, restart and event records older than
-// before.
+// PruneRecords deletes op, usage, restart, event and gc run records older
+// than before.
 func (s *Store) PruneRecords(ctx context.Context, before time.Time) error {
 	return s.Update(ctx, func(tx *Tx) error {
-		for _, table := range []string{"ops", "usage", "restarts", "events"} {
+		for _, table := range []string{"ops", "usage", "restarts", "events", "gc_runs"} {
 			if _, err := tx.q.ExecContext(ctx, `DELETE FROM `+table+` WHERE ts < ?`, before.UnixNano()); err != nil {
 				return fmt.Errorf("prune %s records: %w", table, err)
 			}

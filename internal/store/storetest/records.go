@@ -52,8 +52,8 @@ func testUsageRecords(t *testing.T, ctx context.Context, s store.Store) {
 	assert.Equal(t, recs[1:], got)
 }
 
-// testPruneRecords: pruning deletes the op, usage, restart and event
-// records before the bound (one exactly at it stays) and nothing else.
+// testPruneRecords: pruning deletes the op, usage, restart, event and gc
+// run records before the bound (one exactly at it stays) and nothing else.
 func testPruneRecords(t *testing.T, ctx context.Context, s store.Store) {
 	old, bound := t0, t0.Add(time.Minute)
 	putEnvs(t, ctx, s, "e1")
@@ -63,6 +63,7 @@ func testPruneRecords(t *testing.T, ctx context.Context, s store.Store) {
 		require.NoError(t, s.RecordUsage(ctx, store.UsageRecord{Time: ts, EnvID: "e1", Kind: store.UsageReuse}))
 		require.NoError(t, s.RecordRestart(ctx, store.RestartRecord{Time: ts, EnvID: "e1", Service: "db", Kind: store.RestartDone}))
 		require.NoError(t, s.RecordEvent(ctx, store.EventRecord{Time: ts, EnvID: "e1", Service: "db", Container: "c1", Action: "die"}))
+		require.NoError(t, s.RecordGCRun(ctx, store.GCRunRecord{Time: ts, Mode: "safe"}))
 	}
 
 	require.NoError(t, s.PruneRecords(ctx, bound))
@@ -78,6 +79,9 @@ func testPruneRecords(t *testing.T, ctx context.Context, s store.Store) {
 	require.Len(t, usage, 1)
 	require.Len(t, restarts, 1)
 	require.Len(t, events, 1)
+	runs, err := s.GCRuns(ctx, time.Time{})
+	require.NoError(t, err)
+	require.Len(t, runs, 1)
 	for what, ts := range map[string]time.Time{"op": ops[0].Time, "usage": usage[0].Time, "restart": restarts[0].Time, "event": events[0].Time} {
 		requireTime(t, bound, ts, what+" record kept")
 	}

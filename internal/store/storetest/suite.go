@@ -47,6 +47,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"OpRecords", testOpRecords},
 		{"UsageRecords", testUsageRecords},
 		{"PruneRecords", testPruneRecords},
+		{"GCRuns", testGCRuns},
 		{"Restarts", testRestarts},
 		{"RestartStoredOnce", testRestartStoredOnce},
 		{"Events", testEvents},
