@@ -43,7 +43,7 @@ func (g *Gate) Heartbeat(ctx context.Context, timeout time.Duration) (Beat, erro
 		b.Err = err
 	}
 	now := g.now()
-	uerr := g.breaker.file.update(ctx, func(old []byte) []byte {
+	uerr := g.breaker.file.Update(ctx, func(old []byte) []byte {
 		prev := decodeBreaker(old)
 		next := g.breaker.policy.Record(prev, false, now)
 		if !b.Up {
