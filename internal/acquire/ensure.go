@@ -38,6 +38,9 @@ func (a *Acquirer) ensureLocked(ctx context.Context, r *resolve.Env, o Options) 
 		rec, err = a.create(ctx, r, o)
 		return rec, false, err
 	}
+	if known && rec.State == store.StateReady && a.readyByList(ctx, r) {
+		return rec, true, nil
+	}
 	st, err := lifecycle.Status(ctx, a.Engine, id)
 	if err != nil {
 		return rec, false, err
@@ -160,4 +163,18 @@ func (a *Acquirer) forget(ctx context.Context, id string) {
 	if err := a.Store.DeleteEnv(ctx, id); err != nil {
 		a.Log.Warn("forget environment", "env", id, "err", err)
 	}
+}
+
+// readyByList is the warm path's check of an environment the store knows
+// ready: one list call ([lifecycle.ListStatus]) instead of an inspection
+// per container. It says true only when that shows every service ready
+// and every container this state's; anything else (a list error
+// included) goes the full way, which decides and says why.
+func (a *Acquirer) readyByList(ctx context.Context, r *resolve.Env) bool {
+	st, err := lifecycle.ListStatus(ctx, a.Engine, r.ID())
+	if err != nil || len(st.Services) == 0 || a.refuseForeign(r.ID(), st) != nil {
+		return false
+	}
+	d, _ := Decide(st, r.Plan, 0)
+	return d == Reuse
 }
