@@ -93,6 +93,13 @@ var migrations = []string{
 	// reached the daemon (breaker, budget, slot), so the span a call spent
 	// at the daemon is known (berth stress).
 	`ALTER TABLE ops ADD COLUMN queued_us INTEGER NOT NULL DEFAULT 0;`,
+	// 6: warm pool targets (internal/pool); pooled copies are envs in
+	// state "pooled".
+	`CREATE TABLE pools (
+		project     TEXT PRIMARY KEY,
+		config_hash TEXT NOT NULL,
+		size        INTEGER NOT NULL
+	) STRICT;`,
 }
 
 // setup puts the file in WAL mode and brings the schema to
