@@ -42,6 +42,8 @@ type cacheEntry struct {
 	Project *Project
 	Pull    map[string]PullPolicy // service -> pull policy (not in Project's JSON)
 	Notes   []string
+	// PoolSize is x-berth.pool.size (not in Project's JSON).
+	PoolSize *int
 }
 
 // Load is [Load] through the cache: a valid entry is returned as it was
@@ -108,7 +110,7 @@ func (c Cache) read(path string, getenv func(string) string) *Project {
 	for i := range p.Services {
 		p.Services[i].Pull = e.Pull[p.Services[i].Name]
 	}
-	p.Notes = e.Notes
+	p.Notes, p.Berth.PoolSize = e.Notes, e.PoolSize
 	return p
 }
 
@@ -116,7 +118,7 @@ func (c Cache) read(path string, getenv func(string) string) *Project {
 // renamed into place, so a reader never sees half an entry).
 func (c Cache) write(path string, rd *reads, p *Project) {
 	e := cacheEntry{Format: cacheFormat, Files: rd.files, Vars: rd.vars, Project: p, Pull: map[string]PullPolicy{},
-		Notes: p.Notes}
+		Notes: p.Notes, PoolSize: p.Berth.PoolSize}
 	for _, s := range p.Services {
 		e.Pull[s.Name] = s.Pull
 	}
