@@ -27,6 +27,7 @@ import (
 // wired over it, each given only what it uses.
 type system struct {
 	db        store.Store
+	locks     lock.Dir
 	leases    *leases.Book
 	acquirer  *acquire.Acquirer
 	releaser  *release.Releaser
@@ -61,7 +62,7 @@ func (m *Manager) system(ctx context.Context) (*system, error) {
 	files := filepath.Join(dir, "files") // secrets and configs written for environments
 	book := &leases.Book{Store: db, Now: m.clock.Now, Locks: &leases.Locks{Dir: dir}, Host: m.host,
 		Alive: proc.Alive, StartTime: proc.StartTime}
-	s := &system{db: db, leases: book}
+	s := &system{db: db, leases: book, locks: locks}
 	s.acquirer = &acquire.Acquirer{Engine: eng, Store: db, Locks: locks, Leases: book, Clock: m.clock, Log: m.log,
 		State: state, FilesDir: files, Reservations: lock.Claims{Dir: lock.Dir{Path: filepath.Join(dir, "memory")}},
 		Watch: func(ctx context.Context, envID string) func() {

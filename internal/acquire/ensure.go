@@ -9,6 +9,7 @@ import (
 
 	"github.com/berth-dev/berth/internal/failure"
 	"github.com/berth-dev/berth/internal/lifecycle"
+	"github.com/berth-dev/berth/internal/plan"
 	"github.com/berth-dev/berth/internal/progress"
 	"github.com/berth-dev/berth/internal/resolve"
 	"github.com/berth-dev/berth/internal/store"
@@ -38,7 +39,7 @@ func (a *Acquirer) ensureLocked(ctx context.Context, r *resolve.Env, o Options) 
 		rec, err = a.create(ctx, r, o)
 		return rec, false, err
 	}
-	if known && rec.State == store.StateReady && a.readyByList(ctx, r) {
+	if known && rec.State == store.StateReady && a.readyByList(ctx, id, r.Plan) {
 		return rec, true, nil
 	}
 	st, err := lifecycle.Status(ctx, a.Engine, id)
@@ -107,8 +108,14 @@ func (a *Acquirer) awaitRecovery(ctx context.Context, r *resolve.Env, live int) 
 	}
 }
 
-// create brings environment r up from a clean slate and records it.
+// create brings environment r up from a clean slate and records it ready.
 func (a *Acquirer) create(ctx context.Context, r *resolve.Env, o Options) (store.Env, error) {
+	return a.createAs(ctx, r, o, store.StateReady)
+}
+
+// createAs is create, recording the environment in state done once up
+// (ready, or pooled for a warm pool's copy).
+func (a *Acquirer) createAs(ctx context.Context, r *resolve.Env, o Options, done store.State) (store.Env, error) {
 	id := r.ID()
 	// Whatever an earlier copy left (containers, networks, volumes of this
 	// ID) goes first, so the new copy starts clean: no stale volume data.
@@ -144,7 +151,7 @@ func (a *Acquirer) create(ctx context.Context, r *resolve.Env, o Options) (store
 	bctx := context.WithoutCancel(ctx)
 	st, err := lifecycle.Status(bctx, a.Engine, id)
 	if err == nil {
-		rec = a.record(r, store.StateReady, a.Clock.Now(), a.vars(st))
+		rec = a.record(r, done, a.Clock.Now(), a.vars(st))
 		err = a.Store.PutEnv(bctx, rec)
 	}
 	if err != nil {
@@ -170,11 +177,11 @@ func (a *Acquirer) forget(ctx context.Context, id string) {
 // per container. It says true only when that shows every service ready
 // and every container this state's; anything else (a list error
 // included) goes the full way, which decides and says why.
-func (a *Acquirer) readyByList(ctx context.Context, r *resolve.Env) bool {
-	st, err := lifecycle.ListStatus(ctx, a.Engine, r.ID())
-	if err != nil || len(st.Services) == 0 || a.refuseForeign(r.ID(), st) != nil {
+func (a *Acquirer) readyByList(ctx context.Context, id string, p *plan.Plan) bool {
+	st, err := lifecycle.ListStatus(ctx, a.Engine, id)
+	if err != nil || len(st.Services) == 0 || a.refuseForeign(id, st) != nil {
 		return false
 	}
-	d, _ := Decide(st, r.Plan, 0)
+	d, _ := Decide(st, p, 0)
 	return d == Reuse
 }
