@@ -57,7 +57,7 @@ func newRoot(s Streams) *cobra.Command {
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	root.AddCommand(newVersion(s), newDoctor(s), newUp(s), newDown(s), newRun(s), newEnv(s), newPs(s), newGC(s), newRestart(s))
 	root.AddCommand(newStats(s), newPull(s), newLogs(s), newExec(s), newPort(s), newConfig(s))
-	root.AddCommand(newAudit(s), newKeepLease(s), newStress(s), newStressRunner(s))
+	root.AddCommand(newAudit(s), newKeepLease(s), newStress(s), newStressRunner(s), newPool(s))
 	return root
 }
 
