@@ -61,7 +61,9 @@ type Options struct {
 	HeartbeatTTL time.Duration
 
 	// Progress receives per-service progress while an environment comes
-	// up: live lines on a terminal, plain lines otherwise. nil is silent.
+	// up: live lines on a terminal, plain lines otherwise; and, when a
+	// daemon restart had stopped the environment, which services were
+	// started again and which endpoints changed. nil is silent.
 	Progress io.Writer
 	// Refill is the command line of a detached process that refills the
 	// project's warm pool after a dedicated acquisition (`berth` passes

@@ -76,6 +76,9 @@ func (a *Acquirer) Acquire(ctx context.Context, r *resolve.Env, o Options) (Resu
 		}
 		return Result{}, fmt.Errorf("add lease on %s: %w", id, err)
 	}
+	if err := a.Leases.Tag(lease); err != nil {
+		a.Log.Warn("tag lease lock", "lease", lease.ID, "err", err)
+	}
 	kind := store.UsageAcquire
 	if reused {
 		kind = store.UsageReuse

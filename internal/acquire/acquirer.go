@@ -21,6 +21,7 @@ import (
 	"github.com/berth-dev/berth/internal/leases"
 	"github.com/berth-dev/berth/internal/lifecycle"
 	"github.com/berth-dev/berth/internal/lock"
+	"github.com/berth-dev/berth/internal/revive"
 	"github.com/berth-dev/berth/internal/store"
 )
 
@@ -50,6 +51,8 @@ type Reservations interface {
 // leases).
 type Leases interface {
 	Split(ctx context.Context, envID string) (live, dead []store.Lease, err error)
+	// Tag marks the new lease's lock file with its environment.
+	Tag(l store.Lease) error
 	Reap(ctx context.Context) ([]store.Lease, error)
 	Holder(pid int) (store.Holder, error)
 	Take(pid int, keeper []string) (leases.Pending, error)
@@ -78,6 +81,9 @@ type Acquirer struct {
 	// Watch records an environment's container events while it comes up,
 	// until the returned stop is called.
 	Watch func(ctx context.Context, envID string) (stop func())
+	// Reviver starts again in place an environment a daemon restart
+	// stopped (see package revive); nil never does.
+	Reviver *revive.Reviver
 }
 
 // Options are the parts of an acquisition that are not about which

@@ -46,6 +46,7 @@ func (a *Acquirer) ensureLocked(ctx context.Context, r *resolve.Env, o Options) 
 	if err != nil {
 		return rec, false, err
 	}
+	st = lifecycle.ConfirmStarting(ctx, a.Engine, st, r.Plan)
 	live := 0
 	if len(st.Services) > 0 {
 		if err := a.refuseForeign(id, st); err != nil {
@@ -58,6 +59,19 @@ func (a *Acquirer) ensureLocked(ctx context.Context, r *resolve.Env, o Options) 
 		live = len(ls)
 	}
 	d, why := Decide(st, r.Plan, live)
+	if d != Create && d != Reuse {
+		// Containers a daemon restart stopped are nobody's: start them
+		// again, then judge what there is.
+		if st, err = a.reviveLocked(ctx, r, st, o); err != nil {
+			return rec, false, err
+		}
+		if rec, err = a.Store.Env(ctx, id); err != nil && !errors.Is(err, store.ErrNotFound) {
+			return rec, false, err
+		}
+		known = err == nil
+		st = lifecycle.ConfirmStarting(ctx, a.Engine, st, r.Plan)
+		d, why = Decide(st, r.Plan, live)
+	}
 	if d == Wait {
 		if st, d, why, err = a.awaitRecovery(ctx, r, live); err != nil {
 			return rec, false, err
@@ -98,6 +112,7 @@ func (a *Acquirer) awaitRecovery(ctx context.Context, r *resolve.Env, live int) 
 		if err != nil {
 			return st, Wait, "", err
 		}
+		st = lifecycle.ConfirmStarting(ctx, a.Engine, st, r.Plan)
 		d, why := Decide(st, r.Plan, live)
 		if d == Create {
 			d, why = Refuse, "its containers are gone"

@@ -4,10 +4,12 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/berth-dev/berth/internal/leases"
+	"github.com/berth-dev/berth/internal/pglock"
 )
 
 // keeperCommand is the hidden command berth up starts as the keeper of a
@@ -32,6 +34,9 @@ func newKeepLease(Streams) *cobra.Command {
 		Hidden: true,
 		Args:   cobra.NoArgs,
 		RunE: wrap(func(*cobra.Command, []string) error {
+			if strings.HasPrefix(f.lock, pglock.KeeperLock) { // a lease in PostgreSQL (BERTH_STORE)
+				return pglock.Keep(f.lock, f.holderPID, f.holderStart, os.Stdout)
+			}
 			return leases.Keep(f.lock, f.lockFD, f.holderPID, f.holderStart, os.Stdout)
 		}),
 	}

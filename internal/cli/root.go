@@ -11,6 +11,8 @@ import (
 	"os"
 
 	"github.com/spf13/cobra"
+
+	"github.com/berth-dev/berth/internal/config"
 )
 
 // Streams are the standard streams and environment a command sees.
@@ -55,10 +57,28 @@ func newRoot(s Streams) *cobra.Command {
 	root.SetOut(s.Out)
 	root.SetErr(s.Err)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+	s = withStoreFlag(root, s)
 	root.AddCommand(newVersion(s), newDoctor(s), newUp(s), newDown(s), newRun(s), newEnv(s), newPs(s), newGC(s), newRestart(s))
 	root.AddCommand(newStats(s), newPull(s), newLogs(s), newExec(s), newPort(s), newConfig(s))
 	root.AddCommand(newAudit(s), newKeepLease(s), newStress(s), newStressRunner(s), newPool(s))
 	return root
+}
+
+// withStoreFlag adds the persistent --store flag and returns streams whose
+// Getenv answers BERTH_STORE with the flag's value when it is given, so
+// every command that opens the store sees it as it sees the variable
+// (validated the same way, before any Docker call).
+func withStoreFlag(root *cobra.Command, s Streams) Streams {
+	var dsn string
+	root.PersistentFlags().StringVar(&dsn, "store", "", "shared state store: a postgres:// URL (default: $BERTH_STORE, else SQLite in the state directory)")
+	getenv := s.Getenv
+	s.Getenv = func(k string) string {
+		if k == config.EnvStore && root.PersistentFlags().Changed("store") {
+			return dsn
+		}
+		return getenv(k)
+	}
+	return s
 }
 
 // wrap marks errors from a command's work so they are not mistaken for

@@ -66,12 +66,12 @@ func writeStats(w io.Writer, st berth.Stats) error {
 	} else {
 		fmt.Fprintf(tw, "berth stats (last %s)\n", st.Now.Sub(st.Since).Round(time.Second))
 	}
-	fmt.Fprintln(tw, "\nRESTARTS\tdone\trefused\tforced\tengine")
+	fmt.Fprintln(tw, "\nRESTARTS\tdone\trefused\tforced\tengine\trevived")
 	if len(st.Restarts) == 0 {
 		fmt.Fprintln(tw, "  none")
 	}
 	for _, r := range st.Restarts {
-		fmt.Fprintf(tw, "  %s %s\t%d\t%d\t%d\t%d\n", r.EnvID, r.Service, r.Done, r.Refused, r.Forced, r.Engine)
+		fmt.Fprintf(tw, "  %s %s\t%d\t%d\t%d\t%d\t%d\n", r.EnvID, r.Service, r.Done, r.Refused, r.Forced, r.Engine, r.Revived)
 	}
 	u := st.Usage
 	fmt.Fprintln(tw, "\nENVIRONMENTS")

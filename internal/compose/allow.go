@@ -147,6 +147,7 @@ func xberthRule(size *rule) *rule {
 	return &rule{keys: map[string]*rule{
 		"linger":      leaf(),
 		"stale_after": leaf(),
+		"readiness":   leaf(),
 		"restart":     {keys: keys("cooldown", "max_attempts", "window", "breaker_open_for")},
 		"memory":      {anyKey: size},
 		"pool":        {keys: keys("size")},

@@ -66,6 +66,7 @@ func TestLoadBadInput(t *testing.T) {
 		{name: "bad deploy memory", files: []string{"bad/bad-memory-deploy.yaml"}, file: "bad/bad-memory-deploy.yaml", key: "services.web.deploy.resources.limits.memory", line: 7, msg: `invalid memory size "lots"`},
 		{name: "bad x-berth key", files: []string{"bad/xberth-key.yaml"}, file: "bad/xberth-key.yaml", key: "x-berth.lingr", line: 6, msg: "not supported by berth"},
 		{name: "bad x-berth duration", files: []string{"bad/xberth-duration.yaml"}, file: "bad/xberth-duration.yaml", key: "x-berth.restart.cooldown", line: 6, msg: `invalid duration "soon"`},
+		{name: "bad x-berth readiness", files: []string{"bad/xberth-readiness.yaml"}, file: "bad/xberth-readiness.yaml", key: "x-berth.readiness", line: 6, msg: `invalid value "fast": use "probe"`},
 		{name: "bad x-berth memory", files: []string{"bad/xberth-memory.yaml"}, file: "bad/xberth-memory.yaml", key: "x-berth.memory.web", line: 6, msg: "invalid memory size"},
 		{name: "x-berth names no service", files: []string{"bad/xberth-service.yaml"}, file: "bad/xberth-service.yaml", key: "x-berth.memory.nosuch", line: 6, msg: `no service named "nosuch"`},
 		{name: "undeclared volume", files: []string{"bad/undeclared-volume.yaml"}, file: "bad/undeclared-volume.yaml", key: "services.web.volumes", line: 4, msg: `volume "data" is not declared`},

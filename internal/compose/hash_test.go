@@ -53,3 +53,18 @@ func TestHashOfOlderProjectsUnchanged(t *testing.T) {
 		assert.Equal(t, want, load(t, Options{Files: []string{file}}).Hash, file)
 	}
 }
+
+// x-berth.readiness changes how berth waits, not what it creates: the
+// environment (and its ID) stays the same.
+func TestHashIgnoresReadiness(t *testing.T) {
+	content, err := os.ReadFile("testdata/hash-a.yaml")
+	require.NoError(t, err)
+	var hashes []string
+	for _, extra := range []string{"", "x-berth:\n  readiness: engine\n", "x-berth:\n  readiness: probe\n"} {
+		d := t.TempDir()
+		require.NoError(t, os.WriteFile(filepath.Join(d, "compose.yaml"), append(append([]byte{}, content...), "\n"+extra...), 0o644))
+		hashes = append(hashes, load(t, Options{WorkingDir: d}).Hash)
+	}
+	assert.Equal(t, hashes[0], hashes[1])
+	assert.Equal(t, hashes[0], hashes[2])
+}

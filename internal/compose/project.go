@@ -190,7 +190,25 @@ type XBerth struct {
 	// ready (internal/pool). Not part of the configuration hash: resizing
 	// the pool is not a new configuration.
 	PoolSize *int `json:"-"`
+	// Readiness is who declares a service with a health check ready:
+	// [ReadinessProbe] (also when empty) or [ReadinessEngine]
+	// (x-berth.readiness).
+	Readiness Readiness `json:",omitempty"`
 }
+
+// Readiness is x-berth.readiness: who declares a service with a health
+// check ready for its dependents and for up's wait.
+type Readiness string
+
+const (
+	// ReadinessProbe: berth runs the service's health check command
+	// itself right after the start, with a short backoff, and the first
+	// success is ready; the engine's verdict counts too. The default.
+	ReadinessProbe Readiness = "probe"
+	// ReadinessEngine: only the engine's health status counts (the
+	// engine's first probe comes one interval after the start).
+	ReadinessEngine Readiness = "engine"
+)
 
 // XRestart is x-berth.restart.
 type XRestart struct {

@@ -30,6 +30,9 @@ func parseXBerth(v any, locs *locations) (XBerth, error) {
 	if xb.StaleAfter, err = optDuration(m, "stale_after", "x-berth", locs); err != nil {
 		return xb, err
 	}
+	if xb.Readiness, err = readiness(m, locs); err != nil {
+		return xb, err
+	}
 	if r, err := submap(m, "restart", "x-berth", locs); err != nil {
 		return xb, err
 	} else if r != nil {
@@ -60,6 +63,20 @@ func parseXBerth(v any, locs *locations) (XBerth, error) {
 		}
 	}
 	return xb, nil
+}
+
+// readiness reads x-berth.readiness: "probe" or "engine".
+func readiness(m map[string]any, locs *locations) (Readiness, error) {
+	v, ok := m["readiness"]
+	if !ok || v == nil {
+		return "", nil
+	}
+	s, _ := v.(string)
+	switch r := Readiness(strings.TrimSpace(s)); r {
+	case ReadinessProbe, ReadinessEngine:
+		return r, nil
+	}
+	return "", locs.errorf("x-berth.readiness", `invalid value %q: use "probe" (berth runs the health check itself from the start, the default) or "engine" (only the engine's health status counts)`, fmt.Sprint(v))
 }
 
 func submap(m map[string]any, key, parent string, locs *locations) (map[string]any, error) {

@@ -18,6 +18,7 @@ func TestLoadXBerth(t *testing.T) {
 	assert.Equal(t, XBerth{
 		Linger:     d(2 * time.Minute),
 		StaleAfter: d(4 * time.Hour), // plain seconds
+		Readiness:  ReadinessEngine,
 		Restart:    XRestart{Cooldown: d(30 * time.Second), MaxAttempts: &three, Window: d(5 * time.Minute)},
 		Memory:     map[string]int64{"backend": 1536 << 20},
 		Production: XProduction{

@@ -47,6 +47,10 @@ type Gate struct {
 	WriteTimeout time.Duration
 	// StateDir overrides the state directory (BERTH_STATE_DIR).
 	StateDir string
+	// Store is the PostgreSQL URL that holds the shared state
+	// (BERTH_STORE, or --store); "" keeps it in SQLite in the state
+	// directory. A malformed URL is a *SettingError.
+	Store string
 }
 
 // DefaultGate returns the gate defaults of docs/design.md.
@@ -85,6 +89,7 @@ func GateFromEnv(getenv func(string) string) (Gate, error) {
 		ReadTimeout:         l.positiveDuration(d.ReadTimeout, "BERTH_READ_TIMEOUT"),
 		WriteTimeout:        l.positiveDuration(d.WriteTimeout, "BERTH_WRITE_TIMEOUT"),
 		StateDir:            getenv("BERTH_STATE_DIR"),
+		Store:               l.store(),
 		MaxConcurrentBuilds: l.positiveInt(d.MaxConcurrentBuilds, "BERTH_MAX_CONCURRENT_BUILDS"),
 	}
 	return g, l.err

@@ -14,6 +14,7 @@ import (
 	"github.com/berth-dev/berth/internal/engine"
 	"github.com/berth-dev/berth/internal/engine/docker"
 	"github.com/berth-dev/berth/internal/gate"
+	"github.com/berth-dev/berth/internal/pglock"
 	"github.com/berth-dev/berth/internal/statedir"
 )
 
@@ -21,7 +22,10 @@ import (
 type Conn struct {
 	*gate.Gate
 	Settings config.Gate
-	close    func() error
+	// Shared are the locks and gate state in PostgreSQL with BERTH_STORE
+	// (package pglock); nil keeps them in the state directory.
+	Shared *pglock.Backends
+	close  func() error
 }
 
 // Close releases the SDK client.
@@ -66,12 +70,27 @@ func Over(eng engine.Engine, getenv func(string) string, log *slog.Logger) (*Con
 		}
 		eng, closeEng = sdk, sdk.Close
 	}
-	g, err := gate.New(eng, gate.Options{Config: settings, Layout: layout, Logger: log})
+	backend, shared, err := sharedBackends(getenv("BERTH_STORE"))
 	if err != nil {
 		_ = closeEng()
 		return nil, err
 	}
-	return &Conn{Gate: g, Settings: settings, close: func() error { return errors.Join(g.Close(), closeEng()) }}, nil
+	closeShared := func() {
+		if shared != nil {
+			shared.Close()
+		}
+	}
+	g, err := gate.New(eng, gate.Options{Config: settings, Layout: layout, Logger: log, Backend: backend})
+	if err != nil {
+		closeShared()
+		_ = closeEng()
+		return nil, err
+	}
+	return &Conn{Gate: g, Settings: settings, Shared: shared, close: func() error {
+		err := errors.Join(g.Close(), closeEng())
+		closeShared()
+		return err
+	}}, nil
 }
 
 // checkHost refuses daemon addresses the Engine SDK cannot dial, so a

@@ -34,6 +34,9 @@ type world struct {
 	project string
 	state   string
 	env     []string // extra environment for berth processes
+	// wrap, when set, is the command line berth processes run under (for
+	// example ip netns exec NAME): its argv comes first.
+	wrap []string
 }
 
 func newWorld(t *testing.T) *world {
@@ -62,6 +65,9 @@ func testdata(name string) string {
 // berth returns a berth process (this binary in the berth role).
 func (w *world) berth(args ...string) *exec.Cmd {
 	cmd := exec.Command(os.Args[0], args...)
+	if len(w.wrap) > 0 {
+		cmd = exec.Command(w.wrap[0], append(append(w.wrap[1:len(w.wrap):len(w.wrap)], os.Args[0]), args...)...)
+	}
 	cmd.Env = append(os.Environ(), roleEnv+"=berth", "BERTH_STATE_DIR="+w.state,
 		"BERTH_TESTSVC_IMAGE="+w.image, "BERTH_LINGER=0s", "GORACE=atexit_sleep_ms=0")
 	cmd.Env = append(cmd.Env, w.env...)

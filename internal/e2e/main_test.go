@@ -27,6 +27,10 @@ func TestMain(m *testing.M) {
 		os.Exit(check())
 	case "check-late":
 		os.Exit(checkLate())
+	case hostRole:
+		os.Exit(runHost())
+	case "revive":
+		os.Exit(reviveAll())
 	}
 	code := m.Run()
 	for _, f := range cleanups {

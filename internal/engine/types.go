@@ -88,6 +88,12 @@ type EventFilter struct {
 	Types  []string          // "container", "network", "volume", "image"
 	Labels map[string]string // label key -> value ("" matches any value)
 	Since  time.Time
+	// Until, when set, asks for past events only: the ones the daemon
+	// still holds from Since (its first when Since is zero) up to Until,
+	// after which the stream ends (both channels close, no error). A
+	// daemon keeps only its latest events, and none from before it last
+	// started (Docker 20.10: the last 256).
+	Until time.Time
 }
 
 // Event is one daemon event.
@@ -126,12 +132,36 @@ type Mount struct {
 // Healthcheck is a container health check. Zero durations mean the
 // daemon's defaults.
 type Healthcheck struct {
-	Test          []string // e.g. ["CMD", "/testsvc", "probe"]; ["NONE"] disables
-	Interval      time.Duration
-	Timeout       time.Duration
-	StartPeriod   time.Duration
-	StartInterval time.Duration // needs API 1.44
+	Test        []string // e.g. ["CMD", "/testsvc", "probe"]; ["NONE"] disables
+	Interval    time.Duration
+	Timeout     time.Duration
+	StartPeriod time.Duration
+	// StartInterval is how often the engine probes during StartPeriod
+	// (API 1.44+). 0 with a StartPeriod asks, of a daemon that supports
+	// it, [DefaultStartInterval] (see [Healthcheck.StartIntervalToApply]).
+	StartInterval time.Duration
 	Retries       int
+}
+
+// DefaultStartInterval is the start interval berth asks for when a health
+// check with a start period sets none: short, so the engine's own verdict
+// comes soon after the start too (the daemon's default is 5 s).
+const DefaultStartInterval = time.Second
+
+// StartIntervalToApply is the start interval to give a daemon that
+// supports one: the declared one; else, when there is a start period and a
+// test, [DefaultStartInterval], at most the interval; else 0 (none).
+func (h Healthcheck) StartIntervalToApply() time.Duration {
+	if h.StartInterval > 0 {
+		return h.StartInterval
+	}
+	if h.StartPeriod <= 0 || len(h.Test) == 0 || h.Test[0] == "NONE" {
+		return 0
+	}
+	if h.Interval > 0 && h.Interval < DefaultStartInterval {
+		return h.Interval
+	}
+	return DefaultStartInterval
 }
 
 // Ulimit is one resource limit.

@@ -29,7 +29,7 @@ func (e *CircuitOpenError) Unwrap() error { return engine.ErrUnavailable }
 // sharedBreaker is policy.Breaker with its state in a shared file.
 type sharedBreaker struct {
 	policy policy.Breaker
-	file   *sharedFile
+	file   State
 }
 
 func decodeBreaker(b []byte) policy.BreakerState {
@@ -45,7 +45,7 @@ func encodeBreaker(s policy.BreakerState) []byte {
 
 // decide asks whether a call may go ahead now.
 func (b *sharedBreaker) decide(ctx context.Context, now time.Time) (v policy.Verdict, until time.Time, err error) {
-	err = b.file.update(ctx, func(old []byte) []byte {
+	err = b.file.Update(ctx, func(old []byte) []byte {
 		prev := decodeBreaker(old)
 		var s policy.BreakerState
 		s, v, until = b.policy.Decide(prev, now)
@@ -61,7 +61,7 @@ func (b *sharedBreaker) decide(ctx context.Context, now time.Time) (v policy.Ver
 
 // record folds one call's outcome into the shared state.
 func (b *sharedBreaker) record(ctx context.Context, unavailable bool, now time.Time) error {
-	return b.file.update(ctx, func(old []byte) []byte {
+	return b.file.Update(ctx, func(old []byte) []byte {
 		s := decodeBreaker(old)
 		next := b.policy.Record(s, unavailable, now)
 		if next == s {
@@ -73,7 +73,7 @@ func (b *sharedBreaker) record(ctx context.Context, unavailable bool, now time.T
 
 // state reads the shared state (for doctor and stats).
 func (b *sharedBreaker) state(ctx context.Context) (s policy.BreakerState, err error) {
-	err = b.file.update(ctx, func(old []byte) []byte {
+	err = b.file.Update(ctx, func(old []byte) []byte {
 		s = decodeBreaker(old)
 		return old
 	})

@@ -12,13 +12,13 @@ import (
 // arrival time, in Unix nanoseconds) in a shared file.
 type sharedBudget struct {
 	policy policy.Budget
-	file   *sharedFile
+	file   State
 }
 
 // wait reserves one mutating call and sleeps until it may go ahead.
 func (b *sharedBudget) wait(ctx context.Context, now time.Time) error {
 	var pause time.Duration
-	err := b.file.update(ctx, func(old []byte) []byte {
+	err := b.file.Update(ctx, func(old []byte) []byte {
 		var tat time.Time
 		if n, err := strconv.ParseInt(string(old), 10, 64); err == nil {
 			tat = time.Unix(0, n)

@@ -27,6 +27,9 @@ type Options struct {
 	Layout statedir.Layout
 	Logger *slog.Logger     // nil discards
 	Now    func() time.Time // nil is time.Now
+	// Backend keeps the shared state and slots; nil is [Files], the
+	// state directory's files.
+	Backend Backend
 }
 
 // Gate is an engine.Engine that passes every call of the wrapped engine
@@ -44,12 +47,14 @@ type Gate struct {
 	// endpoint shares before the daemon's ID is known (disk usage).
 	endpoint lock.Dir
 
+	backend Backend
+
 	mu        sync.Mutex // guards the lazily resolved daemon state below
 	stateDir  string
-	slots     lock.Slots // operation slots, up to the shared limit
-	pullSlots lock.Slots
+	slots     Semaphore // operation slots, up to the shared limit
+	pullSlots Semaphore
 	// buildSlots bound builds in flight (BERTH_MAX_CONCURRENT_BUILDS).
-	buildSlots lock.Slots
+	buildSlots Semaphore
 	budget     *sharedBudget
 	// limit is set once with the state directory and read without mu:
 	// calls made while StateDir holds mu observe through it.
@@ -62,7 +67,10 @@ var _ engine.Engine = (*Gate)(nil)
 // the daemon; the daemon's own state directory is resolved (one Info call)
 // before the first mutating call.
 func New(inner engine.Engine, opts Options) (*Gate, error) {
-	g := &Gate{inner: inner, cfg: opts.Config, layout: opts.Layout, log: opts.Logger, now: opts.Now}
+	g := &Gate{inner: inner, cfg: opts.Config, layout: opts.Layout, log: opts.Logger, now: opts.Now, backend: opts.Backend}
+	if g.backend == nil {
+		g.backend = Files{}
+	}
 	if g.log == nil {
 		g.log = slog.New(slog.DiscardHandler)
 	}
@@ -74,9 +82,13 @@ func New(inner engine.Engine, opts Options) (*Gate, error) {
 		return nil, err
 	}
 	g.endpoint = lock.Dir{Path: dir}
+	state, err := g.backend.State(Scope{Dir: dir, Key: "endpoint:" + inner.Endpoint()}, "breaker")
+	if err != nil {
+		return nil, err
+	}
 	g.breaker = &sharedBreaker{
 		policy: policy.Breaker{Threshold: g.cfg.BreakerThreshold, OpenFor: g.cfg.BreakerOpenFor, ProbeTimeout: probeTimeout},
-		file:   newSharedFile(lock.Dir{Path: dir}, "breaker"),
+		file:   state,
 	}
 	return g, nil
 }
@@ -101,7 +113,10 @@ func (g *Gate) StateDir(ctx context.Context) (string, error) {
 		return g.stateDir, nil
 	}
 	id := ""
-	if g.layout.Override == "" {
+	// A backend shared across hosts keys the daemon's state by its ID
+	// even with BERTH_STATE_DIR: each host has a directory of its own.
+	_, local := g.backend.(Files)
+	if g.layout.Override == "" || !local {
 		info, err := g.Info(ctx)
 		if err != nil {
 			return "", fmt.Errorf("identify daemon for its state directory: %w", err)
@@ -112,15 +127,33 @@ func (g *Gate) StateDir(ctx context.Context) (string, error) {
 	if err := lock.EnsureDir(dir); err != nil {
 		return "", err
 	}
-	locks := lock.Dir{Path: dir}
-	limit := &sharedLimit{policy: limitPolicy(g.cfg), file: newSharedFile(locks, "limit")}
+	scope := Scope{Dir: dir, Key: daemonKey(id, dir)}
+	limitState, err := g.backend.State(scope, "limit")
+	if err != nil {
+		return "", err
+	}
+	budgetState, err := g.backend.State(scope, "budget")
+	if err != nil {
+		return "", errors.Join(err, limitState.Close())
+	}
+	limit := &sharedLimit{policy: limitPolicy(g.cfg), file: limitState}
 	g.limit.Store(limit)
-	g.slots = lock.Slots{Dir: locks, N: g.cfg.MaxConcurrentOps, Limit: limit.current}
-	g.pullSlots = lock.Slots{Dir: locks, N: g.cfg.MaxConcurrentPulls, Name: "pull-slot"}
-	g.buildSlots = lock.Slots{Dir: locks, N: max(g.cfg.MaxConcurrentBuilds, 1), Name: "build-slot"}
-	g.budget = &sharedBudget{policy: budgetPolicy(g.cfg), file: newSharedFile(locks, "budget")}
+	g.slots = g.backend.Slots(scope, "slot", g.cfg.MaxConcurrentOps, limit.current)
+	g.pullSlots = g.backend.Slots(scope, "pull-slot", g.cfg.MaxConcurrentPulls, nil)
+	g.buildSlots = g.backend.Slots(scope, "build-slot", max(g.cfg.MaxConcurrentBuilds, 1), nil)
+	g.budget = &sharedBudget{policy: budgetPolicy(g.cfg), file: budgetState}
 	g.stateDir = dir
 	return dir, nil
+}
+
+// daemonKey names the daemon's shared state: by its ID, or, with
+// BERTH_STATE_DIR set and the files backend (no ID asked), by that
+// directory.
+func daemonKey(id, dir string) string {
+	if id == "" {
+		return "dir:" + dir
+	}
+	return "daemon:" + id
 }
 
 func budgetPolicy(c config.Gate) policy.Budget {
@@ -266,12 +299,12 @@ func (g *Gate) Close() error {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	var errs []error
-	errs = append(errs, g.breaker.file.close())
+	errs = append(errs, g.breaker.file.Close())
 	if g.budget != nil {
-		errs = append(errs, g.budget.file.close())
+		errs = append(errs, g.budget.file.Close())
 	}
 	if l := g.limit.Load(); l != nil {
-		errs = append(errs, l.file.close())
+		errs = append(errs, l.file.Close())
 	}
 	return errors.Join(errs...)
 }

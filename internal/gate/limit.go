@@ -22,7 +22,7 @@ const initialLimit = 4
 // up to it.
 type sharedLimit struct {
 	policy policy.Limit
-	file   *sharedFile
+	file   State
 }
 
 func limitPolicy(c config.Gate) policy.Limit {
@@ -38,7 +38,7 @@ func decodeLimit(b []byte) policy.LimitState {
 // current is the limit now; on an unreadable state, the initial one.
 func (l *sharedLimit) current() int {
 	var s policy.LimitState
-	err := l.file.update(context.Background(), func(old []byte) []byte {
+	err := l.file.Update(context.Background(), func(old []byte) []byte {
 		s = decodeLimit(old)
 		return old
 	})
@@ -50,7 +50,7 @@ func (l *sharedLimit) current() int {
 
 // observe folds one call into the shared state.
 func (l *sharedLimit) observe(ctx context.Context, op engine.Op, latency time.Duration, failed bool, now time.Time) error {
-	return l.file.update(ctx, func(old []byte) []byte {
+	return l.file.Update(ctx, func(old []byte) []byte {
 		next := l.policy.Observe(decodeLimit(old), string(op), latency, failed, now)
 		b, _ := json.Marshal(next)
 		return b

@@ -44,10 +44,10 @@ func (s *sharedFile) file() (*os.File, error) {
 	return s.f, s.openErr
 }
 
-// update reads the file, lets fn compute the new content, and writes it
+// Update reads the file, lets fn compute the new content, and writes it
 // back if it changed, all under the lock. A missing or unreadable file is
 // passed to fn as empty: the state is advisory and rebuilt from zero.
-func (s *sharedFile) update(ctx context.Context, fn func(old []byte) []byte) error {
+func (s *sharedFile) Update(ctx context.Context, fn func(old []byte) []byte) error {
 	f, err := s.file()
 	if err != nil {
 		return fmt.Errorf("open %s: %w", s.path(), err)
@@ -79,8 +79,8 @@ func (s *sharedFile) update(ctx context.Context, fn func(old []byte) []byte) err
 	return nil
 }
 
-// close releases the open data file, if any.
-func (s *sharedFile) close() error {
+// Close releases the open data file, if any.
+func (s *sharedFile) Close() error {
 	s.once.Do(func() { s.openErr = os.ErrClosed })
 	if s.f == nil {
 		return nil

@@ -42,6 +42,14 @@ const (
 	// made the resource (see [Identity]): the same directory mounted at
 	// another path (a CI job container) has the same ID.
 	StateID = "dev.berth.state-id"
+	// DependsOn is set on every service container: the services it
+	// depends on, comma-separated and sorted ("" for none). With [Job]
+	// it lets a container's environment be started again in dependency
+	// order from the daemon's view alone (after a daemon restart).
+	DependsOn = "dev.berth.depends-on"
+	// Job is "true" on the container of a job: a service its dependents
+	// wait for to complete (exit 0), not to run.
+	Job = "dev.berth.job"
 )
 
 // Identity is what makes a resource belong to one state directory: its
@@ -55,9 +63,13 @@ type Identity struct {
 	ID   string // the directory's ID; "" when unknown
 }
 
-// Stamp returns the labels that mark a resource as made by this state.
+// Stamp returns the labels that mark a resource as made by this state
+// (an identity without a Path, a shared store's, stamps only its ID).
 func (i Identity) Stamp() map[string]string {
-	m := map[string]string{State: i.Path}
+	m := map[string]string{}
+	if i.Path != "" {
+		m[State] = i.Path
+	}
 	if i.ID != "" {
 		m[StateID] = i.ID
 	}

@@ -48,3 +48,21 @@ func TestIdentityOursByPathOrID(t *testing.T) {
 	assert.False(t, me.Ours(map[string]string{Env: "x"}))
 	assert.Equal(t, map[string]string{State: "aaaaaaaaaaaa", StateID: "111111111111111111111111"}, me.Stamp())
 }
+
+// TestStampWithoutPath: a shared store's identity (no state directory
+// path) stamps only its ID, and owns exactly what carries that ID: not
+// what a local state directory made, whatever its path.
+func TestStampWithoutPath(t *testing.T) {
+	shared := Identity{ID: "0123456789abcdef01234567"}
+	m := shared.Stamp()
+	if _, ok := m[State]; ok || m[StateID] != shared.ID {
+		t.Fatalf("Stamp() = %v, want only %s=%s", m, StateID, shared.ID)
+	}
+	if !shared.Ours(m) {
+		t.Fatal("a resource stamped by the shared store is not its own")
+	}
+	local := Identity{Path: "abcdefabcdef", ID: "ffffffffffffffffffffffff"}
+	if shared.Ours(local.Stamp()) || local.Ours(m) {
+		t.Fatal("a local state and the shared store claim each other's resources")
+	}
+}

@@ -57,7 +57,7 @@ func TestLiveIsTheLockHeld(t *testing.T) {
 	skipWithoutLocks(t)
 	now := t0
 	b, st := book(t, &now)
-	h, err := b.Locks.Create()
+	h, err := b.Locks.(*Locks).Create()
 	require.NoError(t, err)
 	held := store.Lease{ID: "l-held", EnvID: "e", Holder: store.Holder{Host: "here", PID: 4242, StartTime: 1, Lock: h.Name}}
 	other := store.Lease{ID: "l-other-host", EnvID: "e", Holder: store.Holder{Host: "elsewhere", PID: 7, StartTime: 1, Lock: h.Name}}
@@ -83,7 +83,7 @@ func TestLiveIsTheLockHeld(t *testing.T) {
 	assert.Len(t, reaped, 4)
 	_, err = b.Locks.Probe(h.Name)
 	require.NoError(t, err)
-	assert.NoFileExists(t, b.Locks.Path(h.Name), "reaping removes the dead lease's file")
+	assert.NoFileExists(t, b.Locks.(*Locks).Path(h.Name), "reaping removes the dead lease's file")
 }
 
 // TestLockedLeaseWithTTLLivesWhileEither: a held lock keeps a lease whose
@@ -92,7 +92,7 @@ func TestLockedLeaseWithTTLLivesWhileEither(t *testing.T) {
 	skipWithoutLocks(t)
 	now := t0
 	b, _ := book(t, &now)
-	h, err := b.Locks.Create()
+	h, err := b.Locks.(*Locks).Create()
 	require.NoError(t, err)
 	l := store.Lease{ID: "l", EnvID: "e", Holder: store.Holder{Host: "here", Lock: h.Name}, TTL: time.Minute, HeartbeatAt: t0}
 	now = t0.Add(time.Hour)

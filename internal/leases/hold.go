@@ -27,8 +27,14 @@ func (b *Book) Take(pid int, keeper []string) (Pending, error) {
 	if b.Locks == nil || pid == NoProcess {
 		return nil, nil
 	}
+	return b.Locks.Take(pid, keeper)
+}
+
+// Take holds a new lock file for holder pid: in this process when pid is
+// 0 or this process, else in a keeper process started with keeper.
+func (k Locks) Take(pid int, keeper []string) (Pending, error) {
 	if pid == 0 || pid == os.Getpid() {
-		h, err := b.Locks.Create()
+		h, err := k.Create()
 		if errors.Is(err, errNoLocks) {
 			return nil, nil
 		}
@@ -40,7 +46,7 @@ func (b *Book) Take(pid int, keeper []string) (Pending, error) {
 	if len(keeper) == 0 {
 		return nil, nil
 	}
-	return StartKeeper(keeper, *b.Locks, pid)
+	return StartKeeper(keeper, k, pid)
 }
 
 // Held returns the lock's name: it is held already.

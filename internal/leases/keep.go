@@ -24,17 +24,33 @@ const releaseCheck = time.Second
 // lockFD >= 0 is a descriptor on which the keeper inherited the lock on
 // path, held already ([StartKeeper] on unix); -1 creates it.
 func Keep(path string, lockFD int, pid int, start uint64, ready io.WriteCloser) error {
+	return KeepHeld(func() (func() bool, func(), error) {
+		fd, err := takeOrAdopt(path, lockFD)
+		if err != nil {
+			return nil, nil, fmt.Errorf("take lease lock %s: %w", path, err)
+		}
+		drop := func() {
+			_ = removeIfSame(path, fd)
+			_ = fd.close()
+		}
+		return func() bool { return fd.sameFile(path) }, drop, nil
+	}, pid, start, ready)
+}
+
+// KeepHeld is [Keep] for any kind of lock: hold takes the lock and returns
+// wanted, which reports false once the lease was released, and drop,
+// which lets the lock go.
+func KeepHeld(hold func() (wanted func() bool, drop func(), err error), pid int, start uint64, ready io.WriteCloser) error {
 	fail := func(err error) error {
 		fmt.Fprintf(ready, "%v\n", err)
 		_ = ready.Close()
 		return err
 	}
-	fd, err := takeOrAdopt(path, lockFD)
+	wanted, drop, err := hold()
 	if err != nil {
-		return fail(fmt.Errorf("take lease lock %s: %w", path, err))
+		return fail(err)
 	}
-	defer fd.close()
-	defer removeIfSame(path, fd)
+	defer drop()
 	w, err := watchProcess(pid)
 	if err != nil {
 		return fail(fmt.Errorf("follow holder process %d: %w", pid, err))
@@ -54,7 +70,7 @@ func Keep(path string, lockFD int, pid int, start uint64, ready io.WriteCloser) 
 		if err != nil {
 			return fmt.Errorf("follow holder process %d: %w", pid, err)
 		}
-		if exited || !fd.sameFile(path) {
+		if exited || !wanted() {
 			return nil
 		}
 	}

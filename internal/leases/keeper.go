@@ -23,10 +23,11 @@ const keeperTimeout = 10 * time.Second
 
 // Keeper is a keeper process being started (see [StartKeeper]).
 type Keeper struct {
-	name, path string
-	cmd        *exec.Cmd
-	ready      chan error
-	exited     chan struct{}
+	name   string
+	forget func() // removes the lock's trace once the keeper is gone
+	cmd    *exec.Cmd
+	ready  chan error
+	exited chan struct{}
 	// inherited: the keeper was handed the lock, held since before it
 	// started ([heldForKeeper]), so nobody waits for it.
 	inherited bool
@@ -35,17 +36,10 @@ type Keeper struct {
 // StartKeeper starts a keeper: argv (berth's hidden keep-lease command),
 // followed by "--lock PATH --holder-pid PID --holder-start START", run
 // detached from the caller's session and terminal but in its namespaces.
-// The keeper holds a new lock file in locks while process pid lives (see
-// [Keep]). Where the platform allows (unix), StartKeeper creates and locks
-// the file itself and the keeper inherits the lock (with "--lock-fd 3"),
-// so the lock is held before the keeper even runs and [Keeper.Held] waits
-// for nothing; elsewhere the keeper creates it and [Keeper.Held] waits for
-// its word, while the caller does its other work.
+// The keeper creates and holds a new lock file in locks while process pid
+// lives (see [Keep]). StartKeeper does not wait for it: [Keeper.Held]
+// does, so the keeper starts while the caller does its other work.
 func StartKeeper(argv []string, locks Locks, pid int) (*Keeper, error) {
-	start, err := proc.StartTime(pid)
-	if err != nil {
-		return nil, fmt.Errorf("follow lease holder %d: %w", pid, err)
-	}
 	if err := locks.ensure(); err != nil {
 		return nil, err
 	}
@@ -53,21 +47,51 @@ func StartKeeper(argv []string, locks Locks, pid int) (*Keeper, error) {
 	if err != nil {
 		return nil, err
 	}
-	k := &Keeper{name: name, path: locks.Path(name), ready: make(chan error, 1), exited: make(chan struct{})}
-	args := append(argv[1:len(argv):len(argv)], "--lock", k.path, "--holder-pid", strconv.Itoa(pid),
-		"--holder-start", strconv.FormatUint(start, 10))
-	lockFile, inherit, err := heldForKeeper(k.path)
+	path := locks.Path(name)
+	forget := func() { _ = os.Remove(path) }
+	// Where the platform allows (unix), the lock file is created and
+	// locked here and the keeper inherits it ("--lock-fd 3"): held from
+	// before the keeper runs, so [Keeper.Held] waits for nothing.
+	lockFile, inherit, err := heldForKeeper(path)
 	if err != nil {
-		return nil, fmt.Errorf("take lease lock %s: %w", k.path, err)
+		return nil, fmt.Errorf("take lease lock %s: %w", path, err)
 	}
-	if inherit {
-		args = append(args, "--lock-fd", strconv.Itoa(inheritFD))
-		defer lockFile.Close() // the keeper holds it from here on
+	if !inherit {
+		return StartKeeperOf(argv, name, path, nil, forget, pid)
 	}
+	defer lockFile.Close() // the keeper holds it from here on
+	k, err := startKeeper(argv, name, path, nil, forget, pid, lockFile)
+	if err != nil {
+		forget()
+	}
+	return k, err
+}
+
+// StartKeeperOf is [StartKeeper] for any kind of lock: the keeper gets
+// "--lock lockArg" and, added to this process's environment, env; forget
+// runs once a keeper that is dropped has exited.
+func StartKeeperOf(argv []string, name, lockArg string, env []string, forget func(), pid int) (*Keeper, error) {
+	return startKeeper(argv, name, lockArg, env, forget, pid, nil)
+}
+
+// startKeeper is [StartKeeperOf]; a non-nil held is the lock, held
+// already, which the keeper inherits as descriptor [inheritFD].
+func startKeeper(argv []string, name, lockArg string, env []string, forget func(), pid int, held *os.File) (*Keeper, error) {
+	start, err := proc.StartTime(pid)
+	if err != nil {
+		return nil, fmt.Errorf("follow lease holder %d: %w", pid, err)
+	}
+	k := &Keeper{name: name, forget: forget, ready: make(chan error, 1), exited: make(chan struct{})}
+	args := append(argv[1:len(argv):len(argv)], "--lock", lockArg, "--holder-pid", strconv.Itoa(pid),
+		"--holder-start", strconv.FormatUint(start, 10))
 	k.cmd = exec.Command(argv[0], args...)
+	if len(env) > 0 {
+		k.cmd.Env = append(os.Environ(), env...)
+	}
 	k.cmd.SysProcAttr = detached()
-	if inherit {
-		k.cmd.ExtraFiles = []*os.File{lockFile}
+	if held != nil {
+		k.cmd.Args = append(k.cmd.Args, "--lock-fd", strconv.Itoa(inheritFD))
+		k.cmd.ExtraFiles = []*os.File{held}
 		k.inherited = true
 	}
 	// Its own pipe for the ready line, and nothing of the caller's: a
@@ -75,18 +99,12 @@ func StartKeeper(argv []string, locks Locks, pid int) (*Keeper, error) {
 	// ever seeing the end of it.
 	r, w, err := os.Pipe()
 	if err != nil {
-		if inherit {
-			_ = os.Remove(k.path)
-		}
 		return nil, fmt.Errorf("start lease keeper: %w", err)
 	}
 	k.cmd.Stdout = w
 	if err := k.cmd.Start(); err != nil {
 		_ = r.Close()
 		_ = w.Close()
-		if inherit {
-			_ = os.Remove(k.path)
-		}
 		return nil, fmt.Errorf("start lease keeper %s: %w", argv[0], err)
 	}
 	_ = w.Close()
@@ -142,9 +160,11 @@ func (k *Keeper) Held(ctx context.Context) (string, error) {
 	}
 }
 
-// Drop stops the keeper and removes its lock file.
+// Drop stops the keeper and removes its lock file (or other trace).
 func (k *Keeper) Drop() {
 	_ = k.cmd.Process.Kill()
 	<-k.exited
-	_ = os.Remove(k.path)
+	if k.forget != nil {
+		k.forget()
+	}
 }

@@ -34,9 +34,10 @@ type Store interface {
 type Book struct {
 	Store Store
 	Now   func() time.Time
-	// Locks are the state directory's lease locks; nil judges by the
-	// fallback alone (no lock is ever probed).
-	Locks *Locks
+	// Locks are the lease locks: the state directory's ([Locks]) or the
+	// shared store's; nil judges by the fallback alone (no lock is ever
+	// probed).
+	Locks LockSet
 	Host  string // this machine ([proc.Host])
 	// Alive reports whether process pid with start time start still runs
 	// on this host ([proc.Alive]); the fallback for leases without a lock.
@@ -58,20 +59,42 @@ func (b *Book) Live(l store.Lease) bool {
 	return store.LeaseLive(l, b.Now(), b.Host, b.Alive)
 }
 
-// Split splits environment envID's leases into live and dead ones.
+// Split splits environment envID's leases into live and dead ones. Live
+// ones include, as leases with only a lock name, the held lock files
+// tagged with envID that no lease in the store names: leases recorded in a
+// store file that was deleted since ([Locks.Tag]). Their holders still
+// use the environment, so nothing may take it down under them.
 func (b *Book) Split(ctx context.Context, envID string) (live, dead []store.Lease, err error) {
 	all, err := b.Store.Leases(ctx, envID)
 	if err != nil {
 		return nil, nil, err
 	}
+	named := map[string]bool{}
 	for _, l := range all {
+		named[l.Holder.Lock] = true
 		if b.Live(l) {
 			live = append(live, l)
 		} else {
 			dead = append(dead, l)
 		}
 	}
+	if b.Locks != nil {
+		for _, name := range b.Locks.HeldOn(envID) {
+			if !named[name] {
+				live = append(live, store.Lease{ID: "lock:" + name, EnvID: envID, Holder: store.Holder{Lock: name}})
+			}
+		}
+	}
 	return live, dead, nil
+}
+
+// Tag marks lease l's lock file with its environment ([Locks.Tag]); a
+// lease without a lock file has nothing to mark.
+func (b *Book) Tag(l store.Lease) error {
+	if b.Locks == nil || l.Holder.Lock == "" {
+		return nil
+	}
+	return b.Locks.Tag(l.Holder.Lock, l.EnvID)
 }
 
 // Reap deletes every lease whose holder is gone, and their lock files,

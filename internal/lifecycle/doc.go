@@ -16,7 +16,10 @@
 // Environments: [Up] brings a plan.Plan up (networks, volumes, builds, then
 // services level by level, one level in parallel), waiting on each
 // dependency's condition with the events stream (health_status, die, oom)
-// and inspection as a fallback; a failed dependency fails the up quickly,
+// and inspection as a fallback, and declaring a service with a health
+// check ready as soon as berth's own run of that check passes (active
+// readiness; [ConfirmStarting] is the same for the reuse check); a failed
+// dependency fails the up quickly,
 // with its last log lines, and what was created is torn down. [Teardown]
 // takes down everything labelled with an environment's ID, all containers
 // at once; [Status] reports an environment's services, and

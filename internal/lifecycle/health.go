@@ -7,6 +7,7 @@ import (
 	"github.com/berth-dev/berth/internal/compose"
 	"github.com/berth-dev/berth/internal/engine"
 	"github.com/berth-dev/berth/internal/plan"
+	"github.com/berth-dev/berth/internal/progress"
 )
 
 // observed is what [Up] knows of one container, from events and
@@ -23,6 +24,10 @@ type observed struct {
 	oom       bool
 	unhealthy bool
 	gone      bool // removed by someone else
+	// probed: berth's own run of the service's health check passed
+	// (active readiness) before the engine said healthy. Sticky: the
+	// engine's "unhealthy" or a death still fails the service.
+	probed bool
 }
 
 // fromInspect merges inspection c into o.
@@ -101,7 +106,7 @@ func (o observed) satisfies(sp plan.ServicePlan, c compose.Condition) bool {
 			return false // the image may bring a health check: wait to know
 		}
 		if o.hasHealth(sp) {
-			return o.running && o.health == "healthy"
+			return o.running && (o.health == "healthy" || o.probed)
 		}
 		return o.running
 	case compose.ServiceCompletedSuccessfully:
@@ -119,6 +124,18 @@ func (o observed) ready(sp plan.ServicePlan) bool {
 		return o.satisfies(sp, compose.ServiceCompletedSuccessfully)
 	}
 	return o.satisfies(sp, compose.ServiceHealthy)
+}
+
+// readyPhase is the progress phase of service sp once ready in state o:
+// which path declared it ready when it has a health check.
+func (o observed) readyPhase(sp plan.ServicePlan) progress.Phase {
+	switch {
+	case sp.Job || !o.hasHealth(sp):
+		return progress.Ready
+	case o.probed:
+		return progress.ReadyProbe
+	}
+	return progress.HealthyEngine
 }
 
 // waitsFor describes what ready(sp) waits for, for messages.

@@ -8,6 +8,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/berth-dev/berth/internal/engine"
 	"github.com/berth-dev/berth/internal/labels"
@@ -28,6 +29,19 @@ type ServiceStatus struct {
 	StateLabel  string // its dev.berth.state label: the berth state directory that made it
 	// StateIDLabel is its dev.berth.state-id label (see [labels.Identity]).
 	StateIDLabel string
+	// StartedAt and FinishedAt are when it last started and last exited
+	// (the daemon's clock; zero when never).
+	StartedAt, FinishedAt time.Time
+	// StopGrace is its stop timeout; 0 when the daemon's default applies.
+	StopGrace time.Duration
+	// StopSignal is its stop signal; "" when the daemon's default (SIGTERM).
+	StopSignal string
+	// Labels are all its labels.
+	Labels map[string]string
+	// Probed: the engine's health is still "starting" but berth's own run
+	// of the health check passed ([ConfirmStarting]): ready, as [Up]
+	// counts it.
+	Probed bool
 }
 
 // StateLabels are s's state labels, as [labels.Identity] reads them.
@@ -61,7 +75,11 @@ func Status(ctx context.Context, e engine.Engine, envID string) (EnvStatus, erro
 		}
 		ss := ServiceStatus{Service: c.Labels[labels.ComposeService], ContainerID: c.ID, Name: c.Name,
 			State: c.State.Status, ExitCode: c.State.ExitCode, OOMKilled: c.State.OOMKilled,
-			Ports: c.Ports, MemoryLimit: c.MemoryLimit, StateLabel: c.Labels[labels.State], StateIDLabel: c.Labels[labels.StateID]}
+			Ports: c.Ports, MemoryLimit: c.MemoryLimit, StateLabel: c.Labels[labels.State], StateIDLabel: c.Labels[labels.StateID],
+			StartedAt: c.State.StartedAt, FinishedAt: c.State.FinishedAt, Labels: c.Labels, StopSignal: c.StopSignal}
+		if c.StopTimeout != nil {
+			ss.StopGrace = *c.StopTimeout
+		}
 		if c.State.Health != nil {
 			ss.Health = c.State.Health.Status
 		}
@@ -105,6 +123,8 @@ func (ss ServiceStatus) problem(sp plan.ServicePlan) string {
 		return fmt.Sprintf("is %s (code %d)", ss.State, ss.ExitCode)
 	case ss.State != "running":
 		return "is " + ss.State
+	case ss.Health == "starting" && ss.Probed:
+		return ""
 	case ss.Health == "" && sp.Healthcheck:
 		return "has no health status"
 	case ss.Health != "" && ss.Health != "healthy":

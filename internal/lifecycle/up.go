@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/berth-dev/berth/internal/clock"
 	"github.com/berth-dev/berth/internal/engine"
 	"github.com/berth-dev/berth/internal/plan"
 	"github.com/berth-dev/berth/internal/progress"
@@ -42,6 +43,9 @@ type UpOptions struct {
 	// next to the event stream (1 s when 0; 250 ms at most while the
 	// stream is down).
 	PollInterval time.Duration
+	// Clock paces the readiness probes (see [plan.ServicePlan.Probe]);
+	// nil is the real clock.
+	Clock clock.Clock
 	// FilesDir is where secrets and configs from environment and content
 	// sources are written before any container is created ([FilesPath]
 	// per environment; berth's state directory in production). Needed
@@ -63,12 +67,21 @@ func (o UpOptions) withDefaults() UpOptions {
 	if o.PollInterval <= 0 {
 		o.PollInterval = pollEvery
 	}
+	if o.Clock == nil {
+		o.Clock = clock.Real{}
+	}
 	return o
 }
 
 // Up brings environment p up and returns once every service is ready:
 // a service with a health check is healthy, a job (see [plan.ServicePlan])
-// exited 0, any other runs.
+// exited 0, any other runs. Healthy is the engine's verdict or, for a
+// service with a [plan.ServicePlan.Probe], the first pass of berth's own
+// run of its health check command, started once the container runs and
+// repeated after 50 ms, doubling up to the check's interval and at most
+// 1 s (active
+// readiness: the engine probes first only one interval after the start).
+// The engine's "unhealthy" fails the service either way.
 //
 // First it says each of the plan's notes once, as a warning. Then, in
 // order: the images its pull policies ask for ([PullImages]: a pull that

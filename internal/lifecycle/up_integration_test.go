@@ -147,7 +147,9 @@ func TestUpRealStackHealthyThenTeardown(t *testing.T) {
 
 func TestUpRealCrashFailsFastWithLogs(t *testing.T) {
 	r := newRealStack(t)
-	db := probed(r.service(t, "db", "TESTSVC_CRASH_AFTER=1s", "TESTSVC_LOG=db-marker-7f3a"), 3*time.Second)
+	// db crashes before its health endpoint answers: neither berth's probe
+	// nor the engine's can call it ready first.
+	db := probed(r.service(t, "db", "TESTSVC_CRASH_AFTER=1s", "TESTSVC_START_DELAY=30s", "TESTSVC_LOG=db-marker-7f3a"), 3*time.Second)
 	api := r.service(t, "api")
 	api.DependsOn = map[string]compose.Condition{"db": compose.ServiceHealthy}
 	p := r.plan(t, db, api)

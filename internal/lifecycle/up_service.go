@@ -54,8 +54,21 @@ func (r *upRun) startService(ctx context.Context, name string, ready *sync.WaitG
 			failUp(err)
 		}
 	})
+	pctx, stopProbe := context.WithCancel(ctx)
+	if sp.Probe != nil && sp.Spec.Healthcheck != nil {
+		// Started only now, after the start returned and the container
+		// was seen: a check that passes at once cannot make the service
+		// ready before it runs.
+		p := prober{e: r.e, clock: r.o.Clock, log: r.o.Log, id: id, cmd: sp.Probe, hc: *sp.Spec.Healthcheck}
+		ready.Go(func() {
+			if p.untilReady(pctx) {
+				r.w.markProbed(id)
+			}
+		})
+	}
 	ready.Go(func() {
 		defer timer.Stop()
+		defer stopProbe() // ready by the engine's verdict, or failed: probing ends
 		r.awaitReady(ctx, name, sp, t0)
 	})
 	return nil
@@ -81,13 +94,16 @@ func (r *upRun) create(ctx context.Context, sp plan.ServicePlan) (string, error)
 	return c.ID, nil
 }
 
-// awaitReady waits until service name is ready and reports it; a failure
+// awaitReady waits until service name is ready and reports it, saying
+// which path declared it ready (see [observed.readyPhase]); a failure
 // is reported by whoever sees it (the failure cancels ctx).
 func (r *upRun) awaitReady(ctx context.Context, name string, sp plan.ServicePlan, t0 time.Time) {
 	reported := false
+	phase := progress.Ready
 	err := r.w.await(ctx, func(v view) (bool, error) {
 		o, _, _ := v(name)
 		if o.ready(sp) {
+			phase = o.readyPhase(sp)
 			return true, nil
 		}
 		if !reported {
@@ -97,7 +113,7 @@ func (r *upRun) awaitReady(ctx context.Context, name string, sp plan.ServicePlan
 		return false, nil
 	})
 	if err == nil {
-		r.rep.Service(name, progress.Ready, time.Since(t0))
+		r.rep.Service(name, phase, time.Since(t0))
 		return
 	}
 	se, isService := errors.AsType[*ServiceError](err)

@@ -109,6 +109,18 @@ func (w *watcher) track(service, id string) {
 	}
 }
 
+// markProbed records that berth's own run of container id's health check
+// passed (see [prober]); once the engine said healthy it changes nothing.
+func (w *watcher) markProbed(id string) {
+	w.apply(id, func(o *observed) bool {
+		if o.probed || o.health == "healthy" {
+			return false
+		}
+		o.probed = true
+		return true
+	}, false)
+}
+
 // inspect inspects container id and applies the result, unless an event
 // changed the container after the inspection began (the event is newer).
 func (w *watcher) inspect(ctx context.Context, id string) error {

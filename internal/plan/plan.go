@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/berth-dev/berth/internal/compose"
@@ -96,6 +97,13 @@ type ServicePlan struct {
 	// Healthcheck: the compose file declares a health check (not NONE).
 	// The image may still bring its own; the engine's state decides then.
 	Healthcheck bool
+	// Probe is the health check command berth runs itself in the
+	// container, from right after the start, to declare the service ready
+	// before the engine's first probe (an interval after the start); nil
+	// leaves readiness to the engine's health status alone. It is set for
+	// a declared CMD or CMD-SHELL test unless x-berth.readiness is
+	// "engine", and cleared for a [ServicePlan.Job].
+	Probe []string
 	// Job: every service that depends on this one waits for
 	// service_completed_successfully, so it is ready once it exited 0
 	// rather than while it runs.
@@ -166,7 +174,25 @@ func Build(p *compose.Project, id Identity, now time.Time) (*Plan, error) {
 	}
 	pl.Levels = levels
 	markJobs(pl.Services)
+	stampOrder(pl.Services)
 	return pl, nil
+}
+
+// stampOrder labels each service's container with its dependencies and
+// whether it is a job ([labels.DependsOn], [labels.Job]), so the order can
+// be read back from the containers ([OrderFromLabels]).
+func stampOrder(services map[string]ServicePlan) {
+	for name, s := range services {
+		s.Spec.Labels = maps.Clone(s.Spec.Labels)
+		if s.Spec.Labels == nil {
+			s.Spec.Labels = map[string]string{}
+		}
+		s.Spec.Labels[labels.DependsOn] = strings.Join(slices.Sorted(maps.Keys(s.DependsOn)), ",")
+		if s.Job {
+			s.Spec.Labels[labels.Job] = "true"
+		}
+		services[name] = s
+	}
 }
 
 // NetworkName is the engine name of project network key in environment envID.
@@ -211,7 +237,7 @@ func markJobs(services map[string]ServicePlan) {
 			job = job && c == compose.ServiceCompletedSuccessfully
 		}
 		if s, ok := services[name]; ok && job {
-			s.Job = true
+			s.Job, s.Probe = true, nil // a job is ready once it exited 0
 			services[name] = s
 		}
 	}

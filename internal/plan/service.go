@@ -106,6 +106,7 @@ func (r resolver) service(p *compose.Project, s compose.Service) (ServicePlan, *
 	}
 	hc := s.Healthcheck
 	sp.Healthcheck = hc != nil && len(hc.Test) > 0 && hc.Test[0] != "NONE"
+	sp.Probe = probeCommand(hc, p.Berth.Readiness)
 	return sp, build, nil
 }
 

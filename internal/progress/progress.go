@@ -24,8 +24,20 @@ const (
 	Starting Phase = "starting"
 	Waiting  Phase = "waiting" // started; waiting for health (or completion)
 	Ready    Phase = "ready"
-	Failed   Phase = "failed"
+	// ReadyProbe: a service with a health check is ready because berth's
+	// own run of its health check command passed (before the engine's
+	// first probe).
+	ReadyProbe Phase = "ready (probe)"
+	// HealthyEngine: a service with a health check is ready because the
+	// engine reported it healthy.
+	HealthyEngine Phase = "healthy (engine)"
+	Failed        Phase = "failed"
 )
+
+// Done reports whether p is a phase a service ends in successfully.
+func (p Phase) Done() bool {
+	return p == Ready || p == ReadyProbe || p == HealthyEngine || p == Pulled
+}
 
 // Reporter receives progress. d is how long the service has been on its
 // way up when it enters phase (0 for the first phase).

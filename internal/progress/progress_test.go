@@ -99,3 +99,24 @@ func TestForPicksByWriter(t *testing.T) {
 	assert.Same(t, p, progress.OrNop(p))
 	progress.Nop{}.Service("x", progress.Ready, 0) // does nothing, must not panic
 }
+
+// Which path declared a service ready shows in its last line, and both
+// count as done on a terminal.
+func TestReadyPaths(t *testing.T) {
+	var b bytes.Buffer
+	r := progress.NewPlain(&b)
+	r.Service("db", progress.ReadyProbe, 120*time.Millisecond)
+	r.Service("api", progress.HealthyEngine, 30*time.Second)
+	assert.Equal(t, "db: ready (probe) after 120ms\napi: healthy (engine) after 30s\n", b.String())
+
+	b.Reset()
+	tty := progress.NewTTY(&b)
+	tty.Service("db", progress.ReadyProbe, 0)
+	assert.Contains(t, b.String(), "✔ db  ready (probe)")
+	for _, p := range []progress.Phase{progress.Ready, progress.ReadyProbe, progress.HealthyEngine, progress.Pulled} {
+		assert.True(t, p.Done(), p)
+	}
+	for _, p := range []progress.Phase{progress.Waiting, progress.Failed, progress.Starting} {
+		assert.False(t, p.Done(), p)
+	}
+}

@@ -89,10 +89,10 @@ func (t *TTY) render() string {
 }
 
 func symbol(p Phase) string {
-	switch p {
-	case Ready, Pulled:
+	switch {
+	case p.Done():
 		return "✔"
-	case Failed:
+	case p == Failed:
 		return "✘"
 	default:
 		return "…"

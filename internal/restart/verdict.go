@@ -36,11 +36,12 @@ func (r *Restarter) verdict(ctx context.Context, envID, service string, pol poli
 }
 
 // Attempts turns the store's restart records into the limiter's history:
-// refusals are not attempts.
+// refusals are not attempts, nor are services started again after a
+// daemon restart stopped them.
 func Attempts(recs []store.RestartRecord) []policy.RestartAttempt {
 	var out []policy.RestartAttempt
 	for _, r := range recs {
-		if r.Kind == store.RestartRefused {
+		if r.Kind == store.RestartRefused || r.Kind == store.RestartRevived {
 			continue
 		}
 		out = append(out, policy.RestartAttempt{Time: r.Time, Forced: r.Kind == store.RestartForced, Engine: r.Kind == store.RestartEngine})

@@ -33,6 +33,8 @@ func restartStats(recs []store.RestartRecord) []ServiceRestarts {
 			out[i].Forced++
 		case store.RestartEngine:
 			out[i].Engine++
+		case store.RestartRevived:
+			out[i].Revived++
 		}
 	}
 	slices.SortFunc(out, func(a, b ServiceRestarts) int {

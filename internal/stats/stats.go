@@ -39,6 +39,7 @@ type ServiceRestarts struct {
 	Refused int    `json:"refused"` // refused by the cooldown or the attempt limit
 	Forced  int    `json:"forced"`  // made with --force, past the policy
 	Engine  int    `json:"engine"`  // made by the engine's own restart policy
+	Revived int    `json:"revived"` // started again after a daemon restart stopped it
 }
 
 // UsageStats describes how environments were used.

@@ -5,7 +5,9 @@
 // [LeaseLive], which judges a lease's holder.
 //
 // Backends live in subpackages: internal/store/sqlite (one file per
-// daemon; [sqlite.Open] is where a caller starts). Each passes the
+// daemon; [sqlite.Open] is where a caller starts, the default) and
+// internal/store/postgres (one schema per daemon in a database hosts
+// share; [postgres.Open], selected by BERTH_STORE). Each passes the
 // contract suite internal/store/storetest.
 //
 // The store is the truth of who uses an environment, not of what exists:
@@ -13,4 +15,5 @@
 // environments.
 //
 // [sqlite.Open]: github.com/berth-dev/berth/internal/store/sqlite.Open
+// [postgres.Open]: github.com/berth-dev/berth/internal/store/postgres.Open
 package store

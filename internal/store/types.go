@@ -102,6 +102,9 @@ const (
 	RestartRefused RestartKind = "refused" // berth refused a restart (the limiter or the breaker said no)
 	RestartForced  RestartKind = "forced"  // berth restarted it with --force
 	RestartEngine  RestartKind = "engine"  // the engine restarted it on its own (restart policy)
+	// RestartRevived: berth started it again after a daemon restart had
+	// stopped it; not an attempt for the restart limits.
+	RestartRevived RestartKind = "revived"
 )
 
 // RestartRecord is one restart of a service, or one refused restart. The

@@ -17,8 +17,9 @@ const sentinelLabel = "dev.berth.stress-sentinel"
 // sentinelWait bounds the wait for the sentinel's own event.
 const sentinelWait = 30 * time.Second
 
-// Recorder follows the daemon's event stream live and counts container
-// creates per environment and service.
+// Recorder follows the daemon's event stream live: it counts container
+// creates per environment and service, and follows the memory limits of
+// the run's running containers ([Recorder.PeakMemoryLimits]).
 type Recorder struct {
 	e       engine.Engine
 	key     func(attrs map[string]string) string
@@ -26,6 +27,7 @@ type Recorder struct {
 	cancel  context.CancelFunc
 	done    chan struct{}
 	creates map[string]map[string]int
+	memory  *memoryTracker
 	err     error
 }
 
@@ -36,7 +38,8 @@ type Recorder struct {
 func Record(ctx context.Context, e engine.Engine, since time.Time, key func(map[string]string) string) *Recorder {
 	ctx, cancel := context.WithCancel(ctx)
 	r := &Recorder{e: e, key: key, cancel: cancel, done: make(chan struct{}), creates: map[string]map[string]int{},
-		stop: fmt.Sprintf("berth-stress-sentinel-%d-%d", time.Now().UnixNano(), randInt())}
+		memory: newMemoryTracker(),
+		stop:   fmt.Sprintf("berth-stress-sentinel-%d-%d", time.Now().UnixNano(), randInt())}
 	events, errs := e.Events(ctx, engine.EventFilter{Types: []string{"container", "volume"}, Since: since})
 	go func() {
 		defer close(r.done)
@@ -50,7 +53,7 @@ func Record(ctx context.Context, e engine.Engine, since time.Time, key func(map[
 				if ev.Type == "volume" && ev.ActorID == r.stop && ev.Action == "create" {
 					return
 				}
-				r.count(ev)
+				r.count(ctx, ev)
 			case err := <-errs:
 				r.err = err
 				return
@@ -60,14 +63,22 @@ func Record(ctx context.Context, e engine.Engine, since time.Time, key func(map[
 	return r
 }
 
-func (r *Recorder) count(ev engine.Event) {
-	if ev.Type != "container" || ev.Action != "create" {
+func (r *Recorder) count(ctx context.Context, ev engine.Event) {
+	if ev.Type != "container" || r.key(ev.Attributes) == "" {
 		return
 	}
+	switch ev.Action {
+	case "start":
+		r.memory.started(ev.ActorID, r.limitOf(ctx, ev.ActorID))
+	case "die", "destroy":
+		r.memory.stopped(ev.ActorID)
+	case "create":
+		r.countCreate(ev)
+	}
+}
+
+func (r *Recorder) countCreate(ev engine.Event) {
 	env := r.key(ev.Attributes)
-	if env == "" {
-		return
-	}
 	if r.creates[env] == nil {
 		r.creates[env] = map[string]int{}
 	}
@@ -97,3 +108,8 @@ func (r *Recorder) Finish(ctx context.Context) (map[string]map[string]int, error
 	}
 	return r.creates, nil
 }
+
+// PeakMemoryLimits is the largest sum of the memory limits of the run's
+// containers running at once, from the events recorded; valid after
+// [Recorder.Finish] returned without error.
+func (r *Recorder) PeakMemoryLimits() int64 { return r.memory.peak }

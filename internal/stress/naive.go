@@ -81,7 +81,10 @@ func (n *Naive) run(ctx context.Context, c Config) (*Report, error) {
 	r.Ping = ping.Stop()
 	endProgress(c.Progress)
 	creates, recErr := rec.Finish(ctx)
-	r.Creates = creates
+	r.Creates, r.PeakMemoryLimitsBytes = creates, rec.PeakMemoryLimits()
+	if info, err := c.Engine.Info(ctx); err == nil {
+		r.DaemonMemoryBytes = info.MemTotal
+	}
 	left, leftErr := Leftovers(ctx, c.Engine, labels.ComposeProject, n.mine)
 	r.LeftoverResources = left
 	r.Summarize()

@@ -54,9 +54,14 @@ type Report struct {
 	SlotLimit            int      `json:"slot_limit,omitempty"`
 	DockerCallsPerRunner *float64 `json:"docker_calls_per_runner"`
 	Ping                 Ping     `json:"ping_ms"`
-	Leftovers            int      `json:"leftovers"`
-	LeftoverResources    []string `json:"leftover_resources"`
-	WallMS               int64    `json:"wall_ms"`
+	// PeakMemoryLimitsBytes is the largest sum of the memory limits of
+	// the load's containers running at once, from the daemon's events;
+	// DaemonMemoryBytes what the daemon has (its MemTotal).
+	PeakMemoryLimitsBytes int64    `json:"peak_memory_limits_bytes"`
+	DaemonMemoryBytes     int64    `json:"daemon_memory_bytes"`
+	Leftovers             int      `json:"leftovers"`
+	LeftoverResources     []string `json:"leftover_resources"`
+	WallMS                int64    `json:"wall_ms"`
 	// Violations are the invariants that did not hold ([Evaluate]); empty
 	// when the run is clean.
 	Violations []string `json:"violations"`
@@ -123,6 +128,9 @@ func (r *Report) WriteText(w io.Writer) {
 	row("docker calls per runner", func(c *Report) string { return optFloat(c.DockerCallsPerRunner) })
 	row("ping p50/p95/max ms", func(c *Report) string {
 		return fmt.Sprintf("%.1f / %.1f / %.1f", c.Ping.P50, c.Ping.P95, c.Ping.Max)
+	})
+	row("peak memory limits", func(c *Report) string {
+		return fmt.Sprintf("%d of %d MiB", c.PeakMemoryLimitsBytes>>20, c.DaemonMemoryBytes>>20)
 	})
 	row("leftovers", func(c *Report) string { return fmt.Sprint(c.Leftovers) })
 	row("wall time", func(c *Report) string { return fmt.Sprintf("%.1fs", float64(c.WallMS)/1000) })

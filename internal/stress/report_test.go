@@ -25,7 +25,7 @@ func TestReportJSONShape(t *testing.T) {
 	require.NoError(t, json.Unmarshal(b, &got))
 	keys := []string{"runners", "cycles", "mode", "tool", "runs_passed", "runs_failed", "failures",
 		"environments_created", "containers_created", "creates", "peak_mutating_calls", "peak_slot_calls", "slot_limit",
-		"docker_calls_per_runner", "ping_ms", "leftovers", "leftover_resources", "wall_ms", "violations", "naive"}
+		"docker_calls_per_runner", "ping_ms", "peak_memory_limits_bytes", "daemon_memory_bytes", "leftovers", "leftover_resources", "wall_ms", "violations", "naive"}
 	assert.ElementsMatch(t, keys, slices.Collect(maps.Keys(got)))
 	assert.ElementsMatch(t, []string{"p50", "p95", "max"}, slices.Collect(maps.Keys(got["ping_ms"].(map[string]any))))
 	assert.Equal(t, 4.0, got["peak_mutating_calls"])

@@ -2,6 +2,7 @@ package stress
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"maps"
@@ -66,7 +67,12 @@ func Run(ctx context.Context, c Config) (*Report, error) {
 	endProgress(c.Progress)
 	r.Failures, r.RunsPassed = set.failures, set.passed
 	creates, recErr := rec.Finish(ctx)
-	r.Creates = creates
+	r.Creates, r.PeakMemoryLimitsBytes = creates, rec.PeakMemoryLimits()
+	if info, err := c.Engine.Info(ctx); err == nil {
+		r.DaemonMemoryBytes = info.MemTotal
+	} else {
+		recErr = errors.Join(recErr, fmt.Errorf("read the daemon's memory: %w", err))
+	}
 	left, leftErr := Leftovers(ctx, c.Engine, labels.Env, mine)
 	r.LeftoverResources = left
 	ops, opsErr := c.Ops(ctx, start)

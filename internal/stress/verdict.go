@@ -13,6 +13,8 @@ import (
 //     (no duplicate, none missing);
 //   - shared mode created one environment, dedicated mode one per run;
 //   - no more slot-holding calls at the daemon at once than the limit;
+//   - the memory limits of the containers running at once never above the
+//     daemon's memory;
 //   - nothing berth-labelled of the run is left on the daemon.
 func Evaluate(r Report, services []string) []string {
 	v := []string{}
@@ -39,6 +41,10 @@ func Evaluate(r Report, services []string) []string {
 	}
 	if r.PeakSlotCalls != nil && r.SlotLimit > 0 && *r.PeakSlotCalls > r.SlotLimit {
 		v = append(v, fmt.Sprintf("%d slot-holding calls at the daemon at once, above the limit of %d", *r.PeakSlotCalls, r.SlotLimit))
+	}
+	if r.DaemonMemoryBytes > 0 && r.PeakMemoryLimitsBytes > r.DaemonMemoryBytes {
+		v = append(v, fmt.Sprintf("the running containers' memory limits reached %d MiB at once, above the daemon's %d MiB",
+			r.PeakMemoryLimitsBytes>>20, r.DaemonMemoryBytes>>20))
 	}
 	if r.Leftovers > 0 {
 		v = append(v, fmt.Sprintf("%d resources left behind", r.Leftovers))

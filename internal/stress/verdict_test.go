@@ -59,6 +59,11 @@ func TestEvaluateViolations(t *testing.T) {
 			r.PeakSlotCalls, r.SlotLimit = &five, 4
 			return r
 		}, []string{"5 slot-holding calls at the daemon at once, above the limit of 4"}},
+		{"memory limits above the daemon's", func() Report {
+			r := clean(ModeDedicated, 1, 1, map[string]map[string]int{"p-1": {"web": 1}})
+			r.PeakMemoryLimitsBytes, r.DaemonMemoryBytes = 25<<30, 24<<30
+			return r
+		}, []string{"the running containers' memory limits reached 25600 MiB at once, above the daemon's 24576 MiB"}},
 		{"leftovers", func() Report {
 			r := Report{Runners: 1, Cycles: 1, Mode: ModeShared, Creates: map[string]map[string]int{"p-1": {"web": 1}},
 				RunsPassed: 1, LeftoverResources: []string{"network p-1_default abc"}}

@@ -61,10 +61,13 @@ func planCreate(spec engine.ContainerSpec, apiVersion string) (createPlan, error
 	if hc := spec.Healthcheck; hc != nil {
 		cfg.Healthcheck = &container.HealthConfig{
 			Test: hc.Test, Interval: hc.Interval, Timeout: hc.Timeout,
-			StartPeriod: hc.StartPeriod, StartInterval: hc.StartInterval, Retries: hc.Retries,
+			StartPeriod: hc.StartPeriod, Retries: hc.Retries,
 		}
-		if hc.StartInterval > 0 && !modern {
-			cfg.Healthcheck.StartInterval = 0
+		if modern {
+			cfg.Healthcheck.StartInterval = hc.StartIntervalToApply()
+		} else if hc.StartInterval > 0 {
+			// Only a declared start interval is worth a warning; the
+			// default is left out quietly.
 			warnings = append(warnings, fmt.Sprintf(
 				"container %q: healthcheck start_interval %s not applied: it needs Docker API %s or newer and the daemon speaks %s, so the engine probes at the healthcheck's interval during the start period too (upgrade Docker to apply it)",
 				spec.Name, hc.StartInterval, apiMultiNetworkCreate, apiVersion))

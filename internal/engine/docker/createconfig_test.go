@@ -79,8 +79,8 @@ func TestPlanCreateMapsEveryField(t *testing.T) {
 	assert.Equal(t, "web", cfg.Hostname)
 	assert.Equal(t, &container.HealthConfig{
 		Test: []string{"CMD", "/testsvc", "probe"}, Interval: time.Second, Timeout: 2 * time.Second,
-		StartPeriod: 3 * time.Second, Retries: 4,
-	}, cfg.Healthcheck)
+		StartPeriod: 3 * time.Second, StartInterval: time.Second, Retries: 4,
+	}, cfg.Healthcheck, "a start period without a start interval gets the default on API 1.44")
 
 	tcp8080, udp53, tcp9090 := network.MustParsePort("8080/tcp"), network.MustParsePort("53/udp"), network.MustParsePort("9090/tcp")
 	assert.Equal(t, network.PortSet{tcp8080: {}, udp53: {}, tcp9090: {}}, cfg.ExposedPorts)
@@ -152,6 +152,35 @@ func TestPlanCreateStartInterval(t *testing.T) {
 	require.Len(t, plan.warnings, 1)
 	for _, want := range []string{"env1-web-1", "start_interval", "500ms", "1.41", "1.44"} {
 		assert.Contains(t, plan.warnings[0], want)
+	}
+}
+
+// Without a declared start interval, a daemon that supports one gets the
+// short default during the start period; an older daemon gets none, and
+// no warning (nothing the user asked for is left out).
+func TestPlanCreateDefaultStartInterval(t *testing.T) {
+	tests := []struct {
+		name string
+		hc   engine.Healthcheck
+		api  string
+		want time.Duration
+	}{
+		{name: "start period, default interval", hc: engine.Healthcheck{Test: []string{"CMD", "true"}, StartPeriod: time.Minute}, api: "1.44", want: engine.DefaultStartInterval},
+		{name: "start period, 30s interval", hc: engine.Healthcheck{Test: []string{"CMD", "true"}, Interval: 30 * time.Second, StartPeriod: time.Minute}, api: "1.47", want: engine.DefaultStartInterval},
+		{name: "interval shorter than the default", hc: engine.Healthcheck{Test: []string{"CMD", "true"}, Interval: 200 * time.Millisecond, StartPeriod: time.Minute}, api: "1.44", want: 200 * time.Millisecond},
+		{name: "declared", hc: engine.Healthcheck{Test: []string{"CMD", "true"}, StartPeriod: time.Minute, StartInterval: 3 * time.Second}, api: "1.44", want: 3 * time.Second},
+		{name: "no start period", hc: engine.Healthcheck{Test: []string{"CMD", "true"}}, api: "1.44"},
+		{name: "NONE", hc: engine.Healthcheck{Test: []string{"NONE"}, StartPeriod: time.Minute}, api: "1.44"},
+		{name: "old daemon", hc: engine.Healthcheck{Test: []string{"CMD", "true"}, StartPeriod: time.Minute}, api: "1.41"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			hc := tt.hc
+			plan, err := planCreate(engine.ContainerSpec{Name: "c", Image: "x", Healthcheck: &hc}, tt.api)
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, plan.opts.Config.Healthcheck.StartInterval)
+			assert.Empty(t, plan.warnings)
+		})
 	}
 }
 

@@ -2,6 +2,8 @@ package docker
 
 import (
 	"context"
+	"errors"
+	"io"
 	"time"
 
 	"github.com/moby/moby/api/types/events"
@@ -10,7 +12,8 @@ import (
 	"github.com/berth-dev/berth/internal/engine"
 )
 
-// Events streams daemon events that match f until ctx ends. The event
+// Events streams daemon events that match f until ctx ends (with
+// f.Until: until the daemon has sent the past events it holds). The event
 // channel is unbuffered. The error channel receives at most one error (the
 // stream failing, or ctx.Err() when ctx ends) and is then closed; the event
 // channel is closed at the same time.
@@ -22,6 +25,12 @@ func (e *Engine) Events(ctx context.Context, f engine.EventFilter) (<-chan engin
 	opts := client.EventsListOptions{Filters: filters}
 	if !f.Since.IsZero() {
 		opts.Since = f.Since.UTC().Format(time.RFC3339Nano)
+	}
+	if !f.Until.IsZero() {
+		opts.Until = f.Until.UTC().Format(time.RFC3339Nano)
+		if f.Since.IsZero() { // the daemon replays past events only from a since
+			opts.Since = time.Unix(1, 0).UTC().Format(time.RFC3339Nano)
+		}
 	}
 	out := make(chan engine.Event)
 	errc := make(chan error, 1)
@@ -39,7 +48,7 @@ func (e *Engine) Events(ctx context.Context, f engine.EventFilter) (<-chan engin
 					return
 				}
 			case err := <-res.Err:
-				if err == nil { // closed without an error: the stream ended
+				if err == nil || (errors.Is(err, io.EOF) && !f.Until.IsZero()) { // the stream ended
 					err = ctx.Err()
 				}
 				if err != nil {

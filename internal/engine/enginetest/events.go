@@ -68,3 +68,35 @@ func (s *suite) nextEvent(t *testing.T, evs <-chan engine.Event, errc <-chan err
 		}
 	}
 }
+
+// testEventsUntil: a query with Until replays the past events the daemon
+// holds (a container's start and die) and then ends by itself, with no
+// error.
+func (s *suite) testEventsUntil(t *testing.T, ctx context.Context) {
+	spec := s.spec()
+	before := time.Now().Add(-time.Second)
+	id := s.create(t, ctx, spec)
+	require.NoError(t, s.e.ContainerStart(ctx, id))
+	require.NoError(t, s.e.ContainerStop(ctx, id, engine.StopOptions{Signal: "SIGKILL"}))
+	// A second past now: the die is stamped as the daemon saw it.
+	evs, errc := s.e.Events(ctx, engine.EventFilter{Types: []string{"container"}, Labels: spec.Labels,
+		Since: before, Until: time.Now().Add(time.Second)})
+	var actions []string
+	deadline := time.After(eventTimeout)
+	for evs != nil {
+		select {
+		case ev, ok := <-evs:
+			if !ok {
+				evs = nil
+				continue
+			}
+			assert.Equal(t, id, ev.ActorID)
+			actions = append(actions, ev.Action)
+		case <-deadline:
+			require.FailNow(t, "past-events stream still open", "after %v", actions)
+		}
+	}
+	require.NoError(t, <-errc)
+	assert.Contains(t, actions, "start")
+	assert.Contains(t, actions, "die")
+}

@@ -99,6 +99,7 @@ func Run(t *testing.T, h Harness) {
 		{"Exec", s.testExec},
 		{"Stats", s.testStats},
 		{"Events", s.testEvents},
+		{"EventsUntil", s.testEventsUntil},
 		{"Pull", s.testPull},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

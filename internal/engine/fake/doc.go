@@ -36,7 +36,9 @@
 //     (start delay, crash, unhealthy, memory) is not simulated: tests drive
 //     it with the hooks below.
 //   - Health: a container with a health check starts "starting"; only
-//     [Engine.SetHealth] changes it. [Engine.Exit] and [Engine.OOMKill]
+//     [Engine.SetHealth] changes it. The default exec of "/testsvc probe"
+//     (the test image's health check) agrees with it: exit 0 only once
+//     healthy (or without a health check). [Engine.Exit] and [Engine.OOMKill]
 //     simulate crashes; the restart policy then restarts the container at
 //     once (the daemon waits 100 ms and more between restarts).
 //   - Networks: the predefined "bridge", "host" and "none" exist; containers

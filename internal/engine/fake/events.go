@@ -30,6 +30,8 @@ type sub struct {
 // Events streams events matching f until ctx ends; then the error channel
 // receives ctx's error and both channels close. A non-zero f.Since first
 // replays the matching events of the recent history at or after Since.
+// A non-zero f.Until replays the history from Since to Until only, then
+// closes both channels (with no error unless ctx ended first).
 func (e *Engine) Events(ctx context.Context, f engine.EventFilter) (<-chan engine.Event, <-chan error) {
 	out := make(chan engine.Event)
 	errc := make(chan error, 1)
@@ -37,6 +39,10 @@ func (e *Engine) Events(ctx context.Context, f engine.EventFilter) (<-chan engin
 		errc <- err
 		close(errc)
 		close(out)
+		return out, errc
+	}
+	if !f.Until.IsZero() {
+		go e.bus.replay(ctx, f, out, errc)
 		return out, errc
 	}
 	s := &sub{f: f, notify: make(chan struct{}, 1)}
@@ -79,6 +85,36 @@ func (e *Engine) Events(ctx context.Context, f engine.EventFilter) (<-chan engin
 		}
 	}()
 	return out, errc
+}
+
+// replay sends the history's events matching f between f.Since and
+// f.Until, then closes out and errc.
+func (b *bus) replay(ctx context.Context, f engine.EventFilter, out chan<- engine.Event, errc chan<- error) {
+	defer close(errc)
+	defer close(out)
+	s := &sub{f: f, notify: make(chan struct{}, 1)}
+	b.mu.Lock()
+	for _, ev := range b.history {
+		if !ev.Time.Before(f.Since) && !ev.Time.After(f.Until) {
+			s.push(ev)
+		}
+	}
+	b.mu.Unlock()
+	for _, ev := range s.take() {
+		select {
+		case out <- ev:
+		case <-ctx.Done():
+			errc <- engine.Wrap(engine.OpEvents, nil, ctx.Err())
+			return
+		}
+	}
+}
+
+// forget drops the history, as a daemon that restarts loses its events.
+func (b *bus) forget() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.history = nil
 }
 
 // publish records ev and queues it for every matching subscriber.

@@ -43,7 +43,6 @@ func New(opts ...Option) *Engine {
 		apiVersion: "1.41",
 		clock:      time.Now,
 		sleep:      sleepCtx,
-		exec:       testsvcExec,
 	}
 	for _, o := range opts {
 		o(&cfg)

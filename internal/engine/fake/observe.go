@@ -91,8 +91,8 @@ func (e *Engine) ContainerStats(ctx context.Context, id string) (engine.Stats, e
 	return engine.Stats{MemoryLimit: limit}, nil
 }
 
-// ContainerExec runs spec through the [WithExec] hook (default: exit 0, no
-// output) in a running container; one that is not running is refused with
+// ContainerExec runs spec through the [WithExec] hook (default: the test
+// service's subcommands, see testsvcExec) in a running container; one that is not running is refused with
 // ErrConflict. The hook's output goes to spec.Stdout when set.
 func (e *Engine) ContainerExec(ctx context.Context, id string, spec engine.ExecSpec) (engine.ExecResult, error) {
 	const op = engine.OpContainerExec
@@ -111,8 +111,17 @@ func (e *Engine) ContainerExec(ctx context.Context, id string, spec engine.ExecS
 	line := strings.Join(spec.Cmd, " ")
 	e.emitContainerLocked(c, "exec_create: "+line, nil)
 	e.emitContainerLocked(c, "exec_start: "+line, nil)
+	health := ""
+	if c.state.Health != nil {
+		health = c.state.Health.Status
+	}
 	e.mu.Unlock()
-	res := e.cfg.exec(c.id, spec)
+	var res engine.ExecResult
+	if e.cfg.exec != nil {
+		res = e.cfg.exec(c.id, spec)
+	} else {
+		res = testsvcExec(spec, health)
+	}
 	if spec.Stdout != nil {
 		_, _ = spec.Stdout.Write(res.Output)
 		res.Output = nil
@@ -124,12 +133,17 @@ func (e *Engine) ContainerExec(ctx context.Context, id string, spec engine.ExecS
 }
 
 // testsvcExec is the default exec: the test service's subcommands as the
-// test image runs them ("/testsvc cat" echoes stdin); anything else exits
-// 0 with no output.
-func testsvcExec(_ string, spec engine.ExecSpec) engine.ExecResult {
+// test image runs them ("/testsvc cat" echoes stdin; "/testsvc probe"
+// exits 0 when the container has no health check or is healthy, else 1,
+// so a probe agrees with the status [Engine.SetHealth] set); anything
+// else exits 0 with no output.
+func testsvcExec(spec engine.ExecSpec, health string) engine.ExecResult {
 	if len(spec.Cmd) == 2 && spec.Cmd[0] == "/testsvc" && spec.Cmd[1] == "cat" && spec.Stdin != nil {
 		out, _ := io.ReadAll(spec.Stdin)
 		return engine.ExecResult{Output: out}
+	}
+	if len(spec.Cmd) == 2 && spec.Cmd[0] == "/testsvc" && spec.Cmd[1] == "probe" && health != "" && health != "healthy" {
+		return engine.ExecResult{ExitCode: 1, Output: []byte("probe: " + health + "\n")}
 	}
 	return engine.ExecResult{}
 }

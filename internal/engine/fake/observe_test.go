@@ -79,3 +79,24 @@ func TestDaemonInfo(t *testing.T) {
 	assert.Equal(t, 1, du.Images.Active)
 	assert.Equal(t, 1, du.Containers.Active)
 }
+
+// The default exec of the test image's health check agrees with the
+// health status the test set.
+func TestExecProbeFollowsHealth(t *testing.T) {
+	e := newFake(t)
+	id := run(t, e, engine.ContainerSpec{Healthcheck: &engine.Healthcheck{Test: []string{"CMD", "/testsvc", "probe"}}})
+	probe := func() int {
+		r, err := engine.Exec(t.Context(), e, id, "/testsvc", "probe")
+		require.NoError(t, err)
+		return r.ExitCode
+	}
+	assert.Equal(t, 1, probe(), "starting")
+	require.NoError(t, e.SetHealth(id, "healthy"))
+	assert.Equal(t, 0, probe(), "healthy")
+	require.NoError(t, e.SetHealth(id, "unhealthy"))
+	assert.Equal(t, 1, probe(), "unhealthy")
+	plain := run(t, e, engine.ContainerSpec{})
+	r, err := engine.Exec(t.Context(), e, plain, "/testsvc", "probe")
+	require.NoError(t, err)
+	assert.Zero(t, r.ExitCode, "no health check")
+}

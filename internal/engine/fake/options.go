@@ -37,7 +37,7 @@ func WithSleep(sleep func(ctx context.Context, d time.Duration) error) Option {
 }
 
 // WithExec sets what ContainerExec returns for a running container
-// (default: exit code 0, no output); fn may read spec.Stdin. It may be
+// (default: the test service's subcommands, see [Engine.ContainerExec]); fn may read spec.Stdin. It may be
 // called concurrently.
 func WithExec(fn func(id string, spec engine.ExecSpec) engine.ExecResult) Option {
 	return func(c *config) { c.exec = fn }

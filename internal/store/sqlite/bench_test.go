@@ -7,6 +7,9 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/berth-dev/berth/internal/store"
+	"github.com/berth-dev/berth/internal/store/storetest"
 )
 
 // BenchmarkOpenExisting measures opening a migrated store, as every berth
@@ -37,4 +40,14 @@ func BenchmarkAddRelease(b *testing.B) {
 		_, err = s.ReleaseLease(ctx, l.ID, time.Now())
 		require.NoError(b, err)
 	}
+}
+
+// BenchmarkStoreOps is the store calls berth makes most (storetest.Bench),
+// to compare with the PostgreSQL backend's.
+func BenchmarkStoreOps(b *testing.B) {
+	storetest.Bench(b, func(b *testing.B) store.Store {
+		s, err := Open(context.Background(), filepath.Join(b.TempDir(), "berth.db"))
+		require.NoError(b, err)
+		return s
+	})
 }

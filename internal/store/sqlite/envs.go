@@ -21,12 +21,20 @@ func (s *Store) PutEnv(ctx context.Context, e store.Env) error {
 // Env returns the environment with the given ID, or an error wrapping
 // [store.ErrNotFound].
 func (s *Store) Env(ctx context.Context, id string) (store.Env, error) {
-	return s.read().Env(ctx, id)
+	tx, err := s.read(ctx)
+	if err != nil {
+		return store.Env{}, err
+	}
+	return tx.Env(ctx, id)
 }
 
 // Envs returns every environment, oldest first.
 func (s *Store) Envs(ctx context.Context) ([]store.Env, error) {
-	return s.read().Envs(ctx)
+	tx, err := s.read(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return tx.Envs(ctx)
 }
 
 // SetEnvState sets the state of environment id ([store.ErrNotFound] if none).

@@ -20,13 +20,21 @@ func (s *Store) RecordEvent(ctx context.Context, r store.EventRecord) error {
 // EventsSince returns the event records at or after since (the zero time:
 // all), oldest first.
 func (s *Store) EventsSince(ctx context.Context, since time.Time) ([]store.EventRecord, error) {
-	return s.read().EventsSince(ctx, since)
+	tx, err := s.read(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return tx.EventsSince(ctx, since)
 }
 
 // ServiceEvents returns the event records of service in environment envID
 // at or after since (the zero time: all), oldest first.
 func (s *Store) ServiceEvents(ctx context.Context, envID, service string, since time.Time) ([]store.EventRecord, error) {
-	return s.read().ServiceEvents(ctx, envID, service, since)
+	tx, err := s.read(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return tx.ServiceEvents(ctx, envID, service, since)
 }
 
 // RecordEvent is [Store.RecordEvent] inside tx.

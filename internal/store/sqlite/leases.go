@@ -31,17 +31,29 @@ func (s *Store) AddLease(ctx context.Context, envID string, h store.Holder, ttl 
 // Lease returns the lease with the given ID, or an error wrapping
 // [store.ErrNotFound].
 func (s *Store) Lease(ctx context.Context, id string) (store.Lease, error) {
-	return s.read().Lease(ctx, id)
+	tx, err := s.read(ctx)
+	if err != nil {
+		return store.Lease{}, err
+	}
+	return tx.Lease(ctx, id)
 }
 
 // Leases returns the leases on environment envID, live or not, oldest first.
 func (s *Store) Leases(ctx context.Context, envID string) ([]store.Lease, error) {
-	return s.read().Leases(ctx, envID)
+	tx, err := s.read(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return tx.Leases(ctx, envID)
 }
 
 // AllLeases returns every lease, live or not, oldest first.
 func (s *Store) AllLeases(ctx context.Context) ([]store.Lease, error) {
-	return s.read().AllLeases(ctx)
+	tx, err := s.read(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return tx.AllLeases(ctx)
 }
 
 // Heartbeat sets the heartbeat time of lease leaseID to now ([store.ErrNotFound]

@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strings"
 	"time"
@@ -111,8 +112,8 @@ var migrations = []string{
 // A store set up already is only read: the journal mode, the schema
 // version and the creation record, without the write lock and without a
 // write (the warm path of every command opens the store).
-func (s *Store) setup(ctx context.Context) error {
-	if s.isSetUp(ctx) {
+func (s *Store) setup(ctx context.Context, db *sql.DB) error {
+	if isSetUp(ctx, db) {
 		return nil
 	}
 	release, err := s.write.acquire(ctx)
@@ -121,13 +122,13 @@ func (s *Store) setup(ctx context.Context) error {
 	}
 	defer release()
 	var mode string
-	if err := s.db.QueryRowContext(ctx, "PRAGMA journal_mode = WAL").Scan(&mode); err != nil {
+	if err := db.QueryRowContext(ctx, "PRAGMA journal_mode = WAL").Scan(&mode); err != nil {
 		return fmt.Errorf("switch to WAL mode: %w", err)
 	}
 	if !strings.EqualFold(mode, "wal") {
 		return fmt.Errorf("switch to WAL mode: journal mode is still %q", mode)
 	}
-	v, err := s.read().version(ctx)
+	v, err := (&Tx{q: db}).version(ctx)
 	if err != nil {
 		return err
 	}
@@ -135,7 +136,7 @@ func (s *Store) setup(ctx context.Context) error {
 		return fmt.Errorf("schema version %d is newer than this berth knows (%d): upgrade berth", v, len(migrations))
 	}
 	for step := v + 1; step <= len(migrations); step++ {
-		err := s.updateLocked(ctx, func(tx *Tx) error {
+		err := inTx(ctx, db, func(tx *Tx) error {
 			if _, err := tx.q.ExecContext(ctx, migrations[step-1]); err != nil {
 				return err
 			}
@@ -148,7 +149,7 @@ func (s *Store) setup(ctx context.Context) error {
 	}
 	// A store made before this fact was kept counts as created now: later
 	// than it was, which only makes gc more careful.
-	return s.updateLocked(ctx, func(tx *Tx) error {
+	return inTx(ctx, db, func(tx *Tx) error {
 		_, err := tx.q.ExecContext(ctx, `INSERT OR IGNORE INTO meta (key, value) VALUES ('created_at', ?)`, time.Now().UnixNano())
 		if err != nil {
 			return fmt.Errorf("record the store's creation time: %w", err)
@@ -163,7 +164,11 @@ func (s *Store) setup(ctx context.Context) error {
 // lost; gc treats them with care.
 func (s *Store) CreatedAt(ctx context.Context) (time.Time, error) {
 	var ns int64
-	if err := s.read().q.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'created_at'`).Scan(&ns); err != nil {
+	tx, err := s.read(ctx)
+	if err != nil {
+		return time.Time{}, err
+	}
+	if err := tx.q.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'created_at'`).Scan(&ns); err != nil {
 		return time.Time{}, fmt.Errorf("read the store's creation time: %w", err)
 	}
 	return time.Unix(0, ns).UTC(), nil
@@ -181,16 +186,16 @@ func (tx *Tx) version(ctx context.Context) (int, error) {
 // isSetUp reports whether the store is in WAL mode at the current schema
 // version with its creation time recorded; any error says no (setup then
 // does it the full way, and reports).
-func (s *Store) isSetUp(ctx context.Context) bool {
+func isSetUp(ctx context.Context, db *sql.DB) bool {
 	var mode string
 	var n int
-	if s.db.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&mode) != nil || !strings.EqualFold(mode, "wal") {
+	if db.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&mode) != nil || !strings.EqualFold(mode, "wal") {
 		return false
 	}
-	v, err := s.read().version(ctx)
+	v, err := (&Tx{q: db}).version(ctx)
 	if err != nil || v != len(migrations) {
 		return false
 	}
-	err = s.db.QueryRowContext(ctx, `SELECT count(*) FROM meta WHERE key = 'created_at'`).Scan(&n)
+	err = db.QueryRowContext(ctx, `SELECT count(*) FROM meta WHERE key = 'created_at'`).Scan(&n)
 	return err == nil && n == 1
 }

@@ -37,7 +37,9 @@ func TestMigrateVersion1FileToCurrent(t *testing.T) {
 		t.Cleanup(func() { require.NoError(t, s.Close()) })
 	}
 	require.NoError(t, err)
-	v, err := s.read().version(ctx)
+	tx, err := s.read(ctx)
+	require.NoError(t, err)
+	v, err := tx.version(ctx)
 	require.NoError(t, err)
 	assert.Equal(t, len(migrations), v)
 	e, err := s.Env(ctx, "old")
@@ -99,7 +101,9 @@ func TestOpenOfASetUpStoreOnlyReads(t *testing.T) {
 	s, err = Open(ctx, path)
 	require.NoError(t, err)
 	defer s.Close()
-	v, err := s.read().version(ctx)
+	tx, err := s.read(ctx)
+	require.NoError(t, err)
+	v, err := tx.version(ctx)
 	require.NoError(t, err)
 	assert.Equal(t, len(migrations), v)
 }

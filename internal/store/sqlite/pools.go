@@ -42,7 +42,11 @@ func (s *Store) PutPool(ctx context.Context, p store.Pool) error {
 
 // Pools is [store.Store.Pools].
 func (s *Store) Pools(ctx context.Context) ([]store.Pool, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT project, config_hash, size FROM pools ORDER BY project`)
+	tx, err := s.read(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("list pools: %w", err)
+	}
+	rows, err := tx.q.QueryContext(ctx, `SELECT project, config_hash, size FROM pools ORDER BY project`)
 	if err != nil {
 		return nil, fmt.Errorf("list pools: %w", err)
 	}

@@ -64,7 +64,9 @@ func TestProcessesOpenNewStore(t *testing.T) {
 	t.Logf("%d processes opened a new store at once: %v wall", processes, wall)
 
 	s := reopen(t, path)
-	v, err := s.read().version(ctx)
+	tx, err := s.read(ctx)
+	require.NoError(t, err)
+	v, err := tx.version(ctx)
 	require.NoError(t, err)
 	assert.Equal(t, len(migrations), v)
 	envs, err := s.Envs(ctx)

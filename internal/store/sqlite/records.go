@@ -40,7 +40,7 @@ func (s *Store) RecordUsage(ctx context.Context, r store.UsageRecord) error {
 
 // Ops returns the op records at or after since, oldest first.
 func (s *Store) Ops(ctx context.Context, since time.Time) ([]store.OpRecord, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT ts, op, duration_us, error_kind, retries, pid, queued_us
+	rows, err := s.query(ctx, `SELECT ts, op, duration_us, error_kind, retries, pid, queued_us
 		FROM ops WHERE ts >= ? ORDER BY ts, rowid`, sinceNS(since))
 	if err != nil {
 		return nil, fmt.Errorf("read op records: %w", err)
@@ -65,7 +65,7 @@ func (s *Store) Ops(ctx context.Context, since time.Time) ([]store.OpRecord, err
 
 // Usage returns the usage records at or after since, oldest first.
 func (s *Store) Usage(ctx context.Context, since time.Time) ([]store.UsageRecord, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT ts, env_id, kind, value_ms
+	rows, err := s.query(ctx, `SELECT ts, env_id, kind, value_ms
 		FROM usage WHERE ts >= ? ORDER BY ts, rowid`, sinceNS(since))
 	if err != nil {
 		return nil, fmt.Errorf("read usage records: %w", err)

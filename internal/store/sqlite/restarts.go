@@ -20,13 +20,21 @@ func (s *Store) RecordRestart(ctx context.Context, r store.RestartRecord) error 
 // Restarts returns the records of service in environment envID at or after
 // since (the zero time: all), oldest first.
 func (s *Store) Restarts(ctx context.Context, envID, service string, since time.Time) ([]store.RestartRecord, error) {
-	return s.read().Restarts(ctx, envID, service, since)
+	tx, err := s.read(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return tx.Restarts(ctx, envID, service, since)
 }
 
 // AllRestarts returns the records of every service at or after since (the
 // zero time: all), oldest first.
 func (s *Store) AllRestarts(ctx context.Context, since time.Time) ([]store.RestartRecord, error) {
-	return s.read().AllRestarts(ctx, since)
+	tx, err := s.read(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return tx.AllRestarts(ctx, since)
 }
 
 // RecordRestart is [Store.RecordRestart] inside tx.

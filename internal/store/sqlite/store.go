@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 
@@ -22,8 +23,13 @@ const busyTimeoutMS = 10_000
 // Store is the shared state file, a [store.Store]. Safe for concurrent use
 // by goroutines and, through SQLite's locking, by processes.
 type Store struct {
-	db    *sql.DB
+	path  string
 	write writeLock
+
+	mu      sync.Mutex
+	db      *sql.DB     // open on file
+	file    os.FileInfo // the file at path when db was opened
+	retired []*sql.DB   // handles on files since deleted, closed by Close
 }
 
 // querier is what [Tx] needs: a *sql.Tx for writes, the *sql.DB for reads.
@@ -46,34 +52,50 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	if strings.Contains(path, "?") {
 		return nil, fmt.Errorf("open store %s: the path must not contain '?'", path)
 	}
-	if err := safefs.EnsureDir(filepath.Dir(path)); err != nil {
+	s := &Store{path: path, write: writeLock{path: path + ".lock"}}
+	var err error
+	if s.db, s.file, err = s.openFile(ctx); err != nil {
 		return nil, fmt.Errorf("open store %s: %w", path, err)
+	}
+	return s, nil
+}
+
+// openFile opens the store file at s.path, creating it (and its directory)
+// if need be and bringing its schema up to date, and returns the database
+// handle with the file it is open on.
+func (s *Store) openFile(ctx context.Context) (*sql.DB, os.FileInfo, error) {
+	path := s.path
+	if err := safefs.EnsureDir(filepath.Dir(path)); err != nil {
+		return nil, nil, err
 	}
 	// SQLite opens these itself, following links: refuse a link planted
 	// at any of them (the journal files included).
 	for _, p := range []string{path, path + "-wal", path + "-shm", path + "-journal"} {
 		if err := safefs.NotLink(p); err != nil {
-			return nil, fmt.Errorf("open store: %w", err)
+			return nil, nil, err
 		}
 	}
 	// Create the file ourselves so it is 0600 from the start; SQLite gives
 	// its -wal and -shm files the same mode.
 	f, err := safefs.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
-		return nil, fmt.Errorf("create store %s: %w", path, err)
+		return nil, nil, fmt.Errorf("create: %w", err)
 	}
-	if err := f.Close(); err != nil {
-		return nil, fmt.Errorf("create store %s: %w", path, err)
+	info, err := f.Stat()
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("create: %w", err)
 	}
 	db, err := sql.Open("sqlite", dsn(path))
 	if err != nil {
-		return nil, fmt.Errorf("open store %s: %w", path, err)
+		return nil, nil, err
 	}
-	s := &Store{db: db, write: writeLock{path: path + ".lock"}}
-	if err := s.setup(ctx); err != nil {
-		return nil, errors.Join(fmt.Errorf("open store %s: %w", path, err), db.Close())
+	if err := s.setup(ctx, db); err != nil {
+		return nil, nil, errors.Join(err, db.Close())
 	}
-	return s, nil
+	return db, info, nil
 }
 
 // dsn is the driver name for path: busy timeout, foreign keys, and BEGIN
@@ -87,7 +109,13 @@ func dsn(path string) string {
 
 // Close closes the store.
 func (s *Store) Close() error {
-	if err := s.db.Close(); err != nil {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	errs := []error{s.db.Close()}
+	for _, db := range s.retired {
+		errs = append(errs, db.Close())
+	}
+	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("close store: %w", err)
 	}
 	return nil
@@ -98,17 +126,22 @@ func (s *Store) Close() error {
 // nil and rolls back otherwise, returning fn's error as is. fn must not call
 // methods of the Store itself (only of tx): that would wait for itself.
 func (s *Store) Update(ctx context.Context, fn func(tx *Tx) error) error {
+	db, err := s.current(ctx)
+	if err != nil {
+		return err
+	}
 	release, err := s.write.acquire(ctx)
 	if err != nil {
 		return err
 	}
 	defer release()
-	return s.updateLocked(ctx, fn)
+	return inTx(ctx, db, fn)
 }
 
-// updateLocked is [Store.Update] for a caller that holds the write lock.
-func (s *Store) updateLocked(ctx context.Context, fn func(tx *Tx) error) error {
-	tx, err := s.db.BeginTx(ctx, nil)
+// inTx runs fn in one transaction on db, for a caller that holds the
+// write lock: it commits if fn returns nil and rolls back otherwise.
+func inTx(ctx context.Context, db *sql.DB, fn func(tx *Tx) error) error {
+	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin transaction: %w", err)
 	}
@@ -123,6 +156,10 @@ func (s *Store) updateLocked(ctx context.Context, fn func(tx *Tx) error) error {
 }
 
 // read returns a Tx that runs each statement on its own, for reads.
-func (s *Store) read() *Tx {
-	return &Tx{q: s.db}
+func (s *Store) read(ctx context.Context) (*Tx, error) {
+	db, err := s.current(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &Tx{q: db}, nil
 }

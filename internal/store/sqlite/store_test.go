@@ -26,7 +26,9 @@ func TestOpenCreatesSchema(t *testing.T) {
 	})
 	require.NoError(t, err)
 
-	v, err := s.read().version(ctx)
+	tx, err := s.read(ctx)
+	require.NoError(t, err)
+	v, err := tx.version(ctx)
 	require.NoError(t, err)
 	assert.Equal(t, len(migrations), v)
 
@@ -75,7 +77,9 @@ func TestReopenIsIdempotent(t *testing.T) {
 	for range 2 {
 		s, err = Open(ctx, path)
 		require.NoError(t, err)
-		v, err := s.read().version(ctx)
+		tx, err := s.read(ctx)
+		require.NoError(t, err)
+		v, err := tx.version(ctx)
 		require.NoError(t, err)
 		assert.Equal(t, len(migrations), v)
 		e, err := s.Env(ctx, "e1")

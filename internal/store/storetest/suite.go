@@ -1,11 +1,12 @@
 // Package storetest is the contract suite every [store.Store] passes: the
-// SQLite backend now, any later backend the same way. A behaviour berth
+// SQLite and PostgreSQL backends, any later backend the same way. A behaviour berth
 // relies on belongs here, so backends cannot drift apart unnoticed; what is
 // particular to one backend (its files, schema, locks) is tested in that
 // backend's package.
 //
 // A backend's test calls [Run] with a function that opens a new, empty
-// store for each subtest.
+// store for each subtest; its benchmark calls [Bench], so the backends'
+// figures compare call for call.
 package storetest
 
 import (

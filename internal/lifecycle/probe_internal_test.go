@@ -1,0 +1,162 @@
+package lifecycle
+
+import (
+	"context"
+	"log/slog"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/berth-dev/berth/internal/clock"
+	"github.com/berth-dev/berth/internal/compose"
+	"github.com/berth-dev/berth/internal/engine"
+	"github.com/berth-dev/berth/internal/engine/fake"
+	"github.com/berth-dev/berth/internal/plan"
+	"github.com/berth-dev/berth/internal/progress"
+)
+
+// The backoff: 50 ms, doubling, never more than the interval (a 20 ms
+// interval caps the first wait) nor a second (the engine's 30 s default
+// interval when unset would leave a slow service unseen for seconds).
+func TestNextProbeDelay(t *testing.T) {
+	schedule := func(interval time.Duration, n int) []time.Duration {
+		var out []time.Duration
+		var d time.Duration
+		for range n {
+			d = nextProbeDelay(d, interval)
+			out = append(out, d)
+		}
+		return out
+	}
+	ms := time.Millisecond
+	assert.Equal(t, []time.Duration{50 * ms, 100 * ms, 200 * ms, 400 * ms, 800 * ms, time.Second, time.Second},
+		schedule(time.Second, 7))
+	assert.Equal(t, []time.Duration{50 * ms, 100 * ms, 200 * ms, 400 * ms, 800 * ms, time.Second, time.Second},
+		schedule(0, 7), "default interval")
+	assert.Equal(t, []time.Duration{50 * ms, 100 * ms, 200 * ms, 400 * ms, 500 * ms, 500 * ms},
+		schedule(500*ms, 6))
+	assert.Equal(t, []time.Duration{20 * ms, 20 * ms}, schedule(20*ms, 2))
+}
+
+// execLog is a fake exec that fails the first `fails` runs, then passes,
+// recording when (on the fake clock) each run happened.
+type execLog struct {
+	mu    sync.Mutex
+	clk   *clock.Fake
+	t0    time.Time
+	fails int
+	at    []time.Duration
+}
+
+func (x *execLog) exec(_ string, _ engine.ExecSpec) engine.ExecResult {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	x.at = append(x.at, x.clk.Now().Sub(x.t0))
+	if len(x.at) <= x.fails {
+		return engine.ExecResult{ExitCode: 1}
+	}
+	return engine.ExecResult{}
+}
+
+func (x *execLog) runs() []time.Duration {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	return append([]time.Duration(nil), x.at...)
+}
+
+func runningContainer(t *testing.T, e *fake.Engine) string {
+	t.Helper()
+	require.NoError(t, e.ImageImport(t.Context(), strings.NewReader(""), "probe-test:1", nil))
+	id, err := e.ContainerCreate(t.Context(), engine.ContainerSpec{Name: "probe-" + t.Name(), Image: "probe-test:1"})
+	require.NoError(t, err)
+	require.NoError(t, e.ContainerStart(t.Context(), id))
+	return id
+}
+
+// The probe runs at once, then on the backoff schedule, and the first
+// success ends it: no run after it.
+func TestProberScheduleFirstSuccessWins(t *testing.T) {
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	x := &execLog{clk: clock.NewFake(t0), t0: t0, fails: 6}
+	e := fake.New(fake.WithExec(x.exec))
+	id := runningContainer(t, e)
+	p := prober{e: e, clock: x.clk, log: slog.New(slog.DiscardHandler), id: id, cmd: []string{"check"},
+		hc: engine.Healthcheck{Interval: time.Second}}
+
+	require.True(t, p.untilReady(t.Context()))
+	ms := time.Millisecond
+	assert.Equal(t, []time.Duration{0, 50 * ms, 150 * ms, 350 * ms, 750 * ms, 1550 * ms, 2550 * ms}, x.runs(),
+		"at once, then 50 ms doubling up to the 1 s interval; the 7th run passed and was the last")
+	assert.Equal(t, 7, e.Calls(engine.OpContainerExec))
+}
+
+// A probe that never passes goes on at the interval until its context
+// ends (the up finished or failed); it never decides a failure itself.
+func TestProberStopsWithItsContext(t *testing.T) {
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	ctx, cancel := context.WithCancel(t.Context())
+	x := &execLog{clk: clock.NewFake(t0), t0: t0, fails: 1 << 30}
+	e := fake.New(fake.WithExec(func(id string, s engine.ExecSpec) engine.ExecResult {
+		r := x.exec(id, s)
+		if len(x.runs()) == 20 {
+			cancel()
+		}
+		return r
+	}))
+	id := runningContainer(t, e)
+	p := prober{e: e, clock: x.clk, log: slog.New(slog.DiscardHandler), id: id, cmd: []string{"check"},
+		hc: engine.Healthcheck{Interval: 30 * time.Second}}
+	assert.False(t, p.untilReady(ctx))
+	runs := x.runs()
+	require.Len(t, runs, 20)
+	assert.Equal(t, time.Second, runs[19]-runs[18], "a second apart once the backoff reached its cap")
+}
+
+// A container that is not running (yet, or any more) is a failed probe,
+// not a pass; a container that is gone ends the probing.
+func TestProberNotRunningIsNotReady(t *testing.T) {
+	e := fake.New() // the default exec passes any command in a running container
+	require.NoError(t, e.ImageImport(t.Context(), strings.NewReader(""), "probe-test:1", nil))
+	id, err := e.ContainerCreate(t.Context(), engine.ContainerSpec{Name: "created", Image: "probe-test:1"})
+	require.NoError(t, err)
+	p := prober{e: e, clock: clock.Real{}, log: slog.New(slog.DiscardHandler), id: id, cmd: []string{"true"}}
+	ok, stop := p.once(t.Context())
+	assert.False(t, ok, "created, not started")
+	assert.False(t, stop)
+	require.NoError(t, e.ContainerStart(t.Context(), id))
+	ok, _ = p.once(t.Context())
+	assert.True(t, ok, "running")
+	p.id = "no-such-container"
+	ok, stop = p.once(t.Context())
+	assert.False(t, ok)
+	assert.True(t, stop, "gone: nothing left to probe")
+}
+
+// The probe's pass counts as healthy only for a running container, and
+// the engine's unhealthy or a death still fail the service.
+func TestObservedProbed(t *testing.T) {
+	sp := plan.ServicePlan{Healthcheck: true, Probe: []string{"check"}}
+	probed := observed{inspected: true, running: true, health: "starting", probed: true}
+	assert.True(t, probed.satisfies(sp, compose.ServiceHealthy))
+	assert.True(t, probed.ready(sp))
+	assert.Equal(t, progress.ReadyProbe, probed.readyPhase(sp))
+
+	notRunning := probed
+	notRunning.running = false
+	assert.False(t, notRunning.ready(sp), "never ready before the container runs")
+
+	unhealthy := probed
+	unhealthy.health, unhealthy.unhealthy = "unhealthy", true
+	assert.Equal(t, "turned unhealthy", unhealthy.failure(sp))
+	died := probed
+	died.running, died.exited, died.died, died.dieCode = false, true, true, 1
+	assert.Equal(t, "exited with code 1", died.failure(sp))
+
+	engineSaid := observed{inspected: true, running: true, health: "healthy"}
+	assert.Equal(t, progress.HealthyEngine, engineSaid.readyPhase(sp))
+	assert.Equal(t, progress.Ready, observed{inspected: true, running: true}.readyPhase(plan.ServicePlan{}))
+}

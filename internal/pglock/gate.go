@@ -1,0 +1,27 @@
+package pglock
+
+import (
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/berth-dev/berth/internal/gate"
+)
+
+// Gate is the gate's shared backend on PostgreSQL ([gate.Backend]):
+// state rows and advisory-lock slots, keyed by the scope's Key (the
+// daemon's ID, or the endpoint for the breaker), so several daemons, and
+// every host using one of them, share one database.
+type Gate struct {
+	Pool *pgxpool.Pool
+}
+
+var _ gate.Backend = Gate{}
+
+// State is row (scope.Key, name) of berth_gate_state ([Shared]).
+func (g Gate) State(scope gate.Scope, name string) (gate.State, error) {
+	return Shared{Pool: g.Pool, Scope: scope.Key, Name: name}, nil
+}
+
+// Slots are advisory-lock slots in scope.Key ([Slots]).
+func (g Gate) Slots(scope gate.Scope, name string, n int, limit func() int) gate.Semaphore {
+	return Slots{Locks: Locks{Pool: g.Pool, Scope: scope.Key}, N: n, Name: name, Limit: limit}
+}

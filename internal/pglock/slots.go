@@ -1,0 +1,111 @@
+package pglock
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"strconv"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// Slots is a cross-host counting semaphore in one scope: N advisory locks
+// "<Name>-0" … "<Name>-(N-1)"; holding any one is holding a slot.
+//
+// Waiters are served first come, first served: a taker first queues for
+// the line lock "<Name>-line" (the server's lock manager grants one lock's
+// waiters in arrival order), and only the line's holder, the head, tries
+// for a slot, polling every slot without blocking, with a pause growing to
+// at most 10 ms; once it has one it lets the line go to the next waiter. A
+// waiter that dies leaves the queue with its connection.
+type Slots struct {
+	Locks Locks
+	N     int
+	Name  string // "" is "slot"
+	// Limit, when set, is how many of the N slots may be taken now (an
+	// adaptive limit, read at every try); slots above it stay unused.
+	Limit func() int
+}
+
+// trySlot takes the first free slot of n, tried from start on: the
+// function scan under LIMIT 1 stops at the first row that passes, so at
+// most one lock is taken. It returns the slot's key, or no row.
+const trySlot = `SELECT k FROM (SELECT ($2::int + s) % $1::int AS i FROM generate_series(0, $1::int - 1) s) o,
+LATERAL (SELECT hashtextextended($3 || o.i::text, 0) AS k) h
+WHERE pg_try_advisory_lock(h.k) LIMIT 1`
+
+// Acquire blocks until this process holds one slot, or ctx ends.
+func (s Slots) Acquire(ctx context.Context) (release func() error, err error) {
+	if s.N < 1 {
+		return nil, fmt.Errorf("acquire slot: need at least 1 slot, have %d", s.N)
+	}
+	err = onConn(ctx, s.Locks.Pool, func(c *pgxpool.Conn) (bool, error) {
+		release, err = s.acquireOn(ctx, c)
+		return err == nil, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("acquire slot: %w", err)
+	}
+	return release, nil
+}
+
+// acquireOn waits in the line on c, then takes a slot on c. On failure
+// the caller discards c, and with its session whatever it held.
+func (s Slots) acquireOn(ctx context.Context, c *pgxpool.Conn) (release func() error, err error) {
+	line := Key(s.Locks.Scope, s.stem()+"-line")
+	prefix := slotPrefix(s.Locks.Scope, s.stem())
+	limit := func() int {
+		if s.Limit == nil {
+			return s.N
+		}
+		return min(s.N, max(s.Limit(), 1))
+	}
+	// The wait in line and the first try go in one round trip.
+	n := limit()
+	b := &pgx.Batch{}
+	b.Queue("SELECT pg_advisory_lock($1)", line)
+	b.Queue(trySlot, n, rand.N(n), prefix)
+	br := c.SendBatch(ctx, b)
+	var key int64
+	_, err = br.Exec()
+	if err == nil {
+		err = br.QueryRow().Scan(&key)
+	}
+	if cerr := br.Close(); err == nil || (isNoRows(err) && cerr != nil) {
+		err = cerr
+	}
+	pause := time.Millisecond
+	for {
+		switch {
+		case err == nil:
+			if _, err := c.Exec(ctx, "SELECT pg_advisory_unlock($1)", line); err != nil {
+				return nil, fmt.Errorf("leave the line: %w", err)
+			}
+			return unlocker(c, "SELECT pg_advisory_unlock($1)", key), nil
+		case !isNoRows(err):
+			return nil, err
+		}
+		t := time.NewTimer(pause/2 + rand.N(pause))
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil, ctx.Err()
+		case <-t.C:
+		}
+		pause = min(pause*2, 10*time.Millisecond)
+		n := limit()
+		err = c.QueryRow(ctx, trySlot, n, rand.N(n), prefix).Scan(&key)
+	}
+}
+
+func (s Slots) stem() string { return cmp.Or(s.Name, "slot") }
+
+// slotPrefix is the text whose hash with a slot's number appended is that
+// slot's key (the server computes it: hashtextextended). It depends on
+// the scope's [Key], so scopes do not share slots.
+func slotPrefix(scope, stem string) string {
+	return strconv.FormatInt(Key(scope, stem), 16) + "-"
+}

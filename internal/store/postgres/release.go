@@ -1,0 +1,103 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/berth-dev/berth/internal/store"
+)
+
+// ReleaseLease deletes lease leaseID ([store.ErrNotFound] if it is gone) and
+// returns how many leases remain on its environment, live or not: judging
+// liveness is the caller's business. When none remains, the environment's
+// IdleSince is set to now in the same transaction.
+func (s *Store) ReleaseLease(ctx context.Context, leaseID string, now time.Time) (remaining int, err error) {
+	err = s.Update(ctx, func(tx *Tx) error {
+		remaining, err = tx.ReleaseLease(ctx, leaseID, now)
+		return err
+	})
+	return remaining, err
+}
+
+// ReapLeases deletes, in one transaction, every lease for which dead
+// returns true, and sets IdleSince to now on each environment that lost a
+// lease this way and has none left. It returns the leases it deleted.
+// dead is called inside the write transaction, so it should be quick (a
+// liveness check, not a network call).
+func (s *Store) ReapLeases(ctx context.Context, dead func(store.Lease) bool, now time.Time) ([]store.Lease, error) {
+	var reaped []store.Lease
+	err := s.Update(ctx, func(tx *Tx) error {
+		var err error
+		reaped, err = tx.ReapLeases(ctx, dead, now)
+		return err
+	})
+	return reaped, err
+}
+
+// ReleaseLease is [Store.ReleaseLease] inside tx.
+func (tx *Tx) ReleaseLease(ctx context.Context, leaseID string, now time.Time) (int, error) {
+	l, err := tx.Lease(ctx, leaseID)
+	if err != nil {
+		return 0, fmt.Errorf("release lease: %w", err)
+	}
+	if err := tx.deleteLease(ctx, leaseID); err != nil {
+		return 0, fmt.Errorf("release lease %s: %w", leaseID, err)
+	}
+	n, err := tx.idleIfUnleased(ctx, l.EnvID, now)
+	if err != nil {
+		return 0, fmt.Errorf("release lease %s: %w", leaseID, err)
+	}
+	return n, nil
+}
+
+// ReapLeases is [Store.ReapLeases] inside tx.
+func (tx *Tx) ReapLeases(ctx context.Context, dead func(store.Lease) bool, now time.Time) ([]store.Lease, error) {
+	all, err := tx.AllLeases(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("reap leases: %w", err)
+	}
+	var reaped []store.Lease
+	touched := map[string]bool{}
+	var order []string // touched environments in a stable order
+	for _, l := range all {
+		if !dead(l) {
+			continue
+		}
+		if err := tx.deleteLease(ctx, l.ID); err != nil {
+			return nil, fmt.Errorf("reap lease %s: %w", l.ID, err)
+		}
+		reaped = append(reaped, l)
+		if !touched[l.EnvID] {
+			touched[l.EnvID] = true
+			order = append(order, l.EnvID)
+		}
+	}
+	for _, envID := range order {
+		if _, err := tx.idleIfUnleased(ctx, envID, now); err != nil {
+			return nil, fmt.Errorf("reap leases: %w", err)
+		}
+	}
+	return reaped, nil
+}
+
+func (tx *Tx) deleteLease(ctx context.Context, id string) error {
+	_, err := tx.q.Exec(ctx, `DELETE FROM leases WHERE id = $1`, id)
+	return err
+}
+
+// idleIfUnleased counts the leases left on environment envID and, if there
+// are none, sets its IdleSince to now.
+func (tx *Tx) idleIfUnleased(ctx context.Context, envID string, now time.Time) (int, error) {
+	var n int
+	if err := tx.q.QueryRow(ctx, `SELECT count(*) FROM leases WHERE env_id = $1`, envID).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count leases of environment %s: %w", envID, err)
+	}
+	if n > 0 {
+		return n, nil
+	}
+	if _, err := tx.q.Exec(ctx, `UPDATE envs SET idle_since = $1 WHERE id = $2`, nsOf(now), envID); err != nil {
+		return 0, fmt.Errorf("set idle time of environment %s: %w", envID, err)
+	}
+	return 0, nil
+}
