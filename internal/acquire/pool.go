@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/berth-dev/berth/internal/leases"
 	"github.com/berth-dev/berth/internal/lifecycle"
@@ -40,7 +41,7 @@ func (a *Acquirer) takePooled(ctx context.Context, r *resolve.Env) (*store.Env, 
 			_ = unlock()
 			continue
 		}
-		if a.readyByList(ctx, c.ID, r.Plan) {
+		if a.pooledUsable(ctx, c.ID, r.Plan) {
 			c.State = store.StateReady
 			return &c, unlock, nil
 		}
@@ -140,4 +141,30 @@ func (a *Acquirer) ReclaimPooled(ctx context.Context, id string) (bool, error) {
 		return false, fmt.Errorf("tear down pooled copy %s: %w", id, err)
 	}
 	return true, a.Store.DeleteEnv(ctx, id)
+}
+
+// pooledUsable checks a taken copy by one list call: every planned service
+// has a container that runs and is not unhealthy (or a job that exited
+// 0). A health of "starting" is fine: berth's own readiness probe declared
+// the copy ready when it was pooled, which can be before the engine's
+// first health check.
+func (a *Acquirer) pooledUsable(ctx context.Context, id string, p *plan.Plan) bool {
+	st, err := lifecycle.ListStatus(ctx, a.Engine, id)
+	if err != nil || len(st.Services) == 0 || a.refuseForeign(id, st) != nil {
+		return false
+	}
+	for name, sp := range p.Services {
+		i := slices.IndexFunc(st.Services, func(s lifecycle.ServiceStatus) bool { return s.Service == name })
+		if i < 0 {
+			return false
+		}
+		s := st.Services[i]
+		switch {
+		case s.State == "running" && s.Health != "unhealthy":
+		case sp.Job && s.State == "exited" && s.ExitCode == 0:
+		default:
+			return false
+		}
+	}
+	return true
 }
