@@ -55,7 +55,7 @@ func open(getenv func(string) string, log *slog.Logger, eng engine.Engine, clk c
 		return nil, err
 	}
 	return &Manager{conn: conn, clock: clk, getenv: getenv, log: log, host: proc.Host(),
-		res: resolve.Resolver{Getenv: getenv, Version: Version(), Now: clk.Now}}, nil
+		res: resolve.Resolver{Getenv: getenv, Version: Version(), Now: clk.Now, Cache: composeCache(conn)}}, nil
 }
 
 // Close writes this process's Docker calls to the store's op log (for

@@ -65,8 +65,12 @@ type Options struct {
 	// daemon restart had stopped the environment, which services were
 	// started again and which endpoints changed. nil is silent.
 	Progress io.Writer
-	Logger   *slog.Logger        // nil discards
-	Getenv   func(string) string // nil is os.Getenv
+	// Refill is the command line of a detached process that refills the
+	// project's warm pool after a dedicated acquisition (`berth` passes
+	// its own hidden `pool refill`); nil refills nothing.
+	Refill []string
+	Logger *slog.Logger        // nil discards
+	Getenv func(string) string // nil is os.Getenv
 }
 
 // NoHolder as [Options].HolderPID: no process follows the lease; it lives
@@ -94,5 +98,6 @@ func (o Options) request() resolve.Request {
 
 // acquisition is how o wants its environment held.
 func (o Options) acquisition() acquire.Options {
-	return acquire.Options{HolderPID: o.HolderPID, Keeper: o.Keeper, HeartbeatTTL: o.HeartbeatTTL, Progress: o.Progress}
+	return acquire.Options{HolderPID: o.HolderPID, Keeper: o.Keeper, HeartbeatTTL: o.HeartbeatTTL, Progress: o.Progress,
+		Refill: o.Refill}
 }

@@ -11,8 +11,10 @@ import (
 )
 
 func main() {
+	stopProfile := startProfile()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := cli.Main(ctx, os.Args[1:], cli.OSStreams())
 	stop()
+	stopProfile()
 	os.Exit(code)
 }

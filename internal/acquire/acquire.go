@@ -6,6 +6,7 @@ import (
 
 	"github.com/berth-dev/berth/internal/leases"
 	"github.com/berth-dev/berth/internal/lock"
+	"github.com/berth-dev/berth/internal/plan"
 	"github.com/berth-dev/berth/internal/resolve"
 	"github.com/berth-dev/berth/internal/store"
 )
@@ -40,14 +41,24 @@ func (a *Acquirer) Acquire(ctx context.Context, r *resolve.Env, o Options) (Resu
 	}
 	start := a.Clock.Now()
 	id := r.ID()
-	unlock, err := a.Locks.Acquire(ctx, lock.EnvName(id))
+	var rec store.Env
+	var reused bool
+	taken, unlockTaken, err := a.takePooled(ctx, r)
 	if err != nil {
 		return Result{}, err
 	}
-	defer unlock()
-	rec, reused, err := a.ensureLocked(ctx, r, o)
-	if err != nil {
-		return Result{}, err
+	if taken != nil { // a warm copy from the pool, now ours: leased below
+		defer unlockTaken()
+		rec, reused, id = *taken, true, taken.ID
+	} else {
+		unlock, err := a.Locks.Acquire(ctx, lock.EnvName(id))
+		if err != nil {
+			return Result{}, err
+		}
+		defer unlock()
+		if rec, reused, err = a.ensureLocked(ctx, r, o); err != nil {
+			return Result{}, err
+		}
 	}
 	if pending != nil {
 		if holder.Lock, err = pending.Held(ctx); err != nil {
@@ -77,6 +88,9 @@ func (a *Acquirer) Acquire(ctx context.Context, r *resolve.Env, o Options) (Resu
 		a.Log.Warn("record usage", "err", err)
 	}
 	leased = true
+	if r.Plan.ID.Mode == plan.ModeDedicated {
+		a.refill(ctx, r, o.Refill)
+	}
 	res := Result{Env: rec, Lease: lease, Reused: reused}
 	if h, ok := pending.(*leases.Held); ok {
 		res.Hold = h

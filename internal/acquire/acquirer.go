@@ -34,6 +34,11 @@ type Store interface {
 	RecordUsage(ctx context.Context, r store.UsageRecord) error
 	RecordEvent(ctx context.Context, r store.EventRecord) error
 	ServiceEvents(ctx context.Context, envID, service string, since time.Time) ([]store.EventRecord, error)
+	// The warm pool (internal/pool).
+	Envs(ctx context.Context) ([]store.Env, error)
+	SwapEnvState(ctx context.Context, id string, from, to store.State) (bool, error)
+	Pools(ctx context.Context) ([]store.Pool, error)
+	PutPool(ctx context.Context, p store.Pool) error
 }
 
 // Reservations make memory reservations across processes ([lock.Claims]).
@@ -98,6 +103,10 @@ type Options struct {
 	HeartbeatTTL time.Duration
 	// Progress receives per-service progress; nil is silent.
 	Progress io.Writer
+	// Refill is the command line of a detached process that refills the
+	// project's warm pool (berth's hidden `pool refill`), started after a
+	// dedicated acquisition when the project has a pool; nil starts none.
+	Refill []string
 }
 
 // Result is a leased environment.

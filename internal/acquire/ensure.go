@@ -9,6 +9,7 @@ import (
 
 	"github.com/berth-dev/berth/internal/failure"
 	"github.com/berth-dev/berth/internal/lifecycle"
+	"github.com/berth-dev/berth/internal/plan"
 	"github.com/berth-dev/berth/internal/progress"
 	"github.com/berth-dev/berth/internal/resolve"
 	"github.com/berth-dev/berth/internal/store"
@@ -37,6 +38,9 @@ func (a *Acquirer) ensureLocked(ctx context.Context, r *resolve.Env, o Options) 
 		a.Log.Warn("finishing a teardown its process left unfinished", "env", id)
 		rec, err = a.create(ctx, r, o)
 		return rec, false, err
+	}
+	if known && rec.State == store.StateReady && a.readyByList(ctx, id, r.Plan) {
+		return rec, true, nil
 	}
 	st, err := lifecycle.Status(ctx, a.Engine, id)
 	if err != nil {
@@ -119,8 +123,14 @@ func (a *Acquirer) awaitRecovery(ctx context.Context, r *resolve.Env, live int) 
 	}
 }
 
-// create brings environment r up from a clean slate and records it.
+// create brings environment r up from a clean slate and records it ready.
 func (a *Acquirer) create(ctx context.Context, r *resolve.Env, o Options) (store.Env, error) {
+	return a.createAs(ctx, r, o, store.StateReady)
+}
+
+// createAs is create, recording the environment in state done once up
+// (ready, or pooled for a warm pool's copy).
+func (a *Acquirer) createAs(ctx context.Context, r *resolve.Env, o Options, done store.State) (store.Env, error) {
 	id := r.ID()
 	// Whatever an earlier copy left (containers, networks, volumes of this
 	// ID) goes first, so the new copy starts clean: no stale volume data.
@@ -156,7 +166,7 @@ func (a *Acquirer) create(ctx context.Context, r *resolve.Env, o Options) (store
 	bctx := context.WithoutCancel(ctx)
 	st, err := lifecycle.Status(bctx, a.Engine, id)
 	if err == nil {
-		rec = a.record(r, store.StateReady, a.Clock.Now(), a.vars(st))
+		rec = a.record(r, done, a.Clock.Now(), a.vars(st))
 		err = a.Store.PutEnv(bctx, rec)
 	}
 	if err != nil {
@@ -175,4 +185,18 @@ func (a *Acquirer) forget(ctx context.Context, id string) {
 	if err := a.Store.DeleteEnv(ctx, id); err != nil {
 		a.Log.Warn("forget environment", "env", id, "err", err)
 	}
+}
+
+// readyByList is the warm path's check of an environment the store knows
+// ready: one list call ([lifecycle.ListStatus]) instead of an inspection
+// per container. It says true only when that shows every service ready
+// and every container this state's; anything else (a list error
+// included) goes the full way, which decides and says why.
+func (a *Acquirer) readyByList(ctx context.Context, id string, p *plan.Plan) bool {
+	st, err := lifecycle.ListStatus(ctx, a.Engine, id)
+	if err != nil || len(st.Services) == 0 || a.refuseForeign(id, st) != nil {
+		return false
+	}
+	d, _ := Decide(st, p, 0)
+	return d == Reuse
 }

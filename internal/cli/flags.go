@@ -91,5 +91,5 @@ func (f *envFlags) register(fs *pflag.FlagSet) {
 func (f *envFlags) options(s Streams) berth.Options {
 	return berth.Options{Files: f.files, ProjectName: f.project, Dedicated: f.dedicated.v,
 		Production: f.production.v, WaitTimeout: f.waitTimeout.v, Linger: f.linger.v,
-		Progress: s.Err, Getenv: s.Getenv, WaitForMemory: f.waitMemory.v}
+		Progress: s.Err, Getenv: s.Getenv, WaitForMemory: f.waitMemory.v, Refill: refill(f)}
 }

@@ -20,6 +20,7 @@ type keepLeaseFlags struct {
 	lock        string
 	holderPID   int
 	holderStart uint64
+	lockFD      int
 }
 
 // newKeepLease is berth up's keeper: it holds the lease's lock file while
@@ -36,12 +37,13 @@ func newKeepLease(Streams) *cobra.Command {
 			if strings.HasPrefix(f.lock, pglock.KeeperLock) { // a lease in PostgreSQL (BERTH_STORE)
 				return pglock.Keep(f.lock, f.holderPID, f.holderStart, os.Stdout)
 			}
-			return leases.Keep(f.lock, f.holderPID, f.holderStart, os.Stdout)
+			return leases.Keep(f.lock, f.lockFD, f.holderPID, f.holderStart, os.Stdout)
 		}),
 	}
 	cmd.Flags().StringVar(&f.lock, "lock", "", "the lock file to create and hold")
 	cmd.Flags().IntVar(&f.holderPID, "holder-pid", 0, "the process to follow")
 	cmd.Flags().Uint64Var(&f.holderStart, "holder-start", 0, "its start time, as berth up saw it")
+	cmd.Flags().IntVar(&f.lockFD, "lock-fd", -1, "the descriptor on which the lock on --lock was inherited, held (-1: create it)")
 	for _, name := range []string{"lock", "holder-pid", "holder-start"} {
 		_ = cmd.MarkFlagRequired(name)
 	}

@@ -60,7 +60,7 @@ func newRoot(s Streams) *cobra.Command {
 	s = withStoreFlag(root, s)
 	root.AddCommand(newVersion(s), newDoctor(s), newUp(s), newDown(s), newRun(s), newEnv(s), newPs(s), newGC(s), newRestart(s))
 	root.AddCommand(newStats(s), newPull(s), newLogs(s), newExec(s), newPort(s), newConfig(s))
-	root.AddCommand(newAudit(s), newKeepLease(s), newStress(s), newStressRunner(s), newServe(s))
+	root.AddCommand(newAudit(s), newKeepLease(s), newStress(s), newStressRunner(s), newServe(s), newPool(s))
 	return root
 }
 

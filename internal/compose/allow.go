@@ -150,6 +150,7 @@ func xberthRule(size *rule) *rule {
 		"readiness":   leaf(),
 		"restart":     {keys: keys("cooldown", "max_attempts", "window", "breaker_open_for")},
 		"memory":      {anyKey: size},
+		"pool":        {keys: keys("size")},
 		"production": {keys: map[string]*rule{
 			"images": {anyKey: leaf()},
 			"file":   leaf(),

@@ -32,9 +32,10 @@ func displayName(dir, path string) string {
 }
 
 // readSource reads one compose file; a missing or unreadable file is an *Error.
-func readSource(dir, path string) (source, error) {
+func readSource(dir, path string, rd *reads) (source, error) {
 	s := source{path: path, display: displayName(dir, path)}
 	b, err := os.ReadFile(path)
+	rd.file(path, b, err != nil)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		return s, &Error{File: s.display, Msg: "compose file not found"}
@@ -100,7 +101,7 @@ func parseDocs(s source) ([]*yaml.Node, error) {
 // they extend from other files (only those services), recording key
 // locations in locs and valueless variable names in bare. It returns every
 // problem found, joined.
-func checkSources(dir string, srcs []source, locs *locations, bare map[string]bool) error {
+func checkSources(dir string, srcs []source, locs *locations, bare map[string]bool, rd *reads) error {
 	type target struct{ path, service string }
 	var (
 		errs    []error
@@ -122,7 +123,8 @@ func checkSources(dir string, srcs []source, locs *locations, bare map[string]bo
 			switch {
 			case ref.file != "":
 				if strings.Contains(ref.file, "$") {
-					continue // interpolated name: compose-go resolves it; berth cannot check it here
+					rd.cannotCache() // the file compose-go reads is not known here
+					continue         // interpolated name: compose-go resolves it; berth cannot check it here
 				}
 				p := ref.file
 				if !filepath.IsAbs(p) {
@@ -144,7 +146,7 @@ func checkSources(dir string, srcs []source, locs *locations, bare map[string]bo
 			continue
 		}
 		visited[t] = true
-		s, err := readSource(dir, t.path)
+		s, err := readSource(dir, t.path, rd)
 		if err != nil {
 			errs = append(errs, err)
 			continue

@@ -1,6 +1,7 @@
 package compose
 
 import (
+	"bytes"
 	"errors"
 	"io/fs"
 	"os"
@@ -21,6 +22,8 @@ type environ struct {
 	// bare are names the files use without a value (environment, build
 	// args): compose-go resolves those from a map, so mapping includes them.
 	bare map[string]bool
+	// rd records the env_files read (nil: not recorded).
+	rd *reads
 }
 
 func (e environ) lookup(key string) (string, bool) {
@@ -47,17 +50,19 @@ func (e environ) mapping() types.Mapping {
 }
 
 // loadEnviron reads dir/.env (absent is fine), interpolating it from getenv.
-func loadEnviron(dir, display string, getenv func(string) string, bare map[string]bool) (environ, error) {
-	e := environ{getenv: getenv, dotenv: map[string]string{}, bare: bare}
-	f, err := os.Open(filepath.Join(dir, ".env"))
+func loadEnviron(dir, display string, getenv func(string) string, bare map[string]bool, rd *reads) (environ, error) {
+	e := environ{getenv: getenv, dotenv: map[string]string{}, bare: bare, rd: rd}
+	path := filepath.Join(dir, ".env")
+	b, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
+		rd.file(path, nil, true)
 		return e, nil
 	}
 	if err != nil {
 		return e, &Error{File: display, Msg: "read .env: " + err.Error()}
 	}
-	defer f.Close()
-	vars, err := dotenv.ParseWithLookup(f, func(k string) (string, bool) {
+	rd.file(path, b, false)
+	vars, err := dotenv.ParseWithLookup(bytes.NewReader(b), func(k string) (string, bool) {
 		v := getenv(k)
 		return v, v != ""
 	})
@@ -85,15 +90,16 @@ func serviceEnv(s types.ServiceConfig, env environ, locs *locations) ([]string, 
 	}
 	key := "services." + s.Name + ".env_file"
 	for _, ef := range s.EnvFiles {
-		f, err := os.Open(ef.Path)
+		b, err := os.ReadFile(ef.Path)
 		if errors.Is(err, fs.ErrNotExist) && !bool(ef.Required) {
+			env.rd.file(ef.Path, nil, true)
 			continue
 		}
 		if err != nil {
 			return nil, locs.errorf(key, "env file %s: %v", ef.Path, err)
 		}
-		err = dotenv.ParseWithFormat(f, ef.Path, vars, lookup, ef.Format)
-		f.Close()
+		env.rd.file(ef.Path, b, false)
+		err = dotenv.ParseWithFormat(bytes.NewReader(b), ef.Path, vars, lookup, ef.Format)
 		if err != nil {
 			return nil, locs.errorf(key, "%v", err)
 		}

@@ -19,6 +19,11 @@ import (
 // key, and the line when known. Load reads files only: it makes no Docker
 // call.
 func Load(ctx context.Context, o Options) (*Project, error) {
+	return loadRecording(ctx, o, nil)
+}
+
+// loadRecording is [Load], recording what it depends on in rd (nil: nothing).
+func loadRecording(ctx context.Context, o Options, rd *reads) (*Project, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -26,13 +31,14 @@ func Load(ctx context.Context, o Options) (*Project, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load compose project: %w", err)
 	}
-	paths, err := o.configPaths()
+	o.Getenv = rd.getenv(o.Getenv)
+	paths, err := o.configPaths(rd)
 	if err != nil {
 		return nil, err
 	}
 	srcs := make([]source, 0, len(paths))
 	for _, p := range paths {
-		s, err := readSource(o.WorkingDir, p)
+		s, err := readSource(o.WorkingDir, p, rd)
 		if err != nil {
 			return nil, err
 		}
@@ -42,10 +48,10 @@ func Load(ctx context.Context, o Options) (*Project, error) {
 	locs := newLocations()
 	locs.fallback = loc{file: srcs[0].display}
 	bare := map[string]bool{}
-	if err := checkSources(o.WorkingDir, srcs, locs, bare); err != nil {
+	if err := checkSources(o.WorkingDir, srcs, locs, bare, rd); err != nil {
 		return nil, err
 	}
-	env, err := loadEnviron(projectDir, displayName(o.WorkingDir, filepath.Join(projectDir, ".env")), o.Getenv, bare)
+	env, err := loadEnviron(projectDir, displayName(o.WorkingDir, filepath.Join(projectDir, ".env")), o.Getenv, bare, rd)
 	if err != nil {
 		return nil, err
 	}
@@ -64,11 +70,11 @@ func Load(ctx context.Context, o Options) (*Project, error) {
 		if !filepath.IsAbs(p) {
 			p = filepath.Join(projectDir, p)
 		}
-		s, err := readSource(o.WorkingDir, filepath.Clean(p))
+		s, err := readSource(o.WorkingDir, filepath.Clean(p), rd)
 		if err != nil {
 			return nil, err
 		}
-		if err := checkSources(o.WorkingDir, []source{s}, locs, bare); err != nil {
+		if err := checkSources(o.WorkingDir, []source{s}, locs, bare, rd); err != nil {
 			return nil, err
 		}
 		l.srcs = append(l.srcs, s)

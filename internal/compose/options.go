@@ -69,7 +69,7 @@ func (o Options) withDefaults() (Options, error) {
 }
 
 // configPaths returns the absolute compose file paths to merge, in order.
-func (o Options) configPaths() ([]string, error) {
+func (o Options) configPaths(rd *reads) ([]string, error) {
 	if len(o.Files) > 0 {
 		out := make([]string, len(o.Files))
 		for i, f := range o.Files {
@@ -80,24 +80,25 @@ func (o Options) configPaths() ([]string, error) {
 		}
 		return out, nil
 	}
-	main := firstExisting(o.WorkingDir, defaultFiles())
+	main := firstExisting(o.WorkingDir, defaultFiles(), rd)
 	if main == "" {
 		return nil, &Error{File: o.WorkingDir, Msg: "no compose file found (looked for " +
 			strings.Join(defaultFiles(), ", ") + "; name one with -f)"}
 	}
 	out := []string{main}
-	if ov := firstExisting(o.WorkingDir, overrideFiles()); ov != "" {
+	if ov := firstExisting(o.WorkingDir, overrideFiles(), rd); ov != "" {
 		out = append(out, ov)
 	}
 	return out, nil
 }
 
-func firstExisting(dir string, names []string) string {
+func firstExisting(dir string, names []string, rd *reads) string {
 	for _, n := range names {
 		p := filepath.Join(dir, n)
 		if fi, err := os.Stat(p); err == nil && fi.Mode().IsRegular() {
 			return p
 		}
+		rd.file(p, nil, true) // one made later would be chosen instead
 	}
 	return ""
 }

@@ -186,6 +186,10 @@ type XBerth struct {
 	Memory map[string]int64
 	// Production image overrides, applied when production mode is on.
 	Production XProduction
+	// PoolSize is x-berth.pool.size: how many dedicated copies to keep
+	// ready (internal/pool). Not part of the configuration hash: resizing
+	// the pool is not a new configuration.
+	PoolSize *int `json:"-"`
 	// Readiness is who declares a service with a health check ready:
 	// [ReadinessProbe] (also when empty) or [ReadinessEngine]
 	// (x-berth.readiness).

@@ -55,6 +55,13 @@ func parseXBerth(v any, locs *locations) (XBerth, error) {
 	if xb.Production, err = production(m, locs); err != nil {
 		return xb, err
 	}
+	if pool, err := submap(m, "pool", "x-berth", locs); err != nil {
+		return xb, err
+	} else if pool != nil {
+		if xb.PoolSize, err = optCount(pool, "size", "x-berth.pool", locs); err != nil {
+			return xb, err
+		}
+	}
 	return xb, nil
 }
 

@@ -1,6 +1,9 @@
 package compose
 
 import (
+	"context"
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -74,4 +77,31 @@ func TestParseDuration(t *testing.T) {
 		require.NoError(t, err, "%v", tt.in)
 		assert.Equal(t, tt.want, got, "%v", tt.in)
 	}
+}
+
+// TestXBerthPoolSizeIsNotHashed: x-berth.pool.size is read, and resizing
+// the pool is not a new configuration.
+func TestXBerthPoolSizeIsNotHashed(t *testing.T) {
+	dir := t.TempDir()
+	write := func(size string) *Project {
+		t.Helper()
+		require.NoError(t, os.WriteFile(filepath.Join(dir, "compose.yaml"),
+			[]byte("name: p\nx-berth:\n  pool: {size: "+size+"}\nservices:\n  a: {image: x}\n"), 0o600))
+		return load(t, Options{WorkingDir: dir})
+	}
+	two, three := write("2"), write("3")
+	require.NotNil(t, two.Berth.PoolSize)
+	assert.Equal(t, 2, *two.Berth.PoolSize)
+	assert.Equal(t, 3, *three.Berth.PoolSize)
+	assert.Equal(t, two.Hash, three.Hash)
+	c := Cache{Dir: t.TempDir(), Stamp: "test"}
+	for range 2 {
+		got, err := c.Load(context.Background(), Options{WorkingDir: dir, Getenv: envOf(nil)})
+		require.NoError(t, err)
+		assert.Equal(t, 3, *got.Berth.PoolSize, "kept through the cache")
+	}
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "compose.yaml"),
+		[]byte("name: p\nx-berth:\n  pool: {size: -1}\nservices:\n  a: {image: x}\n"), 0o600))
+	_, err := Load(context.Background(), Options{WorkingDir: dir, Getenv: envOf(nil)})
+	require.ErrorContains(t, err, "x-berth.pool.size")
 }

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/berth-dev/berth/internal/labels"
+	"github.com/berth-dev/berth/internal/store"
 )
 
 // Build makes the plan for facts f under settings s. It is pure and
@@ -24,6 +25,7 @@ func Build(f Facts, s Settings) Plan {
 		td := Teardown{Env: g.id, Reason: v.reason}
 		if g.record != nil {
 			td.Known, td.CreatedAt, td.IdleSince = true, g.record.Record.CreatedAt, g.record.Record.IdleSince
+			td.Pooled = g.record.Record.State == store.StatePooled
 		}
 		p.Teardowns = append(p.Teardowns, td)
 		for _, c := range g.containers {

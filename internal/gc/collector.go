@@ -21,6 +21,7 @@ const recordsKept = 7 * 24 * time.Hour
 type Store interface {
 	CreatedAt(ctx context.Context) (time.Time, error)
 	Envs(ctx context.Context) ([]store.Env, error)
+	Pools(ctx context.Context) ([]store.Pool, error)
 	Env(ctx context.Context, id string) (store.Env, error)
 	SetEnvState(ctx context.Context, id string, state store.State) error
 	DeleteEnv(ctx context.Context, id string) error

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/berth-dev/berth/internal/plan"
+	"github.com/berth-dev/berth/internal/pool"
+	"github.com/berth-dev/berth/internal/store"
 )
 
 // verdict is the decision on one environment.
@@ -36,6 +38,9 @@ func decide(g *group, f Facts, s Settings) verdict {
 	}
 	if st := g.foreignState(f.identity()); st != "" {
 		return keep(true, "belongs to another berth state directory (%s)", st)
+	}
+	if g.record != nil && g.record.Record.State == store.StatePooled {
+		return decidePooled(g, f, s)
 	}
 	if g.record != nil {
 		return decideKnown(g, f.Now, s)
@@ -73,6 +78,20 @@ func decideKnown(g *group, now time.Time, s Settings) verdict {
 		return teardown("broken: %s; its next acquire would recreate it", d)
 	}
 	return keep(false, "lingering for reuse until %s (linger %s)", since.Add(linger).Format(time.DateTime), dur(linger))
+}
+
+// decidePooled judges a warm pool's copy by the pool's rules
+// ([pool.Reclaimable]): kept while its pool wants it, reclaimed when the
+// pool shrank or was drained, its configuration changed, or it is stale.
+func decidePooled(g *group, f Facts, s Settings) verdict {
+	var recs []store.Env
+	for _, e := range f.Envs {
+		recs = append(recs, e.Record)
+	}
+	if why, ok := pool.Reclaimable(f.Pools, recs, f.Now, s.staleAfter(0))[g.id]; ok {
+		return teardown("%s", why)
+	}
+	return keep(false, "pooled: ready for the next dedicated acquire")
 }
 
 // decideOrphan judges labelled resources the store does not know.

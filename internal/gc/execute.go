@@ -194,6 +194,8 @@ func (c *Collector) Recheck(ctx context.Context, td Teardown) (string, error) {
 		return "recreated since the plan was made", nil
 	case !rec.IdleSince.Equal(td.IdleSince):
 		return "used since the plan was made", nil
+	case td.Pooled && rec.State != store.StatePooled:
+		return "taken from the warm pool since the plan was made", nil
 	}
 	return "", nil
 }

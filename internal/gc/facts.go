@@ -23,6 +23,9 @@ type Facts struct {
 	Host string
 	// Envs are the store's environments with their live lease counts.
 	Envs []Env
+	// Pools are the warm pool targets (internal/pool): which pooled
+	// copies gc reclaims.
+	Pools []store.Pool
 	// Busy holds the IDs of environments whose lock is held right now.
 	Busy map[string]bool
 

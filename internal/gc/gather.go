@@ -24,6 +24,9 @@ func (c *Collector) gather(ctx context.Context, mode Mode, measure bool) (f Fact
 	if err != nil {
 		return f, nil, "", err
 	}
+	if f.Pools, err = c.Store.Pools(ctx); err != nil {
+		return f, nil, "", err
+	}
 	for _, r := range recs {
 		live, dead, err := c.Leases.Split(ctx, r.ID)
 		if err != nil {

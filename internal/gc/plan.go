@@ -41,7 +41,10 @@ type Teardown struct {
 	// IdleSince is the record's idle mark when planned: a different one
 	// under the lock means it was acquired (and maybe released) since.
 	IdleSince time.Time `json:"idle_since,omitzero"`
-	Reason    string    `json:"reason"`
+	// Pooled: it was a pooled copy when planned; taken from the pool
+	// since, it is its taker's.
+	Pooled bool   `json:"pooled,omitempty"`
+	Reason string `json:"reason"`
 }
 
 // Kept is an environment (or a resource) the plan leaves, and why.

@@ -36,3 +36,7 @@ func (s Settings) staleAfter(own time.Duration) time.Duration {
 	}
 	return DefaultStaleAfter
 }
+
+// StaleAge is the stale age of an environment whose project sets none:
+// also the age at which a pooled copy is stale (internal/pool).
+func (s Settings) StaleAge() time.Duration { return s.staleAfter(0) }

@@ -20,9 +20,12 @@ const releaseCheck = time.Second
 // macOS, a process handle on Windows, polling elsewhere), or when the
 // lease is released (its file removed: berth down, gc's reaping); then it
 // removes its file, and the kernel drops the lock as it exits.
-func Keep(path string, pid int, start uint64, ready io.WriteCloser) error {
+//
+// lockFD >= 0 is a descriptor on which the keeper inherited the lock on
+// path, held already ([StartKeeper] on unix); -1 creates it.
+func Keep(path string, lockFD int, pid int, start uint64, ready io.WriteCloser) error {
 	return KeepHeld(func() (func() bool, func(), error) {
-		fd, err := createHeld(path)
+		fd, err := takeOrAdopt(path, lockFD)
 		if err != nil {
 			return nil, nil, fmt.Errorf("take lease lock %s: %w", path, err)
 		}
@@ -96,3 +99,12 @@ type processWatch interface {
 }
 
 var _ processWatch = pollWatch{}
+
+// takeOrAdopt creates and locks path, or adopts the lock inherited on
+// descriptor inherited (>= 0).
+func takeOrAdopt(path string, inherited int) (lockFD, error) {
+	if inherited >= 0 {
+		return adoptHeld(path, inherited)
+	}
+	return createHeld(path)
+}

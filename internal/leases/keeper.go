@@ -28,6 +28,9 @@ type Keeper struct {
 	cmd    *exec.Cmd
 	ready  chan error
 	exited chan struct{}
+	// inherited: the keeper was handed the lock, held since before it
+	// started ([heldForKeeper]), so nobody waits for it.
+	inherited bool
 }
 
 // StartKeeper starts a keeper: argv (berth's hidden keep-lease command),
@@ -45,13 +48,35 @@ func StartKeeper(argv []string, locks Locks, pid int) (*Keeper, error) {
 		return nil, err
 	}
 	path := locks.Path(name)
-	return StartKeeperOf(argv, name, path, nil, func() { _ = os.Remove(path) }, pid)
+	forget := func() { _ = os.Remove(path) }
+	// Where the platform allows (unix), the lock file is created and
+	// locked here and the keeper inherits it ("--lock-fd 3"): held from
+	// before the keeper runs, so [Keeper.Held] waits for nothing.
+	lockFile, inherit, err := heldForKeeper(path)
+	if err != nil {
+		return nil, fmt.Errorf("take lease lock %s: %w", path, err)
+	}
+	if !inherit {
+		return StartKeeperOf(argv, name, path, nil, forget, pid)
+	}
+	defer lockFile.Close() // the keeper holds it from here on
+	k, err := startKeeper(argv, name, path, nil, forget, pid, lockFile)
+	if err != nil {
+		forget()
+	}
+	return k, err
 }
 
 // StartKeeperOf is [StartKeeper] for any kind of lock: the keeper gets
 // "--lock lockArg" and, added to this process's environment, env; forget
 // runs once a keeper that is dropped has exited.
 func StartKeeperOf(argv []string, name, lockArg string, env []string, forget func(), pid int) (*Keeper, error) {
+	return startKeeper(argv, name, lockArg, env, forget, pid, nil)
+}
+
+// startKeeper is [StartKeeperOf]; a non-nil held is the lock, held
+// already, which the keeper inherits as descriptor [inheritFD].
+func startKeeper(argv []string, name, lockArg string, env []string, forget func(), pid int, held *os.File) (*Keeper, error) {
 	start, err := proc.StartTime(pid)
 	if err != nil {
 		return nil, fmt.Errorf("follow lease holder %d: %w", pid, err)
@@ -64,6 +89,11 @@ func StartKeeperOf(argv []string, name, lockArg string, env []string, forget fun
 		k.cmd.Env = append(os.Environ(), env...)
 	}
 	k.cmd.SysProcAttr = detached()
+	if held != nil {
+		k.cmd.Args = append(k.cmd.Args, "--lock-fd", strconv.Itoa(inheritFD))
+		k.cmd.ExtraFiles = []*os.File{held}
+		k.inherited = true
+	}
 	// Its own pipe for the ready line, and nothing of the caller's: a
 	// keeper holding the caller's stdout would keep `berth up | ...` from
 	// ever seeing the end of it.
@@ -98,7 +128,20 @@ func StartKeeperOf(argv []string, name, lockArg string, env []string, forget fun
 }
 
 // Held waits until the keeper holds its lock and returns the lock's name.
+// An inherited lock is held already: Held reports at once what the keeper
+// said so far (it refuses a holder that is gone) and does not wait.
 func (k *Keeper) Held(ctx context.Context) (string, error) {
+	if k.inherited {
+		select {
+		case err := <-k.ready:
+			if err != nil {
+				k.Drop()
+				return "", fmt.Errorf("lease keeper: %w", err)
+			}
+		default:
+		}
+		return k.name, nil
+	}
 	t := time.NewTimer(keeperTimeout)
 	defer t.Stop()
 	select {

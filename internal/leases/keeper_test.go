@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"syscall"
 	"testing"
@@ -93,4 +94,32 @@ func TestKeeperRefusesAHolderThatIsGone(t *testing.T) {
 	out, _ := cmd.Output()
 	assert.Contains(t, string(out), "exited before its lease was taken")
 	assert.NoFileExists(t, locks.Path("h-0123456789abcdef"))
+}
+
+// TestKeeperInheritsTheLockHeld: on unix the lock is held before the
+// keeper runs (it inherits it), so Held does not wait for the keeper: a
+// "keeper" that never takes any lock itself still holds it, and Drop ends
+// it and removes the file.
+func TestKeeperInheritsTheLockHeld(t *testing.T) {
+	skipWithoutLocks(t)
+	f, ok, _ := heldForKeeper(filepath.Join(t.TempDir(), "probe"))
+	if !ok {
+		t.Skip("no lock inheritance on this platform")
+	}
+	_ = f.Close()
+	locks := Locks{Dir: t.TempDir()}
+	holder, _, _ := child(t, "wait")
+	k, err := StartKeeper([]string{"/bin/sh", "-c", "exec sleep 30"}, locks, holder.Process.Pid)
+	require.NoError(t, err)
+	t.Cleanup(k.Drop)
+	name, err := k.Held(context.Background())
+	require.NoError(t, err)
+	held, err := locks.Probe(name)
+	require.NoError(t, err)
+	assert.True(t, held, "held through the keeper's inherited descriptor")
+	k.Drop()
+	held, err = locks.Probe(name)
+	require.NoError(t, err)
+	assert.False(t, held)
+	assert.NoFileExists(t, locks.Path(name))
 }

@@ -60,17 +60,20 @@ func runKeeperArgs(args []string) int {
 	var path string
 	var pid int
 	var start uint64
+	fd := -1
 	for i := 0; i+1 < len(args); i += 2 {
 		switch args[i] {
 		case "--lock":
 			path = args[i+1]
 		case "--holder-pid":
 			pid, _ = strconv.Atoi(args[i+1])
+		case "--lock-fd":
+			fd, _ = strconv.Atoi(args[i+1])
 		case "--holder-start":
 			start, _ = strconv.ParseUint(args[i+1], 10, 64)
 		}
 	}
-	if err := Keep(path, pid, start, os.Stdout); err != nil {
+	if err := Keep(path, fd, pid, start, os.Stdout); err != nil {
 		return 1
 	}
 	return 0

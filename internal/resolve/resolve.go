@@ -65,6 +65,9 @@ type Resolver struct {
 	Getenv  func(string) string
 	Version string
 	Now     func() time.Time
+	// Cache, when set, keeps loaded compose projects between runs
+	// ([compose.Cache]); nil loads the files every time.
+	Cache *compose.Cache
 }
 
 // Resolve decides req. A shared environment's ID is the project name and
@@ -76,7 +79,11 @@ func (r Resolver) Resolve(ctx context.Context, req Request) (*Env, error) {
 	if err != nil {
 		return nil, err
 	}
-	p, err := compose.Load(ctx, compose.Options{Files: req.Files, WorkingDir: req.WorkingDir,
+	load := compose.Load
+	if r.Cache != nil {
+		load = r.Cache.Load
+	}
+	p, err := load(ctx, compose.Options{Files: req.Files, WorkingDir: req.WorkingDir,
 		ProjectName: req.ProjectName, Getenv: r.Getenv, Production: Pick(req.Production, envSet.Production, nil, false)})
 	if err != nil {
 		return nil, failure.Input(err)

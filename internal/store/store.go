@@ -37,6 +37,15 @@ type Store interface {
 	// SetIdleSince sets the idle time of environment id; the zero time
 	// clears it ([ErrNotFound] if there is no such environment).
 	SetIdleSince(ctx context.Context, id string, t time.Time) error
+	// SwapEnvState sets the state of environment id to to if it is from,
+	// in one step, and reports whether it did: of processes swapping the
+	// same environment from the same state at once, exactly one succeeds.
+	// An unknown environment is not swapped (no error).
+	SwapEnvState(ctx context.Context, id string, from, to State) (bool, error)
+	// PutPool sets the warm pool target of p.Project.
+	PutPool(ctx context.Context, p Pool) error
+	// Pools returns every pool target, ordered by Project.
+	Pools(ctx context.Context) ([]Pool, error)
 	// DeleteEnv deletes environment id and its leases. Deleting an
 	// environment that does not exist is not an error. Records (ops,
 	// usage, restarts, events) of the environment stay.

@@ -11,7 +11,18 @@ const (
 	StateReady       State = "ready"        // its stack came up healthy
 	StateBroken      State = "broken"       // known to be broken
 	StateTearingDown State = "tearing_down" // its stack is being torn down
+	// StatePooled: a dedicated copy made ready ahead of demand and leased
+	// to no one yet (see internal/pool); taking it sets it ready.
+	StatePooled State = "pooled"
 )
+
+// Pool is the target of a project's warm pool of dedicated copies: Size
+// ready copies of configuration ConfigHash.
+type Pool struct {
+	Project    string `json:"project"`
+	ConfigHash string `json:"config_hash"`
+	Size       int    `json:"size"`
+}
 
 // Env is the record of one environment.
 type Env struct {

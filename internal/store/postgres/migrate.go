@@ -104,6 +104,13 @@ var migrations = []string{
 		error       text NOT NULL
 	);
 	CREATE INDEX gc_runs_ts ON gc_runs(ts);`,
+	// 3: warm pool targets (internal/pool); pooled copies are envs in
+	// state "pooled".
+	`CREATE TABLE pools (
+		project     text PRIMARY KEY,
+		config_hash text NOT NULL,
+		size        bigint NOT NULL
+	);`,
 }
 
 // migrateKey is the advisory lock every process takes to create or

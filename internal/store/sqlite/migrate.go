@@ -107,6 +107,13 @@ var migrations = []string{
 		error        TEXT NOT NULL
 	) STRICT;
 	CREATE INDEX gc_runs_ts ON gc_runs(ts);`,
+	// 7: warm pool targets (internal/pool); pooled copies are envs in
+	// state "pooled".
+	`CREATE TABLE pools (
+		project     TEXT PRIMARY KEY,
+		config_hash TEXT NOT NULL,
+		size        INTEGER NOT NULL
+	) STRICT;`,
 }
 
 // setup puts the file in WAL mode and brings the schema to
@@ -114,7 +121,14 @@ var migrations = []string{
 // lock throughout, so processes opening one new store at once never race
 // to change its journal mode (SQLite can answer that race with SQLITE_BUSY
 // at once, without waiting) or to migrate it.
+//
+// A store set up already is only read: the journal mode, the schema
+// version and the creation record, without the write lock and without a
+// write (the warm path of every command opens the store).
 func (s *Store) setup(ctx context.Context, db *sql.DB) error {
+	if isSetUp(ctx, db) {
+		return nil
+	}
 	release, err := s.write.acquire(ctx)
 	if err != nil {
 		return err
@@ -180,4 +194,21 @@ func (tx *Tx) version(ctx context.Context) (int, error) {
 		return 0, fmt.Errorf("read schema version: %w", err)
 	}
 	return v, nil
+}
+
+// isSetUp reports whether the store is in WAL mode at the current schema
+// version with its creation time recorded; any error says no (setup then
+// does it the full way, and reports).
+func isSetUp(ctx context.Context, db *sql.DB) bool {
+	var mode string
+	var n int
+	if db.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&mode) != nil || !strings.EqualFold(mode, "wal") {
+		return false
+	}
+	v, err := (&Tx{q: db}).version(ctx)
+	if err != nil || v != len(migrations) {
+		return false
+	}
+	err = db.QueryRowContext(ctx, `SELECT count(*) FROM meta WHERE key = 'created_at'`).Scan(&n)
+	return err == nil && n == 1
 }

@@ -71,3 +71,39 @@ func TestMigrateVersion1FileToCurrent(t *testing.T) {
 	require.NoError(t, rows.Err())
 	assert.Equal(t, []string{"events_env_service_ts", "events_key", "events_ts", "restarts_env_service_ts", "restarts_ts"}, indexes)
 }
+
+// TestOpenOfASetUpStoreOnlyReads: once a store is set up, opening it takes
+// no write lock (the warm path of every command opens the store): it opens
+// while another process holds the write lock.
+func TestOpenOfASetUpStoreOnlyReads(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "berth.db")
+	s, err := Open(ctx, path)
+	require.NoError(t, err)
+	require.NoError(t, s.Close())
+
+	release, err := writeLock{path: path + ".lock"}.acquire(ctx)
+	require.NoError(t, err)
+	defer release()
+	short, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	s, err = Open(short, path)
+	require.NoError(t, err, "opened without the write lock")
+	require.NoError(t, s.Close())
+
+	// A store left at an older version still migrates (under the lock).
+	release()
+	db, err := sql.Open("sqlite", dsn(path))
+	require.NoError(t, err)
+	_, err = db.ExecContext(ctx, `DROP TABLE pools; PRAGMA user_version = 5`)
+	require.NoError(t, err)
+	require.NoError(t, db.Close())
+	s, err = Open(ctx, path)
+	require.NoError(t, err)
+	defer s.Close()
+	tx, err := s.read(ctx)
+	require.NoError(t, err)
+	v, err := tx.version(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, len(migrations), v)
+}

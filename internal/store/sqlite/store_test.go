@@ -42,7 +42,7 @@ func TestOpenCreatesSchema(t *testing.T) {
 		tables = append(tables, name)
 	}
 	require.NoError(t, rows.Err())
-	assert.Equal(t, []string{"envs", "events", "gc_runs", "leases", "meta", "ops", "restarts", "usage"}, tables)
+	assert.Equal(t, []string{"envs", "events", "gc_runs", "leases", "meta", "ops", "pools", "restarts", "usage"}, tables)
 
 	var mode string
 	require.NoError(t, s.db.QueryRowContext(ctx, `PRAGMA journal_mode`).Scan(&mode))

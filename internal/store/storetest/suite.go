@@ -55,6 +55,8 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"CreatedAt", testCreatedAt},
 		{"NotFound", testNotFound},
 		{"ConcurrentWriters", testConcurrentWriters},
+		{"SwapEnvState", testSwapEnvState},
+		{"Pools", testPools},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
