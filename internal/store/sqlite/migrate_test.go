@@ -95,7 +95,7 @@ func TestOpenOfASetUpStoreOnlyReads(t *testing.T) {
 	release()
 	db, err := sql.Open("sqlite", dsn(path))
 	require.NoError(t, err)
-	_, err = db.ExecContext(ctx, `DROP TABLE pools; PRAGMA user_version = 5`)
+	_, err = db.ExecContext(ctx, `DROP TABLE pools; PRAGMA user_version = 6`)
 	require.NoError(t, err)
 	require.NoError(t, db.Close())
 	s, err = Open(ctx, path)
