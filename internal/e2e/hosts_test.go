@@ -10,8 +10,6 @@ package e2e
 import (
 	"bufio"
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"fmt"
 	"io"
 	"os"
@@ -21,11 +19,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/berth-dev/berth/internal/pglock/pgtest"
+	storepg "github.com/berth-dev/berth/internal/store/postgres/pgtest"
 )
 
 // hostRole makes this binary a simulated host's first process: it takes
@@ -118,26 +116,7 @@ func (h *simHost) finish(t *testing.T) string {
 // and returns its DSN; it is dropped when the test ends.
 func storeDatabase(t *testing.T) string {
 	t.Helper()
-	dsn := pgtest.DSN(t)
-	var b [6]byte
-	_, _ = rand.Read(b[:])
-	name := "berth_hosts_" + hex.EncodeToString(b[:])
-	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, dsn)
-	require.NoError(t, err)
-	defer conn.Close(ctx)
-	_, err = conn.Exec(ctx, "CREATE DATABASE "+name)
-	require.NoError(t, err)
-	t.Cleanup(func() {
-		conn, err := pgx.Connect(ctx, dsn)
-		if err == nil {
-			_, _ = conn.Exec(ctx, "DROP DATABASE "+name+" WITH (FORCE)")
-			_ = conn.Close(ctx)
-		}
-	})
-	cfg, err := pgx.ParseConfig(dsn)
-	require.NoError(t, err)
-	return strings.Replace(dsn, "/"+cfg.Database, "/"+name, 1)
+	return storepg.Database(t, pgtest.DSN(t))
 }
 
 // TestHostsShareOneStoreAndOneDies: 3 simulated hosts × 3 berth run on the

@@ -50,6 +50,9 @@ func (r *Restarter) Unhealthy(ctx context.Context, e *resolve.Env) ([]Result, er
 	if err != nil {
 		return nil, err
 	}
+	// A service berth's own probe found ready may still read "starting"
+	// at the engine until its first health check: it is not unhealthy.
+	st = lifecycle.ConfirmStarting(ctx, r.Engine, st, e.Plan)
 	var out []Result
 	for _, name := range slices.Sorted(maps.Keys(e.Plan.Services)) {
 		sp := e.Plan.Services[name]
@@ -87,7 +90,9 @@ func (r *Restarter) restartLocked(ctx context.Context, envID string, sp plan.Ser
 		return res, failure.Input(fmt.Errorf("restart: environment %s has no service %q (services: %s)",
 			envID, sp.Name, strings.Join(slices.Compact(names), ", ")))
 	}
-	healthy, problem := st.Healthy(&plan.Plan{Services: map[string]plan.ServicePlan{sp.Name: sp}})
+	one := &plan.Plan{Services: map[string]plan.ServicePlan{sp.Name: sp}}
+	st = lifecycle.ConfirmStarting(ctx, r.Engine, st, one) // as in Unhealthy
+	healthy, problem := st.Healthy(one)
 	if healthy && !force {
 		res.Action, res.Reason = None, "healthy; nothing to do"
 		return res, nil
