@@ -37,58 +37,22 @@ func (s *Store) ReapLeases(ctx context.Context, dead func(store.Lease) bool, now
 
 // ReleaseLease is [Store.ReleaseLease] inside tx.
 func (tx *Tx) ReleaseLease(ctx context.Context, leaseID string, now time.Time) (int, error) {
-	l, err := tx.Lease(ctx, leaseID)
-	if err != nil {
-		return 0, fmt.Errorf("release lease: %w", err)
-	}
-	if err := tx.deleteLease(ctx, leaseID); err != nil {
-		return 0, fmt.Errorf("release lease %s: %w", leaseID, err)
-	}
-	n, err := tx.idleIfUnleased(ctx, l.EnvID, now)
-	if err != nil {
-		return 0, fmt.Errorf("release lease %s: %w", leaseID, err)
-	}
-	return n, nil
+	return store.ReleaseLeaseIn(ctx, tx, leaseID, now)
 }
 
 // ReapLeases is [Store.ReapLeases] inside tx.
 func (tx *Tx) ReapLeases(ctx context.Context, dead func(store.Lease) bool, now time.Time) ([]store.Lease, error) {
-	all, err := tx.AllLeases(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("reap leases: %w", err)
-	}
-	var reaped []store.Lease
-	touched := map[string]bool{}
-	var order []string // touched environments in a stable order
-	for _, l := range all {
-		if !dead(l) {
-			continue
-		}
-		if err := tx.deleteLease(ctx, l.ID); err != nil {
-			return nil, fmt.Errorf("reap lease %s: %w", l.ID, err)
-		}
-		reaped = append(reaped, l)
-		if !touched[l.EnvID] {
-			touched[l.EnvID] = true
-			order = append(order, l.EnvID)
-		}
-	}
-	for _, envID := range order {
-		if _, err := tx.idleIfUnleased(ctx, envID, now); err != nil {
-			return nil, fmt.Errorf("reap leases: %w", err)
-		}
-	}
-	return reaped, nil
+	return store.ReapLeasesIn(ctx, tx, dead, now)
 }
 
-func (tx *Tx) deleteLease(ctx context.Context, id string) error {
+// DeleteLease implements [store.LeaseRows].
+func (tx *Tx) DeleteLease(ctx context.Context, id string) error {
 	_, err := tx.q.ExecContext(ctx, `DELETE FROM leases WHERE id = ?`, id)
 	return err
 }
 
-// idleIfUnleased counts the leases left on environment envID and, if there
-// are none, sets its IdleSince to now.
-func (tx *Tx) idleIfUnleased(ctx context.Context, envID string, now time.Time) (int, error) {
+// IdleIfUnleased implements [store.LeaseRows].
+func (tx *Tx) IdleIfUnleased(ctx context.Context, envID string, now time.Time) (int, error) {
 	var n int
 	if err := tx.q.QueryRowContext(ctx, `SELECT count(*) FROM leases WHERE env_id = ?`, envID).Scan(&n); err != nil {
 		return 0, fmt.Errorf("count leases of environment %s: %w", envID, err)
