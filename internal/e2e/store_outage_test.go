@@ -8,6 +8,7 @@ package e2e
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -48,16 +49,18 @@ func TestStoreOutageMidRun(t *testing.T) {
 	h := newHolder(t)
 	up := w.run("up", "-p", w.project, "-f", demo(), "--holder-pid", h.pid())
 	require.Equal(t, 0, up.code, "up: %s", up.stderr)
-	rs := w.startRunners(t, 1, "-f", demo())
-	live, envs := w.liveLeases(t)
-	require.Equal(t, 2, live, "the up's keeper and the run")
+	_, envs := w.liveLeases(t)
 	require.Len(t, envs, 1)
 	env := envs[0]
+	keeper := leaseLocks(t, srv.DSN, env, nil)
+	stays := w.startRunners(t, 1, "-f", demo())[0] // runs through the outage
+	run := leaseLocks(t, srv.DSN, env, keeper)     // its lock
+	ends := w.startRunners(t, 1, "-f", demo())[0]  // its command ends during the outage
+	gone := leaseLocks(t, srv.DSN, env, append(keeper, run...))
+	require.Len(t, slices.Concat(keeper, run, gone), 3, "one lease lock per holder")
+	live := append(keeper, run...)
+	require.True(t, heldNow(t, live) && heldNow(t, gone))
 	before := w.leftovers(context.Background())
-
-	locks := leaseLocks(t, srv.DSN, env)
-	require.Len(t, locks, 2, "one lease lock per holder")
-	require.True(t, heldNow(t, locks))
 
 	srv.Stop(t)
 	stopped = true
@@ -84,7 +87,12 @@ func TestStoreOutageMidRun(t *testing.T) {
 	t.Logf("while the store was down, berth up, run, down, ps, gc exited 1 after %v, %v, %v, %v, %v",
 		ran["up"].Round(time.Millisecond), ran["run"].Round(time.Millisecond), ran["down"].Round(time.Millisecond),
 		ran["ps"].Round(time.Millisecond), ran["gc"].Round(time.Millisecond))
-	require.Nil(t, rs[0].cmd.ProcessState, "berth run ended during the outage: %s", rs[0].stderr)
+	// A command that ends meanwhile: berth run exits with its code and
+	// says the release failed; its lease ends with it.
+	require.NoError(t, ends.stdin.Close())
+	require.NoError(t, ends.cmd.Wait(), "berth run whose command ended during the outage")
+	assert.Contains(t, ends.stderr.String(), "a later berth gc reaps it")
+	require.Nil(t, stays.cmd.ProcessState, "berth run ended during the outage: %s", stays.stderr)
 	require.Equal(t, before, w.leftovers(context.Background()), "the outage changed the environment's resources")
 
 	srv.Start(t)
@@ -94,11 +102,10 @@ func TestStoreOutageMidRun(t *testing.T) {
 	require.Equal(t, 0, gc.code, "gc right after the restart: %s", gc.stderr)
 	assert.Contains(t, gc.stdout, "reaped 0 dead lease(s)")
 	assert.Contains(t, gc.stdout, "took down 0 environment(s)")
-	awaitHeld(t, locks)
-	t.Logf("both holders held their lease locks again %v after PostgreSQL was back (gc meanwhile %s)",
-		time.Since(back).Round(time.Millisecond), strings.TrimSpace(gc.stdout))
-	live, _ = w.liveLeases(t)
-	require.Equal(t, 2, live, "no lease of a live holder lost")
+	awaitHeld(t, live)
+	t.Logf("the live holders held their lease locks again %v after PostgreSQL was back", time.Since(back).Round(time.Millisecond))
+	n, _ := w.liveLeases(t)
+	require.Equal(t, 3, n, "no lease lost: 2 held again, 1 settling (its holder went during the outage)")
 
 	again := w.run("up", "-p", w.project, "-f", demo(), "--holder-pid", h.pid())
 	require.Equal(t, 0, again.code, "up after the restart: %s", again.stderr)
@@ -108,11 +115,33 @@ func TestStoreOutageMidRun(t *testing.T) {
 	}
 	assert.Empty(t, stops(events), "nothing stopped or removed before the holders went")
 
-	finish(t, rs) // the run's command ends; berth run exits 0
-	h.kill()      // and the up's holder goes: its keepers let go
+	// The holders go. The lease of the run that ended during the outage
+	// keeps the environment until the grace after the restart has passed;
+	// then down (or the gc after it) takes the environment down.
+	teardown := w.watch()
+	finish(t, []*runner{stays})
+	h.kill()
 	down := w.run("down", "-p", w.project, "-f", demo(), "--holder-pid", h.pid())
 	require.Equal(t, 0, down.code, "down: %s", down.stderr)
-	assert.Empty(t, w.leftovers(context.Background()), "down tears the environment down once its holders are gone: %s", down.stdout)
+	assert.Contains(t, down.stdout, "released 2 lease(s)")
+	graced := pglock.LeaseLocks{Pool: gone[0].probe.Pool, Scope: gone[0].probe.Scope} // the product's grace
+	require.Eventually(t, func() bool {
+		v, err := graced.Probe(context.Background(), gone[0].name)
+		require.NoError(t, err)
+		return v == pglock.Dead
+	}, 2*pglock.Grace, 100*time.Millisecond)
+	last := w.run("gc")
+	require.Equal(t, 0, last.code, "gc: %s", last.stderr)
+	assert.Empty(t, w.leftovers(context.Background()), "the environment is taken down once its last lease is dead")
+	var first time.Time
+	for _, ev := range teardown.finish(t, w.e) {
+		if (ev.Action == "stop" || ev.Action == "kill" || ev.Action == "destroy") && (first.IsZero() || ev.Time.Before(first)) {
+			first = ev.Time
+		}
+	}
+	require.False(t, first.IsZero(), "no container was stopped")
+	assert.GreaterOrEqual(t, first.Sub(back), pglock.Grace-2*time.Second, "torn down within the grace, under a settling lease")
+	t.Logf("the environment was taken down %v after PostgreSQL was back (grace %v)", first.Sub(back).Round(time.Millisecond), pglock.Grace)
 }
 
 // leaseLock is one lease's lock, probed with no grace: Held only while
@@ -123,8 +152,8 @@ type leaseLock struct {
 }
 
 // leaseLocks returns the lease locks tagged with env (the rows of
-// berth_lease_lock).
-func leaseLocks(t *testing.T, dsn, env string) []leaseLock {
+// berth_lease_lock) other than those of known.
+func leaseLocks(t *testing.T, dsn, env string, known []leaseLock) []leaseLock {
 	t.Helper()
 	pool, err := pglock.Connect(context.Background(), dsn)
 	require.NoError(t, err)
@@ -137,7 +166,9 @@ func leaseLocks(t *testing.T, dsn, env string) []leaseLock {
 		var l leaseLock
 		require.NoError(t, rows.Scan(&l.probe.Scope, &l.name))
 		l.probe.Pool, l.probe.Grace = pool, time.Nanosecond
-		locks = append(locks, l)
+		if !slices.ContainsFunc(known, func(k leaseLock) bool { return k.name == l.name }) {
+			locks = append(locks, l)
+		}
 	}
 	require.NoError(t, rows.Err())
 	return locks
