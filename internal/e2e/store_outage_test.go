@@ -25,16 +25,20 @@ import (
 // pauses from 100 ms doubling, ~1 s) with room for a loaded machine.
 const outageBound = 30 * time.Second
 
-// TestStoreOutageMidRun: a shared environment with two live holders (a
+// TestStoreOutageMidRun: a shared environment with three holders (a
 // `berth up --holder-pid` of a live process, whose keeper holds the lease,
-// and a `berth run` whose command still runs) survives a PostgreSQL stop:
-// meanwhile up, run, down, ps and gc each exit 1 within outageBound saying
-// the store database is unreachable, the run's command goes on, and the
-// daemon sees no container stopped or removed; once PostgreSQL is started
-// again on the same port and data, both holders hold their lease locks
-// again (a probe with no grace says held), a gc right after the restart
-// reaps nothing, up reuses the environment (each service created once in
-// the whole test), and after the holders go, down tears it down.
+// and two `berth run` whose commands run) and a PostgreSQL stop (fast):
+// meanwhile up, run, down, ps and gc each exit 1 within outageBound with
+// one line saying the store database is unreachable; the daemon sees no
+// container stopped or removed and no resource goes; one run's command
+// goes on, the other's ends (berth run exits with its code and says its
+// lease ends with it). PostgreSQL is started again on the same port and
+// data: a gc right after reaps nothing, the live holders hold their lease
+// locks again (a probe with no grace says held) within the grace, up
+// reuses the environment (each service created once in the whole test),
+// and once the holders go, the environment is taken down by down and gc,
+// but not before the lease of the run that ended during the outage reads
+// dead, the grace after the restart.
 func TestStoreOutageMidRun(t *testing.T) {
 	srv := pgtest.Cluster(t)
 	w := newWorld(t)
