@@ -97,7 +97,7 @@ func TestStoreOutageMidRun(t *testing.T) {
 	require.NoError(t, ends.cmd.Wait(), "berth run whose command ended during the outage")
 	assert.Contains(t, ends.stderr.String(), "a later berth gc reaps it")
 	require.Nil(t, stays.cmd.ProcessState, "berth run ended during the outage: %s", stays.stderr)
-	require.Equal(t, before, w.leftovers(context.Background()), "the outage changed the environment's resources")
+	require.ElementsMatch(t, before, w.leftovers(context.Background()), "the outage changed the environment's resources")
 
 	srv.Start(t)
 	stopped = false
@@ -108,8 +108,16 @@ func TestStoreOutageMidRun(t *testing.T) {
 	assert.Contains(t, gc.stdout, "took down 0 environment(s)")
 	awaitHeld(t, live)
 	t.Logf("the live holders held their lease locks again %v after PostgreSQL was back", time.Since(back).Round(time.Millisecond))
+	psFrom := time.Since(back)
 	n, _ := w.liveLeases(t)
-	require.Equal(t, 3, n, "no lease lost: 2 held again, 1 settling (its holder went during the outage)")
+	switch psTo := time.Since(back); {
+	case psTo < pglock.Grace:
+		require.Equal(t, 3, n, "no lease lost: 2 held again, 1 settling (its holder went during the outage)")
+	case psFrom >= pglock.Grace: // a loaded machine: the grace has passed already
+		require.Equal(t, 2, n, "the 2 held again; the 1 whose holder went is dead after the grace")
+	default:
+		require.Contains(t, []int{2, 3}, n)
+	}
 
 	again := w.run("up", "-p", w.project, "-f", demo(), "--holder-pid", h.pid())
 	require.Equal(t, 0, again.code, "up after the restart: %s", again.stderr)
