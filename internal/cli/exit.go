@@ -66,6 +66,8 @@ func ExitCode(err error) int {
 		return ExitBadInput
 	case errors.Is(err, context.Canceled):
 		return ExitSignal // before NotReady: an interrupted up is not a failed one
+	case berth.StoreUnavailable(err):
+		return ExitFailure // before NotReady: an up the store's outage interrupted is not a broken environment
 	case errors.As(err, &nr), errors.As(err, new(*berth.PullError)):
 		return ExitNotReady
 	case errors.As(err, new(*berth.RestartRefusedError)):

@@ -71,6 +71,9 @@ nothing.`,
 			defer m.Close()
 			rep, err := m.GC(cmd.Context(), berth.GCOptions{Mode: mode, StaleAfter: f.staleAfter.v,
 				MinAge: f.minAge.v, DryRun: f.dryRun, Measure: true})
+			if err != nil && rep.Blank() {
+				return err // failed before it began (the store did not answer): no report of nothing
+			}
 			if f.json {
 				if jerr := printGCJSON(s.Out, rep); jerr != nil {
 					return jerr

@@ -12,6 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/berth-dev/berth"
 	"github.com/berth-dev/berth/internal/config"
 )
 
@@ -36,7 +37,11 @@ func Run(ctx context.Context, args []string, s Streams) error {
 	err := root.ExecuteContext(ctx)
 	var ee *ExitError
 	if err != nil && !(errors.As(err, &ee) && ee.Err == nil) {
-		fmt.Fprintf(s.Err, "berth: %v\n", err)
+		if berth.StoreUnavailable(err) && !berth.StoreUnreachableAtStart(err) {
+			fmt.Fprintf(s.Err, "berth: the store database stopped answering during this command (run it again once it answers): %v\n", err)
+		} else {
+			fmt.Fprintf(s.Err, "berth: %v\n", err)
+		}
 	}
 	return err
 }

@@ -91,7 +91,12 @@ exit path, and exits with CMD's exit code.`,
 				return errors.Join(runErr, relErr)
 			}
 			if relErr != nil {
-				fmt.Fprintf(s.Err, "berth: release %s: %v\n", env.LeaseID, relErr)
+				// The command's outcome stands: the lease's lock ends with
+				// this process, so the lease reads dead (on PostgreSQL once
+				// the database has been back for pglock.Grace) and the next
+				// gc, up or down reaps it, as after a crash.
+				fmt.Fprintf(s.Err, "berth: release %s: %v; the lease ends with this process and a later berth gc reaps it\n",
+					env.LeaseID, relErr)
 			}
 			if f.stats {
 				printRunStats(rctx, s, m, time.Since(started), f.json)

@@ -20,6 +20,16 @@ type Backend interface {
 	Slots(scope Scope, name string, n int, limit func() int) Semaphore
 }
 
+// Fence is implemented by a backend whose locks can be lost while their
+// holder runs on (PostgreSQL: a database restart ends the sessions that
+// held them). Lost returns an error while one of this process's
+// environment locks is lost and its holder has not let it go; the gate
+// then refuses every mutating call with that error, so the holder's
+// operation fails without changing the daemon.
+type Fence interface {
+	Lost() error
+}
+
 // Scope says whose shared state it is: the daemon endpoint's (the
 // breaker, which must work before the daemon can be asked its ID) or the
 // daemon's. Dir is its directory in the state directory; Key names it

@@ -198,6 +198,11 @@ func (g *Gate) admit(ctx context.Context) error {
 // reserve spends the rate budget and, when slot is true, takes a slot for
 // a mutating call.
 func (g *Gate) reserve(ctx context.Context, slot bool) (release func() error, err error) {
+	if f, ok := g.backend.(Fence); ok {
+		if err := f.Lost(); err != nil {
+			return nil, err
+		}
+	}
 	if _, err := g.StateDir(ctx); err != nil {
 		return nil, err
 	}

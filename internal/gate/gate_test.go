@@ -267,3 +267,42 @@ func TestBreakerAfterClockStepBack(t *testing.T) {
 	_, err = other.Ping(ctx)
 	require.NoError(t, err, "30 s after the step the probe goes through and closes the breaker")
 }
+
+// fenced is the files backend with a fence that reports what a test says.
+type fenced struct {
+	Files
+	lost atomic.Pointer[error]
+}
+
+// infoStub is stub that tells its daemon's ID (a shared backend asks it).
+type infoStub struct{ *stub }
+
+func (infoStub) Info(context.Context) (engine.Info, error) { return engine.Info{ID: "daemon-1"}, nil }
+
+func (f *fenced) Lost() error {
+	if p := f.lost.Load(); p != nil {
+		return *p
+	}
+	return nil
+}
+
+// While the backend's fence reports a lost lock, every mutating call is
+// refused with its error before reaching the daemon, and not retried;
+// reads go on. Once the fence clears, mutating calls pass again.
+func TestMutatingCallsRefusedWhileALockIsLost(t *testing.T) {
+	s := &stub{start: ok, ping: ok}
+	cfg := config.DefaultGate()
+	cfg.RetryInitial = time.Millisecond
+	b := &fenced{}
+	g, err := New(infoStub{s}, Options{Config: cfg, Layout: statedir.Layout{Override: t.TempDir()}, Backend: b})
+	require.NoError(t, err)
+	lost := errors.New("environment lock x was lost")
+	b.lost.Store(&lost)
+	require.ErrorIs(t, g.ContainerStart(context.Background(), "c1"), lost)
+	assert.Zero(t, s.starts.Load(), "refused before the daemon")
+	_, err = g.Ping(context.Background())
+	require.NoError(t, err, "reads go on")
+	b.lost.Store(nil)
+	require.NoError(t, g.ContainerStart(context.Background(), "c1"))
+	assert.EqualValues(t, 1, s.starts.Load())
+}

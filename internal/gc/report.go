@@ -66,6 +66,15 @@ type Report struct {
 	Warnings []string `json:"warnings,omitempty"`
 }
 
+// Blank reports whether r says nothing at all: no lease reaped, nothing
+// planned, kept, measured or done (a run that failed before it began, such
+// as one whose store did not answer). Such a report is not printed.
+func (r Report) Blank() bool {
+	p := r.Plan
+	return len(p.Teardowns) == 0 && len(p.Actions) == 0 && len(p.Kept) == 0 && len(r.Results) == 0 &&
+		len(r.ReapedLeases) == 0 && len(r.TornDown) == 0 && r.Before == nil && r.After == nil && len(r.Warnings) == 0
+}
+
 // Reclaimed sums what the removals freed.
 func (r Report) Reclaimed() int64 {
 	var n int64

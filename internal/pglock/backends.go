@@ -18,6 +18,9 @@ import (
 type Backends struct {
 	Pool *pgxpool.Pool
 	DSN  string
+	// Fence watches the environment locks ([Backends.Locks]) and, through
+	// the gate ([Backends.Gate]), refuses mutating calls while one is lost.
+	Fence *Fence
 }
 
 // Open parses dsn and prepares the pool (no connection yet).
@@ -30,15 +33,17 @@ func Open(dsn string) (*Backends, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open store: %w", err)
 	}
-	return &Backends{Pool: pool, DSN: dsn}, nil
+	return &Backends{Pool: pool, DSN: dsn, Fence: &Fence{}}, nil
 }
 
 // Gate is the gate's shared backend ([gate.Backend]).
-func (b *Backends) Gate() gate.Backend { return Gate{Pool: b.Pool} }
+func (b *Backends) Gate() gate.Backend { return Gate{Pool: b.Pool, Fence: b.Fence} }
 
 // Locks are the environment locks of state (the state's ID: every host
 // sharing the store shares them).
-func (b *Backends) Locks(state string) Locks { return Locks{Pool: b.Pool, Scope: "state:" + state} }
+func (b *Backends) Locks(state string) Locks {
+	return Locks{Pool: b.Pool, Scope: "state:" + state, Fence: b.Fence}
+}
 
 // Leases are the lease locks of state.
 func (b *Backends) Leases(state string) LeaseSet {

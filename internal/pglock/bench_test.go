@@ -25,16 +25,27 @@ func BenchmarkEnvLock(b *testing.B) {
 			_ = release()
 		}
 	})
-	b.Run("postgres", func(b *testing.B) {
-		l := Locks{Pool: benchPool(b), Scope: "bench"}
-		for b.Loop() {
-			release, err := l.Acquire(context.Background(), "env-a")
-			if err != nil {
-				b.Fatal(err)
-			}
-			_ = release()
+	for _, fenced := range []bool{false, true} {
+		name := "postgres"
+		if fenced {
+			name += "-fenced" // watched for a lost session, as environment locks are
 		}
-	})
+		b.Run(name, func(b *testing.B) {
+			l := Locks{Pool: benchPool(b), Scope: "bench"}
+			if fenced {
+				l.Fence = &Fence{}
+			}
+			for b.Loop() {
+				release, err := l.Acquire(context.Background(), "env-a")
+				if err != nil {
+					b.Fatal(err)
+				}
+				if err := release(); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
 }
 
 // BenchmarkSlot measures an uncontended slot: line, slot, release.

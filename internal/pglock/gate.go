@@ -12,9 +12,18 @@ import (
 // every host using one of them, share one database.
 type Gate struct {
 	Pool *pgxpool.Pool
+	// Fence, when set, is the process's environment locks' ([Fence]): the
+	// gate refuses mutating calls while one of them is lost.
+	Fence *Fence
 }
 
-var _ gate.Backend = Gate{}
+var (
+	_ gate.Backend = Gate{}
+	_ gate.Fence   = Gate{}
+)
+
+// Lost is [Fence.Lost] of g.Fence.
+func (g Gate) Lost() error { return g.Fence.Lost() }
 
 // State is row (scope.Key, name) of berth_gate_state ([Shared]).
 func (g Gate) State(scope gate.Scope, name string) (gate.State, error) {

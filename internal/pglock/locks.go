@@ -20,6 +20,9 @@ import (
 type Locks struct {
 	Pool  *pgxpool.Pool
 	Scope string // whose locks: the daemon's or store's key
+	// Fence, when set, watches every lock handed out and reports one
+	// lost while held ([Fence]); environment locks have one, slots not.
+	Fence *Fence
 }
 
 // tryTimeout bounds TryAcquire, which has no context of its own.
@@ -34,7 +37,7 @@ func (l Locks) Acquire(ctx context.Context, name string) (release func() error, 
 		if _, err := c.Exec(ctx, "SELECT pg_advisory_lock($1)", key); err != nil {
 			return false, err
 		}
-		release = unlocker(c, "SELECT pg_advisory_unlock($1)", key)
+		release = watched(l.Fence.watch(c, name), unlocker(c, "SELECT pg_advisory_unlock($1)", key))
 		return true, nil
 	})
 	if err != nil {
@@ -53,7 +56,7 @@ func (l Locks) TryAcquire(name string) (release func() error, ok bool, err error
 		if err := c.QueryRow(ctx, "SELECT pg_try_advisory_lock($1)", key).Scan(&ok); err != nil || !ok {
 			return false, err
 		}
-		release = unlocker(c, "SELECT pg_advisory_unlock($1)", key)
+		release = watched(l.Fence.watch(c, name), unlocker(c, "SELECT pg_advisory_unlock($1)", key))
 		return true, nil
 	})
 	if err != nil {
@@ -69,6 +72,15 @@ func discard(c *pgxpool.Conn) {
 	defer cancel()
 	_ = c.Conn().Close(ctx)
 	c.Release()
+}
+
+// watched is release that first stops the lock's watch (which reads
+// from the connection release uses).
+func watched(stop func(), release func() error) func() error {
+	return func() error {
+		stop()
+		return release()
+	}
 }
 
 // unlocker returns a release that runs unlock (with key) on c and hands c

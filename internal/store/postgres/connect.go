@@ -65,8 +65,12 @@ type UnreachableError struct {
 }
 
 func (e *UnreachableError) Error() string {
-	return fmt.Sprintf("reach the store database %s: %v (after %d attempt(s)); check that PostgreSQL runs there and "+
-		"that BERTH_STORE names it, or unset BERTH_STORE to keep state in the local state directory", e.Target, e.Err, e.Attempts)
+	what := "is unreachable"
+	if !retryable(e.Err) {
+		what = "refused berth"
+	}
+	return fmt.Sprintf("the store database %s %s (after %d attempt(s)): %v; check that PostgreSQL runs there and "+
+		"that BERTH_STORE names it, or unset BERTH_STORE to keep state in the local state directory", e.Target, what, e.Attempts, e.Err)
 }
 func (e *UnreachableError) Unwrap() error { return e.Err }
 
