@@ -97,7 +97,8 @@ type simHost struct {
 }
 
 // launchHost starts host name with n runners of berth args, each in the
-// host's namespaces, with state directory state (a private one when
+// host's namespaces (with a /proc of its own, as a container has: berth
+// reads its own start time there), with state directory state (a private one when
 // empty); it does not wait for them (see [simHost.ready]).
 func (w *world) launchHost(t *testing.T, name, state string, n int, args ...string) *simHost {
 	t.Helper()
@@ -105,7 +106,7 @@ func (w *world) launchHost(t *testing.T, name, state string, n int, args ...stri
 		state = t.TempDir()
 	}
 	berth := w.berth(args...) // for its environment
-	cmd := exec.Command("unshare", append([]string{"--pid", "--uts", "--mount", "--fork", "--kill-child", "--", os.Args[0]}, args...)...)
+	cmd := exec.Command("unshare", append([]string{"--pid", "--uts", "--mount", "--mount-proc", "--fork", "--kill-child", "--", os.Args[0]}, args...)...)
 	cmd.Env = append(berth.Env, roleEnv+"="+hostRole, "HOST="+name, fmt.Sprint("RUNNERS=", n), "BERTH_STATE_DIR="+state)
 	cmd.Stderr = os.Stderr
 	in, err := cmd.StdinPipe()
