@@ -66,7 +66,13 @@ func Start(dir, upstream string) (*Proxy, error) {
 		},
 		Transport:     &http.Transport{DialContext: dial, DisableCompression: true, MaxIdleConnsPerHost: 64},
 		FlushInterval: -1, // streams (events, logs, pull progress) pass at once
-		ErrorLog:      log.New(os.Stderr, "opsproxy: ", 0),
+	}
+	logger := log.New(os.Stderr, "opsproxy: ", 0)
+	rp.ErrorHandler = func(w http.ResponseWriter, r *http.Request, err error) {
+		if !errors.Is(err, context.Canceled) { // a caller that gave up (a stream it closed) is no error
+			logger.Printf("%s %s: %v", r.Method, r.URL.Path, err)
+		}
+		w.WriteHeader(http.StatusBadGateway)
 	}
 	p.ln = ln
 	p.srv = &http.Server{Handler: p.count(rp), ReadHeaderTimeout: time.Minute}
