@@ -37,6 +37,8 @@ type world struct {
 	// wrap, when set, is the command line berth processes run under (for
 	// example ip netns exec NAME): its argv comes first.
 	wrap []string
+	// closers run after cleanup, last first (a proxy cleanup's gc uses).
+	closers []func()
 }
 
 func newWorld(t *testing.T) *world {
@@ -163,6 +165,11 @@ func (w *world) leftovers(ctx context.Context) []string {
 func (w *world) cleanup() {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
+	defer func() {
+		for i := len(w.closers) - 1; i >= 0; i-- {
+			w.closers[i]()
+		}
+	}()
 	if left := w.leftovers(ctx); len(left) > 0 {
 		r := w.run("gc", "--stale-after", "1ms", "--min-age", "0s")
 		w.t.Logf("cleanup gc: %s%s", r.stdout, r.stderr)

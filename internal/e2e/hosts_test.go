@@ -15,6 +15,8 @@ import (
 	"os"
 	"os/exec"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -22,15 +24,18 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/berth-dev/berth/internal/engine"
+	"github.com/berth-dev/berth/internal/itest/opsproxy"
 	"github.com/berth-dev/berth/internal/pglock/pgtest"
 	storepg "github.com/berth-dev/berth/internal/store/postgres/pgtest"
 )
 
 // hostRole makes this binary a simulated host's first process: it takes
-// host name $HOST, starts $RUNNERS berth runs (the args after "--" of its
-// command line, in the berth role), prints "ready" once every runner's
-// check is ready, waits for its stdin to close, then lets the runners
-// finish and prints "done" and their exit codes.
+// host name $HOST, starts $RUNNERS berth runs at once (the args after "--"
+// of its command line, in the berth role), prints "ready K" once every
+// runner's check is ready or has failed (K ready), waits for its stdin to
+// close, then lets the runners finish and prints "done" and their exit
+// codes.
 const hostRole = "host"
 
 func runHost() int {
@@ -41,9 +46,11 @@ func runHost() int {
 	var n int
 	fmt.Sscan(os.Getenv("RUNNERS"), &n)
 	args := os.Args[1:]
-	var cmds []*exec.Cmd
-	var stdins []io.WriteCloser
-	for range n {
+	cmds := make([]*exec.Cmd, n)
+	stdins := make([]io.WriteCloser, n)
+	var ready atomic.Int64
+	var wg sync.WaitGroup
+	for i := range n {
 		cmd := exec.Command(os.Args[0], args...)
 		cmd.Env = append(os.Environ(), roleEnv+"=berth")
 		cmd.Stderr = os.Stderr
@@ -53,15 +60,20 @@ func runHost() int {
 			fmt.Fprintln(os.Stderr, "host:", err)
 			return 1
 		}
-		line, err := bufio.NewReader(out).ReadString('\n')
-		if err != nil || !strings.HasPrefix(line, "ready ") {
-			fmt.Fprintln(os.Stderr, "host: runner not ready:", line, err)
-			return 1
-		}
-		go func() { _, _ = io.Copy(io.Discard, out) }()
-		cmds, stdins = append(cmds, cmd), append(stdins, in)
+		cmds[i], stdins[i] = cmd, in
+		wg.Go(func() {
+			line, err := bufio.NewReader(out).ReadString('\n')
+			if err != nil || !strings.HasPrefix(line, "ready ") {
+				fmt.Fprintf(os.Stderr, "host %s: runner %d not ready: %q %v\n", os.Getenv("HOST"), i, line, err)
+				_ = in.Close()
+			} else {
+				ready.Add(1)
+			}
+			go func() { _, _ = io.Copy(io.Discard, out) }()
+		})
 	}
-	fmt.Println("ready")
+	wg.Wait()
+	fmt.Println("ready", ready.Load())
 	_, _ = io.Copy(io.Discard, os.Stdin)
 	for _, in := range stdins {
 		_ = in.Close()
@@ -77,29 +89,58 @@ func runHost() int {
 
 // simHost is a simulated host started by a test.
 type simHost struct {
+	name  string
+	n     int
 	cmd   *exec.Cmd
 	stdin io.WriteCloser
 	out   *bufio.Reader
 }
 
-// startHost starts host name with n runners of berth args, each in the
-// host's namespaces with a state directory of its own, and waits until
-// they are all ready.
-func (w *world) startHost(t *testing.T, name string, n int, args ...string) *simHost {
+// launchHost starts host name with n runners of berth args, each in the
+// host's namespaces (with a /proc of its own, as a container has: berth
+// reads its own start time there), with state directory state (a private one when
+// empty); it does not wait for them (see [simHost.ready]).
+func (w *world) launchHost(t *testing.T, name, state string, n int, args ...string) *simHost {
 	t.Helper()
+	if state == "" {
+		state = t.TempDir()
+	}
 	berth := w.berth(args...) // for its environment
-	cmd := exec.Command("unshare", append([]string{"--pid", "--uts", "--mount", "--fork", "--kill-child", "--", os.Args[0]}, args...)...)
-	cmd.Env = append(berth.Env, roleEnv+"="+hostRole, "HOST="+name, fmt.Sprint("RUNNERS=", n), "BERTH_STATE_DIR="+t.TempDir())
+	cmd := exec.Command("unshare", append([]string{"--pid", "--uts", "--mount", "--mount-proc", "--fork", "--kill-child", "--", os.Args[0]}, args...)...)
+	cmd.Env = append(berth.Env, roleEnv+"="+hostRole, "HOST="+name, fmt.Sprint("RUNNERS=", n), "BERTH_STATE_DIR="+state)
 	cmd.Stderr = os.Stderr
 	in, err := cmd.StdinPipe()
 	require.NoError(t, err)
-	h := &simHost{cmd: cmd, stdin: in, out: lineReader(t, cmd)}
+	h := &simHost{name: name, n: n, cmd: cmd, stdin: in, out: lineReader(t, cmd)}
 	require.NoError(t, cmd.Start())
 	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-	line, err := h.out.ReadString('\n')
-	require.NoError(t, err, "host %s", name)
-	require.Equal(t, "ready\n", line, "host %s", name)
 	return h
+}
+
+// ready waits until every runner of h is ready or failed and returns how
+// many are ready.
+func (h *simHost) ready(t *testing.T) int {
+	t.Helper()
+	line, err := h.out.ReadString('\n')
+	require.NoError(t, err, "host %s", h.name)
+	var k int
+	_, err = fmt.Sscanf(line, "ready %d\n", &k)
+	require.NoError(t, err, "host %s: %q", h.name, line)
+	return k
+}
+
+// startHosts launches one host per name with n runners each, all at once,
+// and requires every runner of every host to be ready.
+func (w *world) startHosts(t *testing.T, names []string, n int, args ...string) map[string]*simHost {
+	t.Helper()
+	hosts := map[string]*simHost{}
+	for _, name := range names {
+		hosts[name] = w.launchHost(t, name, "", n, args...)
+	}
+	for _, name := range names {
+		require.Equal(t, n, hosts[name].ready(t), "runners of %s ready", name)
+	}
+	return hosts
 }
 
 // finish lets the host's runners end and returns their exit codes.
@@ -119,24 +160,25 @@ func storeDatabase(t *testing.T) string {
 	return storepg.Database(t, pgtest.DSN(t))
 }
 
-// TestHostsShareOneStoreAndOneDies: 3 simulated hosts × 3 berth run on the
-// demo stack share one environment through one PostgreSQL store; every
-// service is created once. SIGKILL of everything on host C (its PID
-// namespace dies): its 3 leases are judged dead from host A, the runners
-// of A and B finish unaffected, and with linger 0 nothing is left once the
-// last live lease goes.
+// TestHostsShareOneStoreAndOneDies: 3 simulated hosts × 3 berth run, all
+// started at once, on the demo stack share one environment through one
+// PostgreSQL store; every service is created once. With
+// BERTH_MAX_CONCURRENT_OPS=4 the daemon (a counting proxy on its socket,
+// which every host's berth uses) never sees more than 4 slot-holding calls
+// at once. SIGKILL of everything on host C (its PID namespace dies): its 3
+// leases are judged dead from host A, the runners of A and B finish
+// unaffected, and with linger 0 nothing is left once the last live lease
+// goes.
 func TestHostsShareOneStoreAndOneDies(t *testing.T) {
 	if _, err := exec.LookPath("unshare"); err != nil || os.Geteuid() != 0 {
 		t.Skip("simulated hosts need root and unshare (util-linux)")
 	}
 	w := newWorld(t)
-	w.env = append(w.env, "BERTH_STORE="+storeDatabase(t))
+	proxy := w.opsProxy(t)
+	w.env = append(w.env, "BERTH_STORE="+storeDatabase(t), "BERTH_MAX_CONCURRENT_OPS=4")
 	log := w.watch()
 	args := append([]string{"run", "-p", w.project, "-f", demo(), "--"}, checkCmd()...)
-	hosts := map[string]*simHost{}
-	for _, name := range []string{"host-a", "host-b", "host-c"} {
-		hosts[name] = w.startHost(t, name, 3, args...)
-	}
+	hosts := w.startHosts(t, []string{"host-a", "host-b", "host-c"}, 3, args...)
 	live, envs := w.liveLeases(t)
 	require.Equal(t, 9, live, "3 hosts × 3 runners")
 	require.Len(t, envs, 1, "one shared environment")
@@ -157,4 +199,9 @@ func TestHostsShareOneStoreAndOneDies(t *testing.T) {
 		assert.Equal(t, 1, counts[svc], "creates of %s", svc)
 	}
 	assert.Empty(t, w.leftovers(context.Background()), "linger 0: gone with the last live lease")
+	seen := proxy.Counts()
+	t.Logf("at the daemon: peak %d slot-holding calls, %d mutating calls at once; calls %v", seen.PeakSlot, seen.PeakMutating, seen.Calls)
+	assert.Equal(t, 6, seen.Calls[engine.OpContainerCreate], "every create went through the proxy")
+	assert.LessOrEqual(t, seen.PeakSlot, 4, "BERTH_MAX_CONCURRENT_OPS=4 across the three hosts")
+	assert.Zero(t, seen.Calls[opsproxy.OtherWrite], "a write no gate op makes")
 }
