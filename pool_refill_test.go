@@ -2,6 +2,7 @@ package berth_test
 
 import (
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -62,4 +63,21 @@ func TestPoolRefillStartsAtTheTake(t *testing.T) {
 	require.NoError(t, err)
 	r.acquire(m, o)
 	assert.Len(t, spawns, 3, "no pool: no refill")
+}
+
+// The pool's status says when each ready copy became ready (recorded
+// pooled): what scripts/bench-pool times a refill by.
+func TestPoolStatusSaysWhenEachCopyBecameReady(t *testing.T) {
+	r := newRig(t)
+	m := r.open()
+	first, err := m.PoolFill(t.Context(), r.options(), size(1))
+	require.NoError(t, err)
+	r.clk.Advance(time.Minute)
+	st, err := m.PoolFill(t.Context(), r.options(), size(2))
+	require.NoError(t, err)
+	require.Len(t, st.Ready, 2)
+	require.Len(t, st.ReadyAt, 2)
+	assert.Equal(t, first.Ready[0], st.Ready[0])
+	assert.True(t, st.ReadyAt[0].Equal(t0), "%s", st.ReadyAt[0])
+	assert.True(t, st.ReadyAt[1].Equal(t0.Add(time.Minute)), "%s", st.ReadyAt[1])
 }
