@@ -45,3 +45,23 @@ func MarkTearingDown(ctx context.Context, m *Manager, envID string) error {
 	}
 	return sys.db.SetEnvState(ctx, envID, store.StateTearingDown)
 }
+
+// SetSpawn makes m start its detached processes (the warm pool's refill)
+// with spawn instead.
+func SetSpawn(ctx context.Context, m *Manager, spawn func(argv []string) error) error {
+	sys, err := m.system(ctx)
+	if err != nil {
+		return err
+	}
+	sys.acquirer.Spawn = spawn
+	return nil
+}
+
+// LeasesOn are environment envID's leases in m's store.
+func LeasesOn(ctx context.Context, m *Manager, envID string) ([]store.Lease, error) {
+	sys, err := m.system(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return sys.db.Leases(ctx, envID)
+}

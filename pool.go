@@ -2,6 +2,7 @@ package berth
 
 import (
 	"context"
+	"time"
 
 	"github.com/berth-dev/berth/internal/acquire"
 	"github.com/berth-dev/berth/internal/config"
@@ -16,6 +17,9 @@ type PoolStatus struct {
 	ConfigHash string   `json:"config_hash"`
 	Size       int      `json:"size"`
 	Ready      []string `json:"ready"` // pooled copies of the target's configuration, oldest first
+	// ReadyAt is when each of Ready became ready (recorded pooled, so
+	// takeable), in Ready's order.
+	ReadyAt []time.Time `json:"ready_at"`
 }
 
 // PoolFill keeps size (nil: x-berth.pool.size, else the size set before)
@@ -91,9 +95,10 @@ func (m *Manager) poolStatus(ctx context.Context, sys *system, project string) (
 }
 
 func statusOf(t store.Pool, envs []store.Env) PoolStatus {
-	s := PoolStatus{Project: t.Project, ConfigHash: t.ConfigHash, Size: t.Size, Ready: []string{}}
+	s := PoolStatus{Project: t.Project, ConfigHash: t.ConfigHash, Size: t.Size, Ready: []string{}, ReadyAt: []time.Time{}}
 	for _, e := range pool.Candidates(envs, t.Project, t.ConfigHash) {
 		s.Ready = append(s.Ready, e.ID)
+		s.ReadyAt = append(s.ReadyAt, e.ReadyAt)
 	}
 	return s
 }

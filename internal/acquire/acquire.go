@@ -43,13 +43,13 @@ func (a *Acquirer) Acquire(ctx context.Context, r *resolve.Env, o Options) (Resu
 	id := r.ID()
 	var rec store.Env
 	var reused bool
-	taken, unlockTaken, err := a.takePooled(ctx, r)
+	taken, err := a.takePooled(ctx, r, o.Refill)
 	if err != nil {
 		return Result{}, err
 	}
-	if taken != nil { // a warm copy from the pool, now ours: leased below
-		defer unlockTaken()
-		rec, reused, id = *taken, true, taken.ID
+	if taken.env != nil { // a warm copy from the pool, now ours: leased below
+		defer taken.unlock()
+		rec, reused, id = *taken.env, true, taken.env.ID
 	} else {
 		unlock, err := a.Locks.Acquire(ctx, lock.EnvName(id))
 		if err != nil {
@@ -88,8 +88,8 @@ func (a *Acquirer) Acquire(ctx context.Context, r *resolve.Env, o Options) (Resu
 		a.Log.Warn("record usage", "err", err)
 	}
 	leased = true
-	if r.Plan.ID.Mode == plan.ModeDedicated {
-		a.refill(ctx, r, o.Refill)
+	if r.Plan.ID.Mode == plan.ModeDedicated && !taken.refilled {
+		a.refill(ctx, r, o.Refill) // nothing left the pool: keep its target, refill if short
 	}
 	res := Result{Env: rec, Lease: lease, Reused: reused}
 	if h, ok := pending.(*leases.Held); ok {

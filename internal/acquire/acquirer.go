@@ -84,6 +84,9 @@ type Acquirer struct {
 	// Reviver starts again in place an environment a daemon restart
 	// stopped (see package revive); nil never does.
 	Reviver *revive.Reviver
+	// Spawn starts a detached process (the warm pool's refill, see
+	// [Options].Refill); nil is [leases.Spawn].
+	Spawn func(argv []string) error
 }
 
 // Options are the parts of an acquisition that are not about which
@@ -104,8 +107,10 @@ type Options struct {
 	// Progress receives per-service progress; nil is silent.
 	Progress io.Writer
 	// Refill is the command line of a detached process that refills the
-	// project's warm pool (berth's hidden `pool refill`), started after a
-	// dedicated acquisition when the project has a pool; nil starts none.
+	// project's warm pool (berth's hidden `pool refill`), started when a
+	// dedicated acquisition takes a copy from the pool (at the take,
+	// before the lease), else after its lease when the project has a
+	// pool; nil starts none.
 	Refill []string
 }
 

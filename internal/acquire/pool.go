@@ -15,47 +15,66 @@ import (
 	"github.com/berth-dev/berth/internal/store"
 )
 
+// take is what [Acquirer.takePooled] got.
+type take struct {
+	env    *store.Env   // the copy taken (ready, no lease yet); nil: none
+	unlock func() error // its environment lock, held until the lease is recorded
+	// refilled: a copy left the pool, so the refill was started then
+	// (the pool's target brought up to date with it); the acquisition
+	// starts none after its lease.
+	refilled bool
+}
+
 // takePooled takes a ready copy of r's configuration from the warm pool,
-// for a dedicated acquisition: it returns the copy's record (now ready,
-// no lease yet) with its environment lock held (unlock after the lease is
-// recorded), or nil when the pool has none (or r is shared). The take is
+// for a dedicated acquisition: the copy's record (now ready, no lease
+// yet) with its environment lock held (unlock after the lease is
+// recorded), or none when the pool has none (or r is shared). The take is
 // the store's swap of the copy's state from pooled to ready, so of any
 // number of takers (processes) exactly one gets a copy. A taken copy that
 // is not ready after all is torn down and the next one tried.
-func (a *Acquirer) takePooled(ctx context.Context, r *resolve.Env) (*store.Env, func() error, error) {
+//
+// Each successful swap starts the pool's refill (argv) at once, before
+// the copy is checked and before the taker's own work (its lease, its
+// keeper): the refill is a whole cold up, and every millisecond it waits
+// on the taker is a millisecond the pool stays short.
+func (a *Acquirer) takePooled(ctx context.Context, r *resolve.Env, argv []string) (take, error) {
+	var t take
 	if r.Plan.ID.Mode != plan.ModeDedicated {
-		return nil, nil, nil
+		return t, nil
 	}
 	envs, err := a.Store.Envs(ctx)
 	if err != nil {
 		a.Log.Warn("read the warm pool", "err", err)
-		return nil, nil, nil // the pool only saves time: create as without one
+		return t, nil // the pool only saves time: create as without one
 	}
 	for _, c := range pool.Candidates(envs, r.Project.Name, r.Project.Hash) {
 		unlock, err := a.Locks.Acquire(ctx, lock.EnvName(c.ID))
 		if err != nil {
-			return nil, nil, err
+			return t, err
 		}
 		ok, err := a.Store.SwapEnvState(ctx, c.ID, store.StatePooled, store.StateReady)
 		if err != nil || !ok { // taken (or reclaimed) by another meanwhile
 			_ = unlock()
 			continue
 		}
+		a.refill(ctx, r, argv)
+		t.refilled = true
 		if a.pooledUsable(ctx, c.ID, r.Plan) {
 			c.State = store.StateReady
-			return &c, unlock, nil
+			t.env, t.unlock = &c, unlock
+			return t, nil
 		}
 		a.Log.Warn("a pooled copy is not ready; tearing it down", "env", c.ID)
 		a.forget(context.WithoutCancel(ctx), c.ID)
 		_ = unlock()
 	}
-	return nil, nil, nil
+	return t, nil
 }
 
-// refill keeps the project's pool target up to date after a dedicated
+// refill keeps the project's pool target up to date for a dedicated
 // acquisition (x-berth.pool.size sets it; a changed configuration moves
 // it to the new one, so the old copies are replaced) and, when the pool
-// has a size, starts the detached refill process argv.
+// has a size, starts the detached refill process argv ([Acquirer.Spawn]).
 func (a *Acquirer) refill(ctx context.Context, r *resolve.Env, argv []string) {
 	t, err := a.poolTarget(ctx, r)
 	if err != nil {
@@ -65,7 +84,11 @@ func (a *Acquirer) refill(ctx context.Context, r *resolve.Env, argv []string) {
 	if t.Size == 0 || len(argv) == 0 {
 		return
 	}
-	if err := leases.Spawn(argv); err != nil {
+	spawn := a.Spawn
+	if spawn == nil {
+		spawn = leases.Spawn
+	}
+	if err := spawn(argv); err != nil {
 		a.Log.Warn("start the warm pool's refill", "err", err)
 	}
 }
