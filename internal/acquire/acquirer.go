@@ -87,6 +87,8 @@ type Acquirer struct {
 	// Spawn starts a detached process (the warm pool's refill, see
 	// [Options].Refill); nil is [leases.Spawn].
 	Spawn func(argv []string) error
+
+	memLimits memLimits // containers' memory limits seen by admission
 }
 
 // Options are the parts of an acquisition that are not about which

@@ -137,7 +137,8 @@ func planNeed(p *plan.Plan) (need int64, unlimited []string) {
 // reservedMemory is what the daemon's memory is already promised to:
 // the memory limits of the running containers of berth environments other
 // than envID, found by label (labels are the truth of what exists; a
-// lingering environment with no lease still holds its memory), plus the
+// lingering environment with no lease still holds its memory; each
+// container's limit is inspected once, see [memLimits]), plus the
 // reservations of environments being created by other processes (counted
 // instead of their containers, which are still coming up). It also counts
 // those environments.
@@ -155,12 +156,14 @@ func (a *Acquirer) reservedMemory(ctx context.Context, envID string, reservation
 		}
 	}
 	running := map[string]bool{}
+	listed := make(map[string]bool, len(cs))
 	for _, c := range cs {
+		listed[c.ID] = true
 		id := c.Labels[labels.Env]
 		if id == envID || envs[id] {
 			continue
 		}
-		in, err := a.Engine.ContainerInspect(ctx, c.ID)
+		limit, err := a.memLimits.limit(ctx, a.Engine, c.ID)
 		if errors.Is(err, engine.ErrNotFound) {
 			continue
 		}
@@ -168,7 +171,8 @@ func (a *Acquirer) reservedMemory(ctx context.Context, envID string, reservation
 			return 0, 0, fmt.Errorf("inspect container %s: %w", c.Name, err)
 		}
 		running[id] = true
-		total += max(in.MemoryLimit, 0)
+		total += limit
 	}
+	a.memLimits.keep(listed)
 	return total, len(envs) + len(running), nil
 }
