@@ -42,6 +42,43 @@ func TestNextProbeDelay(t *testing.T) {
 	assert.Equal(t, []time.Duration{20 * ms, 20 * ms}, schedule(20*ms, 2))
 }
 
+// A run past its timeout doubles the next one's, up to 4x the check's
+// timeout; a run that ended in time (passed or failed) goes back to it.
+func TestNextProbeTimeout(t *testing.T) {
+	base := 2 * time.Second
+	var got []time.Duration
+	cur := base
+	for _, timedOut := range []bool{true, true, true, true, false, true} {
+		cur = nextProbeTimeout(cur, base, timedOut)
+		got = append(got, cur)
+	}
+	s := time.Second
+	assert.Equal(t, []time.Duration{4 * s, 8 * s, 8 * s, 8 * s, 2 * s, 4 * s}, got)
+}
+
+// A run the daemon holds past its timeout reports timedOut (and not
+// ok); the caller's own end is not a timeout.
+func TestProbeOnceReportsItsTimeout(t *testing.T) {
+	e := fake.New()
+	id := runningContainer(t, e)
+	b := e.Block(engine.OpContainerExec)
+	defer b.Release()
+	p := prober{e: e, clock: clock.Real{}, log: slog.New(slog.DiscardHandler), id: id, cmd: []string{"check"}}
+	ok, stop, timedOut := p.once(t.Context(), 5*time.Millisecond)
+	assert.False(t, ok)
+	assert.False(t, stop)
+	assert.True(t, timedOut)
+
+	ctx, cancel := context.WithCancel(t.Context())
+	go func() {
+		_ = b.WaitHeld(ctx, 1)
+		cancel()
+	}()
+	ok, _, timedOut = p.once(ctx, time.Hour)
+	assert.False(t, ok)
+	assert.False(t, timedOut, "the caller gave up: not the run's timeout")
+}
+
 // execLog is a fake exec that fails the first `fails` runs, then passes,
 // recording when (on the fake clock) each run happened.
 type execLog struct {
@@ -124,14 +161,14 @@ func TestProberNotRunningIsNotReady(t *testing.T) {
 	id, err := e.ContainerCreate(t.Context(), engine.ContainerSpec{Name: "created", Image: "probe-test:1"})
 	require.NoError(t, err)
 	p := prober{e: e, clock: clock.Real{}, log: slog.New(slog.DiscardHandler), id: id, cmd: []string{"true"}}
-	ok, stop := p.once(t.Context())
+	ok, stop, _ := p.once(t.Context(), time.Second)
 	assert.False(t, ok, "created, not started")
 	assert.False(t, stop)
 	require.NoError(t, e.ContainerStart(t.Context(), id))
-	ok, _ = p.once(t.Context())
+	ok, _, _ = p.once(t.Context(), time.Second)
 	assert.True(t, ok, "running")
 	p.id = "no-such-container"
-	ok, stop = p.once(t.Context())
+	ok, stop, _ = p.once(t.Context(), time.Second)
 	assert.False(t, ok)
 	assert.True(t, stop, "gone: nothing left to probe")
 }

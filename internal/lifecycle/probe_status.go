@@ -30,7 +30,7 @@ func ConfirmStarting(ctx context.Context, e engine.Engine, st EnvStatus, p *plan
 		}
 		pr := prober{e: e, clock: clock.Real{}, log: slog.New(slog.DiscardHandler), id: ss.ContainerID,
 			cmd: sp.Probe, hc: *sp.Spec.Healthcheck}
-		wg.Go(func() { st.Services[i].Probed, _ = pr.once(ctx) }) // each goroutine writes its own element
+		wg.Go(func() { st.Services[i].Probed, _, _ = pr.once(ctx, pr.checkTimeout()) }) // each goroutine writes its own element
 	}
 	wg.Wait()
 	return st
