@@ -91,8 +91,9 @@ func (o UpOptions) withDefaults() UpOptions {
 // volume of this environment is reused), the image builds (one whose tag
 // exists with the same context digest is skipped), then the services
 // level by level ([plan.Plan.Levels]), the services of one level in
-// parallel. Each service first waits for its depends_on conditions, then
-// is created and started.
+// parallel. The containers are all created first, at once (one that joins
+// another's network namespace at its turn); each service then waits for
+// its depends_on conditions before its container is started.
 //
 // Waits follow the daemon's event stream for the environment, subscribed
 // before any container exists, with an inspection of every container each
@@ -125,6 +126,9 @@ type upRun struct {
 	o   UpOptions
 	rep progress.Reporter
 	w   *watcher
+	// early holds the creates started at the beginning of the services
+	// phase ([upRun.createAll]), by service; read-only once set.
+	early map[string]*pendingCreate
 }
 
 func (r *upRun) run(ctx context.Context) error {
@@ -164,6 +168,7 @@ func (r *upRun) services(parent context.Context) error {
 	bg.Go(func() { r.w.run(ctx, r.p.ID.EnvID, r.o.PollInterval, subscribed) })
 	<-subscribed
 	bg.Go(func() { fail(r.w.await(ctx, r.anyFailed)) })
+	r.early = r.createAll(ctx, &bg, fail)
 	for _, level := range r.p.Levels {
 		var wg sync.WaitGroup
 		for _, name := range level {

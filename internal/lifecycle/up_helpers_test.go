@@ -98,6 +98,17 @@ func hasContainer(t *testing.T, e engine.Engine, envID, service string) bool {
 	return len(cs) > 0
 }
 
+// hasStarted reports whether service's container in env was started
+// (it runs or ran): [lifecycle.Up] creates every container first, and
+// starts one only once its dependencies meet their conditions.
+func hasStarted(t *testing.T, e engine.Engine, envID, service string) bool {
+	t.Helper()
+	cs, err := e.ContainerList(t.Context(), engine.ListFilter{All: true,
+		Labels: map[string]string{labels.Env: envID, labels.ComposeService: service}})
+	require.NoError(t, err)
+	return len(cs) > 0 && cs[0].State != "created"
+}
+
 // requireEnvGone asserts nothing labelled with env remains.
 func requireEnvGone(t *testing.T, e engine.Engine, envID string) {
 	t.Helper()

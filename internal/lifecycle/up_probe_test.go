@@ -51,7 +51,7 @@ func TestUpReadyByProbeBeforeTheEngine(t *testing.T) {
 	apiBeforeProbe := false
 	e = newFake(t, fake.WithExec(func(string, engine.ExecSpec) engine.ExecResult {
 		if runs.Add(1) == 1 {
-			apiBeforeProbe = hasContainer(t, e, "env-probe", "api")
+			apiBeforeProbe = hasStarted(t, e, "env-probe", "api")
 		}
 		return engine.ExecResult{}
 	}))

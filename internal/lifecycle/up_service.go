@@ -16,8 +16,8 @@ import (
 )
 
 // startService waits for the depends_on conditions of service name, then
-// creates and starts its container, and adds to ready a wait for the
-// service to be ready.
+// starts its container (created by [upRun.createAll], or now), and adds
+// to ready a wait for the service to be ready.
 // A timer of [UpOptions.WaitTimeout] starts once the container is started;
 // if the service is not ready when it fires, failUp ends the up with a
 // [*TimeoutError].
@@ -34,9 +34,11 @@ func (r *upRun) startService(ctx context.Context, name string, ready *sync.WaitG
 		r.rep.Service(name, progress.Failed, time.Since(t0))
 		return &ServiceError{Service: name, ContainerID: id, Reason: reason, Err: err}
 	}
-	r.rep.Service(name, progress.Creating, 0)
-	id, err := r.create(ctx, sp)
+	id, createdNow, err := r.containerOf(ctx, name, sp)
 	if err != nil {
+		if !createdNow {
+			return err // the early create failed the up, or the up ended
+		}
 		return fail("could not be created", "", err)
 	}
 	r.w.track(name, id)

@@ -29,15 +29,17 @@ func TestUpLevelsInOrderParallelWithinLevel(t *testing.T) {
 	done := upAsync(t, e, p, lifecycle.UpOptions{Progress: rec, Log: itest.Logger(t)})
 
 	// Both services of level 0 are starting at the same time; level 1
-	// is not even created.
+	// is created (every container is created first) but not started.
 	require.NoError(t, block.WaitHeld(t.Context(), 2))
-	assert.Equal(t, 2, e.Calls(engine.OpContainerCreate))
-	assert.False(t, hasContainer(t, e, "env-levels", "c"))
+	assert.Equal(t, 3, e.Calls(engine.OpContainerCreate))
+	assert.True(t, hasContainer(t, e, "env-levels", "c"))
+	assert.False(t, hasStarted(t, e, "env-levels", "c"))
 	block.Release()
 
 	require.NoError(t, result(t, done))
-	assert.Less(t, rec.index("a starting"), rec.index("c creating"))
-	assert.Less(t, rec.index("b starting"), rec.index("c creating"))
+	assert.Less(t, rec.index("a starting"), rec.index("c starting"))
+	assert.Less(t, rec.index("b starting"), rec.index("c starting"))
+	assert.Less(t, rec.index("c creating"), rec.index("a ready"), "c was created before its dependencies were ready")
 	st, err := lifecycle.Status(t.Context(), e, "env-levels")
 	require.NoError(t, err)
 	ok, why := st.Healthy(p)
@@ -55,7 +57,7 @@ func TestUpServiceHealthyWaitsForHealth(t *testing.T) {
 
 	db := containerOf(t, e, "env-health", "db")
 	rec.wait(t, "db waiting")
-	assert.False(t, hasContainer(t, e, "env-health", "api"), "api waits for db to be healthy")
+	assert.False(t, hasStarted(t, e, "env-health", "api"), "api waits for db to be healthy")
 	require.NoError(t, e.SetHealth(db, "healthy"))
 
 	require.NoError(t, result(t, done))
@@ -180,7 +182,7 @@ func TestUpCompletedSuccessfully(t *testing.T) {
 	done := upAsync(t, e, p, lifecycle.UpOptions{Progress: rec})
 	job := containerOf(t, e, "env-job", "migrate")
 	rec.wait(t, "migrate waiting")
-	assert.False(t, hasContainer(t, e, "env-job", "app"))
+	assert.False(t, hasStarted(t, e, "env-job", "app"))
 	require.NoError(t, e.Exit(job, 0))
 	require.NoError(t, result(t, done))
 
