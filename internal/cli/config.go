@@ -7,6 +7,8 @@ import (
 
 	"github.com/spf13/cobra"
 	"go.yaml.in/yaml/v4"
+
+	"github.com/berth-dev/berth"
 )
 
 type configFlags struct {
@@ -35,43 +37,40 @@ call; secret and config contents are never printed.`,
 			return nil
 		},
 		RunE: wrap(func(cmd *cobra.Command, _ []string) error {
-			m, err := openManager(s)
-			if err != nil {
-				return err
-			}
-			defer m.Close()
-			c, err := m.Config(cmd.Context(), f.options(s))
-			if err != nil {
-				return err
-			}
-			if f.hash {
-				if c.Note != "" {
-					fmt.Fprintf(s.Err, "berth: %s\n", c.Note)
+			return withManager(s, func(m *berth.Manager) error {
+				c, err := m.Config(cmd.Context(), f.options(s))
+				if err != nil {
+					return err
 				}
-				fmt.Fprintln(s.Out, c.Environment)
-				return nil
-			}
-			b, err := json.MarshalIndent(c, "", "  ")
-			if err != nil {
+				if f.hash {
+					if c.Note != "" {
+						fmt.Fprintf(s.Err, "berth: %s\n", c.Note)
+					}
+					fmt.Fprintln(s.Out, c.Environment)
+					return nil
+				}
+				b, err := json.MarshalIndent(c, "", "  ")
+				if err != nil {
+					return err
+				}
+				if f.format == "json" {
+					_, err = fmt.Fprintf(s.Out, "%s\n", b)
+					return err
+				}
+				var doc map[string]any
+				dec := json.NewDecoder(bytes.NewReader(b))
+				dec.UseNumber() // sizes stay whole numbers in YAML
+				if err := dec.Decode(&doc); err != nil {
+					return err
+				}
+				numbers(doc)
+				out, err := yaml.Marshal(doc)
+				if err != nil {
+					return err
+				}
+				_, err = s.Out.Write(out)
 				return err
-			}
-			if f.format == "json" {
-				_, err = fmt.Fprintf(s.Out, "%s\n", b)
-				return err
-			}
-			var doc map[string]any
-			dec := json.NewDecoder(bytes.NewReader(b))
-			dec.UseNumber() // sizes stay whole numbers in YAML
-			if err := dec.Decode(&doc); err != nil {
-				return err
-			}
-			numbers(doc)
-			out, err := yaml.Marshal(doc)
-			if err != nil {
-				return err
-			}
-			_, err = s.Out.Write(out)
-			return err
+			})
 		}),
 	}
 	f.register(cmd.Flags())

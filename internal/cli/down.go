@@ -32,68 +32,66 @@ environment then lingers for reuse, unless --now tears it down at once when
 no other live lease remains.`,
 		Args: cobra.NoArgs,
 		RunE: wrap(func(cmd *cobra.Command, _ []string) error {
-			m, err := openManager(s)
-			if err != nil {
-				return err
-			}
-			defer m.Close()
-			o := berth.ReleaseOptions{Now: f.now}
-			lease := f.lease
-			if lease == "" && f.env == "" && len(f.files) == 0 {
-				lease = s.Getenv("BERTH_LEASE") // set by `berth up --format dotenv` in CI
-			}
-			// Another state directory's environment is left alone: said on
-			// stderr, not a failure of this down.
-			leftAlone := func(err error) error {
-				var foreign *berth.ForeignError
-				if errors.As(err, &foreign) {
-					fmt.Fprintf(s.Err, "berth: %v\n", foreign)
+			return withManager(s, func(m *berth.Manager) error {
+				var err error
+				o := berth.ReleaseOptions{Now: f.now}
+				lease := f.lease
+				if lease == "" && f.env == "" && len(f.files) == 0 {
+					lease = s.Getenv("BERTH_LEASE") // set by `berth up --format dotenv` in CI
+				}
+				// Another state directory's environment is left alone: said on
+				// stderr, not a failure of this down.
+				leftAlone := func(err error) error {
+					var foreign *berth.ForeignError
+					if errors.As(err, &foreign) {
+						fmt.Fprintf(s.Err, "berth: %v\n", foreign)
+						return nil
+					}
+					return err
+				}
+				if lease != "" {
+					if err := leftAlone(m.Release(cmd.Context(), lease, o)); err != nil {
+						return err
+					}
+					fmt.Fprintf(s.Out, "released lease %s\n", lease)
 					return nil
 				}
-				return err
-			}
-			if lease != "" {
-				if err := leftAlone(m.Release(cmd.Context(), lease, o)); err != nil {
-					return err
+				ids := []string{f.env}
+				if f.env == "" {
+					// The project's shared environment and any dedicated copies:
+					// the caller's leases may be on either.
+					o := berth.Options{Files: f.files, ProjectName: f.project}
+					if ids, err = m.ProjectEnvs(cmd.Context(), o); err != nil {
+						return err
+					}
+					shared, err := m.EnvFor(cmd.Context(), o, -1)
+					if err != nil {
+						return err
+					}
+					if !slices.Contains(ids, shared) {
+						ids = append(ids, shared)
+					}
 				}
-				fmt.Fprintf(s.Out, "released lease %s\n", lease)
+				pid := f.holderPID
+				if pid == 0 {
+					pid = os.Getppid()
+				}
+				for _, id := range ids {
+					n, err := m.ReleaseHolder(cmd.Context(), id, pid, o)
+					if err := leftAlone(err); err != nil {
+						return err
+					}
+					if n > 0 || id == f.env || len(ids) == 1 {
+						fmt.Fprintf(s.Out, "released %d lease(s) on %s\n", n, id)
+					}
+				}
+				// Take down environments whose linger has passed, as every
+				// berth process that notices one does.
+				if _, err := m.GC(cmd.Context(), berth.GCOptions{}); err != nil {
+					fmt.Fprintf(s.Err, "berth: tear down idle environments: %v\n", err)
+				}
 				return nil
-			}
-			ids := []string{f.env}
-			if f.env == "" {
-				// The project's shared environment and any dedicated copies:
-				// the caller's leases may be on either.
-				o := berth.Options{Files: f.files, ProjectName: f.project}
-				if ids, err = m.ProjectEnvs(cmd.Context(), o); err != nil {
-					return err
-				}
-				shared, err := m.EnvFor(cmd.Context(), o, -1)
-				if err != nil {
-					return err
-				}
-				if !slices.Contains(ids, shared) {
-					ids = append(ids, shared)
-				}
-			}
-			pid := f.holderPID
-			if pid == 0 {
-				pid = os.Getppid()
-			}
-			for _, id := range ids {
-				n, err := m.ReleaseHolder(cmd.Context(), id, pid, o)
-				if err := leftAlone(err); err != nil {
-					return err
-				}
-				if n > 0 || id == f.env || len(ids) == 1 {
-					fmt.Fprintf(s.Out, "released %d lease(s) on %s\n", n, id)
-				}
-			}
-			// Take down environments whose linger has passed, as every
-			// berth process that notices one does.
-			if _, err := m.GC(cmd.Context(), berth.GCOptions{}); err != nil {
-				fmt.Fprintf(s.Err, "berth: tear down idle environments: %v\n", err)
-			}
-			return nil
+			})
 		}),
 	}
 	f.projectFlags.register(cmd.Flags())

@@ -35,25 +35,23 @@ plus BERTH_<SERVICE>_PORT for the first. eval "$(berth env)" sets them.`,
 			return nil
 		},
 		RunE: wrap(func(cmd *cobra.Command, _ []string) error {
-			m, err := openManager(s)
-			if err != nil {
-				return err
-			}
-			defer m.Close()
-			id := f.env
-			if id == "" {
-				if id, err = m.EnvFor(cmd.Context(), berth.Options{Files: f.files, ProjectName: f.project}, os.Getppid()); err != nil {
+			return withManager(s, func(m *berth.Manager) error {
+				var err error
+				id := f.env
+				if id == "" {
+					if id, err = m.EnvFor(cmd.Context(), berth.Options{Files: f.files, ProjectName: f.project}, os.Getppid()); err != nil {
+						return err
+					}
+				}
+				info, err := m.Env(cmd.Context(), id)
+				if errors.Is(err, berth.ErrNoSuchEnv) {
+					return fmt.Errorf("environment %s is not up (berth up brings it up; berth ps lists what is)", id)
+				}
+				if err != nil {
 					return err
 				}
-			}
-			info, err := m.Env(cmd.Context(), id)
-			if errors.Is(err, berth.ErrNoSuchEnv) {
-				return fmt.Errorf("environment %s is not up (berth up brings it up; berth ps lists what is)", id)
-			}
-			if err != nil {
-				return err
-			}
-			return endpoints.Write(s.Out, f.format, info.Endpoints)
+				return endpoints.Write(s.Out, f.format, info.Endpoints)
+			})
 		}),
 	}
 	f.projectFlags.register(cmd.Flags())

@@ -34,34 +34,31 @@ everywhere in berth; -e/--exec-env sets the command's variables.`,
 				return usageError{errors.New("exec needs a service and a command after --, for example: berth exec db -- psql -U postgres")}
 			}
 			service, command := args[0], args[1:]
-			m, err := openManager(s)
-			if err != nil {
-				return err
-			}
-			defer m.Close()
-			if err := f.checkServices(cmd.Context(), s, m, []string{service}); err != nil {
-				return err
-			}
-			id, err := f.envID(cmd.Context(), s, m)
-			if err != nil {
-				return err
-			}
-			o := berth.ExecOptions{Cmd: command, Env: f.env, User: f.user, WorkingDir: f.workdir,
-				Stdin: s.In, Stdout: s.Out, Stderr: s.Err}
-			if in, ok := s.In.(*os.File); ok && !f.noTTY {
-				out, _ := s.Out.(*os.File)
-				if out != nil {
-					o.Terminal = console.NewTerminal(in, out)
+			return withManager(s, func(m *berth.Manager) error {
+				if err := f.checkServices(cmd.Context(), s, m, []string{service}); err != nil {
+					return err
 				}
-			}
-			code, err := m.Exec(cmd.Context(), id, service, o)
-			if err != nil {
-				return err
-			}
-			if code != 0 {
-				return &ExitError{Code: code}
-			}
-			return nil
+				id, err := f.envID(cmd.Context(), s, m)
+				if err != nil {
+					return err
+				}
+				o := berth.ExecOptions{Cmd: command, Env: f.env, User: f.user, WorkingDir: f.workdir,
+					Stdin: s.In, Stdout: s.Out, Stderr: s.Err}
+				if in, ok := s.In.(*os.File); ok && !f.noTTY {
+					out, _ := s.Out.(*os.File)
+					if out != nil {
+						o.Terminal = console.NewTerminal(in, out)
+					}
+				}
+				code, err := m.Exec(cmd.Context(), id, service, o)
+				if err != nil {
+					return err
+				}
+				if code != 0 {
+					return &ExitError{Code: code}
+				}
+				return nil
+			})
 		}),
 	}
 	f.targetFlags.register(cmd.Flags())

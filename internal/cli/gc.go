@@ -64,24 +64,21 @@ nothing.`,
 					return err
 				}
 			}
-			m, err := openManager(s)
-			if err != nil {
-				return err
-			}
-			defer m.Close()
-			rep, err := m.GC(cmd.Context(), berth.GCOptions{Mode: mode, StaleAfter: f.staleAfter.v,
-				MinAge: f.minAge.v, DryRun: f.dryRun, Measure: true})
-			if err != nil && rep.Blank() {
-				return err // failed before it began (the store did not answer): no report of nothing
-			}
-			if f.json {
-				if jerr := printGCJSON(s.Out, rep); jerr != nil {
-					return jerr
+			return withManager(s, func(m *berth.Manager) error {
+				rep, err := m.GC(cmd.Context(), berth.GCOptions{Mode: mode, StaleAfter: f.staleAfter.v,
+					MinAge: f.minAge.v, DryRun: f.dryRun, Measure: true})
+				if err != nil && rep.Blank() {
+					return err // failed before it began (the store did not answer): no report of nothing
 				}
-			} else {
-				printGC(s.Out, rep)
-			}
-			return err
+				if f.json {
+					if jerr := printGCJSON(s.Out, rep); jerr != nil {
+						return jerr
+					}
+				} else {
+					printGC(s.Out, rep)
+				}
+				return err
+			})
 		}),
 	}
 	fs := cmd.Flags()

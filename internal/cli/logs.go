@@ -41,19 +41,16 @@ takes a duration (10m, 30s, or plain seconds) or an RFC 3339 time.`,
 			if f.tail < 0 {
 				return usageError{fmt.Errorf("--tail %d: want 0 (all) or more", f.tail)}
 			}
-			m, err := openManager(s)
-			if err != nil {
-				return err
-			}
-			defer m.Close()
-			if err := f.checkServices(cmd.Context(), s, m, services); err != nil {
-				return err
-			}
-			id, err := f.envID(cmd.Context(), s, m)
-			if err != nil {
-				return err
-			}
-			return m.Logs(cmd.Context(), id, services, o, s.Out) // Ctrl-C: exit 130
+			return withManager(s, func(m *berth.Manager) error {
+				if err := f.checkServices(cmd.Context(), s, m, services); err != nil {
+					return err
+				}
+				id, err := f.envID(cmd.Context(), s, m)
+				if err != nil {
+					return err
+				}
+				return m.Logs(cmd.Context(), id, services, o, s.Out) // Ctrl-C: exit 130
+			})
 		}),
 	}
 	f.targetFlags.register(cmd.Flags())

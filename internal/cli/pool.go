@@ -51,20 +51,17 @@ func newPoolFill(s Streams, name string) *cobra.Command {
 		Short: "Create the missing copies of the pool and return once all are ready",
 		Args:  cobra.NoArgs,
 		RunE: wrap(func(cmd *cobra.Command, _ []string) error {
-			m, err := openManager(s)
-			if err != nil {
-				return err
-			}
-			defer m.Close()
-			var size *int
-			if cmd.Flags().Changed("size") {
-				size = &f.size
-			}
-			st, err := m.PoolFill(cmd.Context(), f.options(s), size)
-			if err != nil || name == refillCommand {
-				return err
-			}
-			return printPools(s.Out, []berth.PoolStatus{st}, f.json)
+			return withManager(s, func(m *berth.Manager) error {
+				var size *int
+				if cmd.Flags().Changed("size") {
+					size = &f.size
+				}
+				st, err := m.PoolFill(cmd.Context(), f.options(s), size)
+				if err != nil || name == refillCommand {
+					return err
+				}
+				return printPools(s.Out, []berth.PoolStatus{st}, f.json)
+			})
 		}),
 	}
 	f.projectFlags.register(cmd.Flags())
@@ -91,16 +88,13 @@ func newPoolDrain(s Streams) *cobra.Command {
 		Short: "Set the pool's size to 0 and tear down its ready copies",
 		Args:  cobra.NoArgs,
 		RunE: wrap(func(cmd *cobra.Command, _ []string) error {
-			m, err := openManager(s)
-			if err != nil {
-				return err
-			}
-			defer m.Close()
-			st, err := m.PoolDrain(cmd.Context(), f.options(s))
-			if err != nil {
-				return err
-			}
-			return printPools(s.Out, []berth.PoolStatus{st}, f.json)
+			return withManager(s, func(m *berth.Manager) error {
+				st, err := m.PoolDrain(cmd.Context(), f.options(s))
+				if err != nil {
+					return err
+				}
+				return printPools(s.Out, []berth.PoolStatus{st}, f.json)
+			})
 		}),
 	}
 	f.projectFlags.register(cmd.Flags())
@@ -115,16 +109,13 @@ func newPoolStatus(s Streams) *cobra.Command {
 		Short: "Show every warm pool: its size and its ready copies",
 		Args:  cobra.NoArgs,
 		RunE: wrap(func(cmd *cobra.Command, _ []string) error {
-			m, err := openManager(s)
-			if err != nil {
-				return err
-			}
-			defer m.Close()
-			ps, err := m.Pools(cmd.Context())
-			if err != nil {
-				return err
-			}
-			return printPools(s.Out, ps, asJSON)
+			return withManager(s, func(m *berth.Manager) error {
+				ps, err := m.Pools(cmd.Context())
+				if err != nil {
+					return err
+				}
+				return printPools(s.Out, ps, asJSON)
+			})
 		}),
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the pools as JSON")

@@ -26,31 +26,28 @@ own port). It exits 1 when the port is not published.`,
 			if err != nil || port < 1 || port > 65535 {
 				return usageError{fmt.Errorf("PRIVATE_PORT %q: want a port number", args[1])}
 			}
-			m, err := openManager(s)
-			if err != nil {
-				return err
-			}
-			defer m.Close()
-			if err := f.checkServices(cmd.Context(), s, m, []string{service}); err != nil {
-				return err
-			}
-			id, err := f.envID(cmd.Context(), s, m)
-			if err != nil {
-				return err
-			}
-			info, err := m.Env(cmd.Context(), id)
-			if errors.Is(err, berth.ErrNoSuchEnv) {
-				return fmt.Errorf("environment %s is not up (berth up brings it up; berth ps lists what is)", id)
-			}
-			if err != nil {
-				return err
-			}
-			addr, ok := console.Port(info.Endpoints, service, port)
-			if !ok {
-				return fmt.Errorf("service %s does not publish port %d in environment %s", service, port, id)
-			}
-			fmt.Fprintln(s.Out, addr)
-			return nil
+			return withManager(s, func(m *berth.Manager) error {
+				if err := f.checkServices(cmd.Context(), s, m, []string{service}); err != nil {
+					return err
+				}
+				id, err := f.envID(cmd.Context(), s, m)
+				if err != nil {
+					return err
+				}
+				info, err := m.Env(cmd.Context(), id)
+				if errors.Is(err, berth.ErrNoSuchEnv) {
+					return fmt.Errorf("environment %s is not up (berth up brings it up; berth ps lists what is)", id)
+				}
+				if err != nil {
+					return err
+				}
+				addr, ok := console.Port(info.Endpoints, service, port)
+				if !ok {
+					return fmt.Errorf("service %s does not publish port %d in environment %s", service, port, id)
+				}
+				fmt.Fprintln(s.Out, addr)
+				return nil
+			})
 		}),
 	}
 	f.register(cmd.Flags())

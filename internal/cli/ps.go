@@ -20,24 +20,21 @@ func newPs(s Streams) *cobra.Command {
 		Short: "List environments, their leases and services",
 		Args:  cobra.NoArgs,
 		RunE: wrap(func(cmd *cobra.Command, _ []string) error {
-			m, err := openManager(s)
-			if err != nil {
-				return err
-			}
-			defer m.Close()
-			envs, err := m.List(cmd.Context())
-			if err != nil {
-				return err
-			}
-			if asJSON {
-				if envs == nil {
-					envs = []berth.EnvInfo{}
+			return withManager(s, func(m *berth.Manager) error {
+				envs, err := m.List(cmd.Context())
+				if err != nil {
+					return err
 				}
-				enc := json.NewEncoder(s.Out)
-				enc.SetIndent("", "  ")
-				return enc.Encode(envs)
-			}
-			return writePs(s.Out, envs, time.Now())
+				if asJSON {
+					if envs == nil {
+						envs = []berth.EnvInfo{}
+					}
+					enc := json.NewEncoder(s.Out)
+					enc.SetIndent("", "  ")
+					return enc.Encode(envs)
+				}
+				return writePs(s.Out, envs, time.Now())
+			})
 		}),
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print as JSON")

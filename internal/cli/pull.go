@@ -21,13 +21,10 @@ by themselves. A failed pull exits 3, naming the image, its registry and
 the cause.`,
 		Args: cobra.NoArgs,
 		RunE: wrap(func(cmd *cobra.Command, _ []string) error {
-			m, err := openManager(s)
-			if err != nil {
-				return err
-			}
-			defer m.Close()
-			return m.Pull(cmd.Context(), berth.Options{Files: f.files, ProjectName: f.project,
-				Progress: s.Err, Getenv: s.Getenv})
+			return withManager(s, func(m *berth.Manager) error {
+				return m.Pull(cmd.Context(), berth.Options{Files: f.files, ProjectName: f.project,
+					Progress: s.Err, Getenv: s.Getenv})
+			})
 		}),
 	}
 	f.register(cmd.Flags())

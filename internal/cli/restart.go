@@ -38,32 +38,30 @@ why and when the next attempt is allowed; --force overrides the limits and
 is recorded as forced.`,
 		Args: cobra.ExactArgs(1),
 		RunE: wrap(func(cmd *cobra.Command, args []string) error {
-			m, err := openManager(s)
-			if err != nil {
-				return err
-			}
-			defer m.Close()
-			o := berth.Options{Files: f.files, ProjectName: f.project, Getenv: s.Getenv}
-			var res berth.RestartResult
-			if f.env != "" {
-				res, err = m.RestartEnv(cmd.Context(), f.env, o, args[0], f.force)
-			} else {
-				res, err = m.Restart(cmd.Context(), o, args[0], f.force)
-			}
-			if refused, ok := errors.AsType[*berth.RestartRefusedError](err); ok && f.json {
-				if jerr := writeRestartJSON(s.Out, refusedJSON{Service: refused.Service, Action: "refused",
-					Reason: refused.Reason, NextAllowed: refused.NextAllowed}); jerr != nil {
-					return jerr
+			return withManager(s, func(m *berth.Manager) error {
+				var err error
+				o := berth.Options{Files: f.files, ProjectName: f.project, Getenv: s.Getenv}
+				var res berth.RestartResult
+				if f.env != "" {
+					res, err = m.RestartEnv(cmd.Context(), f.env, o, args[0], f.force)
+				} else {
+					res, err = m.Restart(cmd.Context(), o, args[0], f.force)
 				}
-				return &ExitError{Code: ExitRestartRefused}
-			}
-			if err != nil {
-				return err
-			}
-			if f.json {
-				return writeRestartJSON(s.Out, res)
-			}
-			return writeRestart(s.Out, res)
+				if refused, ok := errors.AsType[*berth.RestartRefusedError](err); ok && f.json {
+					if jerr := writeRestartJSON(s.Out, refusedJSON{Service: refused.Service, Action: "refused",
+						Reason: refused.Reason, NextAllowed: refused.NextAllowed}); jerr != nil {
+						return jerr
+					}
+					return &ExitError{Code: ExitRestartRefused}
+				}
+				if err != nil {
+					return err
+				}
+				if f.json {
+					return writeRestartJSON(s.Out, res)
+				}
+				return writeRestart(s.Out, res)
+			})
 		}),
 	}
 	f.projectFlags.register(cmd.Flags())

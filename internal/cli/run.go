@@ -42,69 +42,66 @@ exit path, and exits with CMD's exit code.`,
 				return usageError{errors.New("run needs a command after --, for example: berth run -- go test ./...")}
 			}
 			started := time.Now()
-			m, err := openManager(s)
-			if err != nil {
-				return err
-			}
-			defer m.Close()
-			ctx := cmd.Context()
-			if f.cleanupOld {
-				rep, err := m.GC(ctx, berth.GCOptions{})
+			return withManager(s, func(m *berth.Manager) error {
+				ctx := cmd.Context()
+				if f.cleanupOld {
+					rep, err := m.GC(ctx, berth.GCOptions{})
+					if err != nil {
+						fmt.Fprintf(s.Err, "berth: cleanup of old environments: %v\n", err)
+					}
+					fmt.Fprintf(s.Err, "berth: gc (safe): reaped %d dead lease(s), took down %d environment(s)\n",
+						len(rep.ReapedLeases), len(rep.TornDown))
+				}
+				if f.forceRestart {
+					restartUnhealthy(ctx, s, m, f.options(s))
+				}
+				// Signals that arrive from here on are the command's; one that
+				// arrives before it starts keeps it from starting at all.
+				sigs := make(chan os.Signal, 2)
+				signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+				defer signal.Stop(sigs)
+				env, err := m.Acquire(ctx, f.options(s))
 				if err != nil {
-					fmt.Fprintf(s.Err, "berth: cleanup of old environments: %v\n", err)
+					return err
 				}
-				fmt.Fprintf(s.Err, "berth: gc (safe): reaped %d dead lease(s), took down %d environment(s)\n",
-					len(rep.ReapedLeases), len(rep.TornDown))
-			}
-			if f.forceRestart {
-				restartUnhealthy(ctx, s, m, f.options(s))
-			}
-			// Signals that arrive from here on are the command's; one that
-			// arrives before it starts keeps it from starting at all.
-			sigs := make(chan os.Signal, 2)
-			signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
-			defer signal.Stop(sigs)
-			env, err := m.Acquire(ctx, f.options(s))
-			if err != nil {
-				return err
-			}
-			// Meanwhile take down other environments whose linger has
-			// passed: no background daemon does it for us.
-			swept := make(chan struct{})
-			go func() {
-				defer close(swept)
-				if _, err := m.GC(context.WithoutCancel(ctx), berth.GCOptions{}); err != nil {
-					fmt.Fprintf(s.Err, "berth: tear down idle environments: %v\n", err)
+				// Meanwhile take down other environments whose linger has
+				// passed: no background daemon does it for us.
+				swept := make(chan struct{})
+				go func() {
+					defer close(swept)
+					if _, err := m.GC(context.WithoutCancel(ctx), berth.GCOptions{}); err != nil {
+						fmt.Fprintf(s.Err, "berth: tear down idle environments: %v\n", err)
+					}
+				}()
+				stopWatch := m.Watch(context.WithoutCancel(ctx), env.ID)
+				code, runErr := 0, ctx.Err()
+				if runErr == nil {
+					code, runErr = runCommand(s, env, args, sigs)
 				}
-			}()
-			stopWatch := m.Watch(context.WithoutCancel(ctx), env.ID)
-			code, runErr := 0, ctx.Err()
-			if runErr == nil {
-				code, runErr = runCommand(s, env, args, sigs)
-			}
-			stopWatch()
-			<-swept
-			rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), releaseTimeout)
-			defer cancel()
-			relErr := m.Release(rctx, env.LeaseID, berth.ReleaseOptions{Keep: f.noCleanup})
-			if runErr != nil {
-				return errors.Join(runErr, relErr)
-			}
-			if relErr != nil {
-				// The command's outcome stands: the lease's lock ends with
-				// this process, so the lease reads dead (on PostgreSQL once
-				// the database has been back for pglock.Grace) and the next
-				// gc, up or down reaps it, as after a crash.
-				fmt.Fprintf(s.Err, "berth: release %s: %v; the lease ends with this process and a later berth gc reaps it\n",
-					env.LeaseID, relErr)
-			}
-			if f.stats {
-				printRunStats(rctx, s, m, time.Since(started), f.json)
-			}
-			if code != 0 {
-				return &ExitError{Code: code}
-			}
-			return nil
+				stopWatch()
+				<-swept
+				rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), releaseTimeout)
+				defer cancel()
+				relErr := m.Release(rctx, env.LeaseID, berth.ReleaseOptions{Keep: f.noCleanup})
+				if runErr != nil {
+					return errors.Join(runErr, relErr)
+				}
+				if relErr != nil {
+					// The command's outcome stands: the lease's lock ends with
+					// this process, so the lease reads dead (on PostgreSQL once
+					// the database has been back for pglock.Grace) and the next
+					// gc, up or down reaps it, as after a crash.
+					fmt.Fprintf(s.Err, "berth: release %s: %v; the lease ends with this process and a later berth gc reaps it\n",
+						env.LeaseID, relErr)
+				}
+				if f.stats {
+					printRunStats(rctx, s, m, time.Since(started), f.json)
+				}
+				if code != 0 {
+					return &ExitError{Code: code}
+				}
+				return nil
+			})
 		}),
 	}
 	f.register(cmd.Flags())

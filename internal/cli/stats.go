@@ -29,20 +29,17 @@ with the limit that was hit, and the memory of berth's running containers
 now against their limits (HIGH at 70 % or more).`,
 		Args: cobra.NoArgs,
 		RunE: wrap(func(cmd *cobra.Command, _ []string) error {
-			m, err := openManager(s)
-			if err != nil {
-				return err
-			}
-			defer m.Close()
-			var d time.Duration
-			if since.v != nil {
-				d = *since.v
-			}
-			st, err := m.Stats(cmd.Context(), d)
-			if err != nil {
-				return err
-			}
-			return printStats(s.Out, st, asJSON)
+			return withManager(s, func(m *berth.Manager) error {
+				var d time.Duration
+				if since.v != nil {
+					d = *since.v
+				}
+				st, err := m.Stats(cmd.Context(), d)
+				if err != nil {
+					return err
+				}
+				return printStats(s.Out, st, asJSON)
+			})
 		}),
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print as JSON")

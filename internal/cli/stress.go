@@ -89,106 +89,104 @@ be measured), 2 bad input (before any Docker call).`,
 }
 
 func runStress(ctx context.Context, s Streams, f stressFlags) error {
-	m, err := openManager(s)
-	if err != nil {
-		return err
-	}
-	defer m.Close()
-	files := make([]string, len(f.files))
-	for i, file := range f.files {
-		if files[i], err = filepath.Abs(file); err != nil {
-			return usageError{err}
+	return withManager(s, func(m *berth.Manager) error {
+		var err error
+		files := make([]string, len(f.files))
+		for i, file := range f.files {
+			if files[i], err = filepath.Abs(file); err != nil {
+				return usageError{err}
+			}
 		}
-	}
-	// Bad input stops here, before any Docker call.
-	base, err := m.Config(ctx, berth.Options{Files: files, ProjectName: f.project, Getenv: s.Getenv})
-	if err != nil {
-		return err
-	}
-	runID := stress.RunID()
-	opts := berth.Options{Files: files, ProjectName: base.Project + "-stress-" + runID, Dedicated: &f.dedicated, Getenv: s.Getenv}
-	if _, err := m.Config(ctx, opts); err != nil {
-		return err
-	}
-	var naive *stress.Naive
-	if f.naive {
-		compose, err := stress.FindCompose(ctx, "docker")
-		if err != nil {
-			return usageError{err}
-		}
-		dir, err := os.MkdirTemp("", "berth-stress-")
+		// Bad input stops here, before any Docker call.
+		base, err := m.Config(ctx, berth.Options{Files: files, ProjectName: f.project, Getenv: s.Getenv})
 		if err != nil {
 			return err
 		}
-		defer os.RemoveAll(dir)
-		v1 := stress.IsV1(compose)
-		nfiles, err := stress.NaiveFiles(files, v1, dir)
-		if err != nil {
-			return usageError{err}
+		runID := stress.RunID()
+		opts := berth.Options{Files: files, ProjectName: base.Project + "-stress-" + runID, Dedicated: &f.dedicated, Getenv: s.Getenv}
+		if _, err := m.Config(ctx, opts); err != nil {
+			return err
 		}
-		naive = &stress.Naive{Compose: compose, Docker: "docker", Files: nfiles,
-			Project: base.Project + "-naive-" + runID, WaitTimeout: naiveWaitTimeout}
-		if v1 && len(nfiles) > 0 {
-			naive.ProjectDir, _ = os.Getwd() // the compose file found there
-			if len(files) > 0 {
-				naive.ProjectDir = filepath.Dir(files[0])
+		var naive *stress.Naive
+		if f.naive {
+			compose, err := stress.FindCompose(ctx, "docker")
+			if err != nil {
+				return usageError{err}
 			}
-		}
-	}
-	exe, err := os.Executable()
-	if err != nil {
-		return fmt.Errorf("find the berth executable to start runners: %w", err)
-	}
-	conn, err := connect.FromEnv(s.Getenv, logger(s))
-	if err != nil {
-		return err
-	}
-	defer conn.Close()
-	mode := stress.ModeShared
-	if f.dedicated {
-		mode = stress.ModeDedicated
-	}
-	c := stress.Config{Runners: f.runners, Cycles: f.cycles, Mode: mode, Project: opts.ProjectName,
-		Services: slices.Sorted(maps.Keys(base.Services)), Engine: conn, Naive: naive,
-		SlotLimit: conn.Settings.MaxConcurrentOps, OwnPID: os.Getpid(),
-		Start: func(ctx context.Context, i int) *exec.Cmd {
-			return exec.CommandContext(ctx, exe, runnerArgs(i, f.cycles, opts)...)
-		},
-		Ops: func(ctx context.Context, since time.Time) ([]berth.OpRecord, error) { return m.OpRecords(ctx, since) },
-		TearDown: func(ctx context.Context) error {
-			ids, err := m.ProjectEnvs(ctx, opts)
+			dir, err := os.MkdirTemp("", "berth-stress-")
 			if err != nil {
 				return err
 			}
-			var errs []error
-			for _, id := range ids {
-				_, err := m.ReleaseHolder(ctx, id, os.Getpid(), berth.ReleaseOptions{Now: true})
-				errs = append(errs, err)
+			defer os.RemoveAll(dir)
+			v1 := stress.IsV1(compose)
+			nfiles, err := stress.NaiveFiles(files, v1, dir)
+			if err != nil {
+				return usageError{err}
 			}
-			return errors.Join(errs...)
-		}}
-	if isTerminal(s.Err) {
-		c.Progress = s.Err
-	}
-	rep, runErr := stress.Run(ctx, c)
-	if rep != nil {
-		if f.json {
-			enc := json.NewEncoder(s.Out)
-			enc.SetIndent("", "  ")
-			if err := enc.Encode(rep); err != nil {
-				return err
+			naive = &stress.Naive{Compose: compose, Docker: "docker", Files: nfiles,
+				Project: base.Project + "-naive-" + runID, WaitTimeout: naiveWaitTimeout}
+			if v1 && len(nfiles) > 0 {
+				naive.ProjectDir, _ = os.Getwd() // the compose file found there
+				if len(files) > 0 {
+					naive.ProjectDir = filepath.Dir(files[0])
+				}
 			}
-		} else {
-			rep.WriteText(s.Out)
 		}
-	}
-	if runErr != nil {
-		return fmt.Errorf("stress: %w", runErr)
-	}
-	if len(rep.Violations) > 0 {
-		return &ExitError{Code: ExitFailure}
-	}
-	return nil
+		exe, err := os.Executable()
+		if err != nil {
+			return fmt.Errorf("find the berth executable to start runners: %w", err)
+		}
+		conn, err := connect.FromEnv(s.Getenv, logger(s))
+		if err != nil {
+			return err
+		}
+		defer conn.Close()
+		mode := stress.ModeShared
+		if f.dedicated {
+			mode = stress.ModeDedicated
+		}
+		c := stress.Config{Runners: f.runners, Cycles: f.cycles, Mode: mode, Project: opts.ProjectName,
+			Services: slices.Sorted(maps.Keys(base.Services)), Engine: conn, Naive: naive,
+			SlotLimit: conn.Settings.MaxConcurrentOps, OwnPID: os.Getpid(),
+			Start: func(ctx context.Context, i int) *exec.Cmd {
+				return exec.CommandContext(ctx, exe, runnerArgs(i, f.cycles, opts)...)
+			},
+			Ops: func(ctx context.Context, since time.Time) ([]berth.OpRecord, error) { return m.OpRecords(ctx, since) },
+			TearDown: func(ctx context.Context) error {
+				ids, err := m.ProjectEnvs(ctx, opts)
+				if err != nil {
+					return err
+				}
+				var errs []error
+				for _, id := range ids {
+					_, err := m.ReleaseHolder(ctx, id, os.Getpid(), berth.ReleaseOptions{Now: true})
+					errs = append(errs, err)
+				}
+				return errors.Join(errs...)
+			}}
+		if isTerminal(s.Err) {
+			c.Progress = s.Err
+		}
+		rep, runErr := stress.Run(ctx, c)
+		if rep != nil {
+			if f.json {
+				enc := json.NewEncoder(s.Out)
+				enc.SetIndent("", "  ")
+				if err := enc.Encode(rep); err != nil {
+					return err
+				}
+			} else {
+				rep.WriteText(s.Out)
+			}
+		}
+		if runErr != nil {
+			return fmt.Errorf("stress: %w", runErr)
+		}
+		if len(rep.Violations) > 0 {
+			return &ExitError{Code: ExitFailure}
+		}
+		return nil
+	})
 }
 
 // runnerArgs is the command line of runner i: the hidden stress-runner

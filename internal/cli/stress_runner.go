@@ -3,6 +3,7 @@ package cli
 import (
 	"github.com/spf13/cobra"
 
+	"github.com/berth-dev/berth"
 	"github.com/berth-dev/berth/internal/stress"
 )
 
@@ -22,17 +23,14 @@ func newStressRunner(s Streams) *cobra.Command {
 		Hidden: true,
 		Args:   cobra.NoArgs,
 		RunE: wrap(func(cmd *cobra.Command, _ []string) error {
-			m, err := openManager(s)
-			if err != nil {
-				return err
-			}
-			defer m.Close()
-			o := f.options(s)
-			o.Progress = nil
-			if stress.Cycles(cmd.Context(), m, o, f.runner, f.cycles, ExitCode, s.Out) > 0 {
-				return &ExitError{Code: ExitFailure}
-			}
-			return nil
+			return withManager(s, func(m *berth.Manager) error {
+				o := f.options(s)
+				o.Progress = nil
+				if stress.Cycles(cmd.Context(), m, o, f.runner, f.cycles, ExitCode, s.Out) > 0 {
+					return &ExitError{Code: ExitFailure}
+				}
+				return nil
+			})
 		}),
 	}
 	f.register(cmd.Flags())

@@ -48,37 +48,34 @@ BERTH_LEASE, BERTH_ENV and the endpoints as KEY=value lines to append to
 the pipeline's environment file; berth down releases $BERTH_LEASE.`,
 		Args: cobra.NoArgs,
 		RunE: wrap(func(cmd *cobra.Command, _ []string) error {
-			m, err := openManager(s)
-			if err != nil {
-				return err
-			}
-			defer m.Close()
-			o := f.options(s)
-			if f.forceRestart {
-				restartUnhealthy(cmd.Context(), s, m, o)
-			}
-			o.HolderPID = f.holderPID
-			if o.HolderPID == 0 {
-				o.HolderPID = os.Getppid()
-			}
-			if o.HolderPID == 0 { // no parent (refused in PreRunE unless --ttl)
-				o.HolderPID = berth.NoHolder
-			} else {
-				o.Keeper = keeper() // holds the lease's lock while the holder lives
-			}
-			if f.ttl.v != nil {
-				o.HeartbeatTTL = *f.ttl.v
-			}
-			env, err := m.Acquire(cmd.Context(), o)
-			if err != nil {
-				return err
-			}
-			if f.format == "dotenv" {
-				vars := env.Vars()
-				vars["BERTH_LEASE"], vars["BERTH_ENV"] = env.LeaseID, env.ID
-				return endpoints.Write(s.Out, "dotenv", vars)
-			}
-			return printAcquired(s.Out, env, f.json)
+			return withManager(s, func(m *berth.Manager) error {
+				o := f.options(s)
+				if f.forceRestart {
+					restartUnhealthy(cmd.Context(), s, m, o)
+				}
+				o.HolderPID = f.holderPID
+				if o.HolderPID == 0 {
+					o.HolderPID = os.Getppid()
+				}
+				if o.HolderPID == 0 { // no parent (refused in PreRunE unless --ttl)
+					o.HolderPID = berth.NoHolder
+				} else {
+					o.Keeper = keeper() // holds the lease's lock while the holder lives
+				}
+				if f.ttl.v != nil {
+					o.HeartbeatTTL = *f.ttl.v
+				}
+				env, err := m.Acquire(cmd.Context(), o)
+				if err != nil {
+					return err
+				}
+				if f.format == "dotenv" {
+					vars := env.Vars()
+					vars["BERTH_LEASE"], vars["BERTH_ENV"] = env.LeaseID, env.ID
+					return endpoints.Write(s.Out, "dotenv", vars)
+				}
+				return printAcquired(s.Out, env, f.json)
+			})
 		}),
 	}
 	f.register(cmd.Flags())
@@ -143,4 +140,15 @@ func printAcquired(w io.Writer, env *berth.Env, asJSON bool) error {
 // openManager opens the library's Manager with the command's streams.
 func openManager(s Streams) (*berth.Manager, error) {
 	return berth.Open(s.Getenv, logger(s))
+}
+
+// withManager opens the library's Manager with the command's streams,
+// runs f with it and closes it.
+func withManager(s Streams, f func(m *berth.Manager) error) error {
+	m, err := openManager(s)
+	if err != nil {
+		return err
+	}
+	defer m.Close()
+	return f(m)
 }
