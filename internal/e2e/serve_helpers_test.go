@@ -14,10 +14,10 @@ import (
 	"time"
 
 	dto "github.com/prometheus/client_model/go"
-	"github.com/prometheus/common/expfmt"
-	"github.com/prometheus/common/model"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/berth-dev/berth/internal/itest"
 )
 
 // served is a running `berth serve`.
@@ -96,10 +96,7 @@ func (s *served) metrics(t *testing.T) map[string]*dto.MetricFamily {
 	t.Helper()
 	code, body := s.get(t, "/metrics")
 	require.Equal(t, http.StatusOK, code, body)
-	parser := expfmt.NewTextParser(model.UTF8Validation)
-	fams, err := parser.TextToMetricFamilies(strings.NewReader(body))
-	require.NoError(t, err)
-	return fams
+	return itest.ParseMetrics(t, body)
 }
 
 // serveStatus reads /api/status.
@@ -126,29 +123,7 @@ type serveStatus struct {
 // sample returns the value of the metric name whose labels include want
 // (name, value, ...); ok is false when there is none.
 func sample(fams map[string]*dto.MetricFamily, name string, want ...string) (float64, bool) {
-	f := fams[name]
-	if f == nil {
-		return 0, false
-	}
-next:
-	for _, m := range f.Metric {
-		have := map[string]string{}
-		for _, l := range m.Label {
-			have[l.GetName()] = l.GetValue()
-		}
-		for i := 0; i+1 < len(want); i += 2 {
-			if have[want[i]] != want[i+1] {
-				continue next
-			}
-		}
-		switch {
-		case m.Gauge != nil:
-			return m.Gauge.GetValue(), true
-		case m.Counter != nil:
-			return m.Counter.GetValue(), true
-		}
-	}
-	return 0, false
+	return itest.Sample(fams, name, want...)
 }
 
 // opCounts sums berth_docker_operations_total per op over outcomes.

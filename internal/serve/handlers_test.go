@@ -9,11 +9,10 @@ import (
 	"time"
 
 	dto "github.com/prometheus/client_model/go"
-	"github.com/prometheus/common/expfmt"
-	"github.com/prometheus/common/model"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/berth-dev/berth/internal/itest"
 	"github.com/berth-dev/berth/internal/store"
 )
 
@@ -50,39 +49,17 @@ func get(t *testing.T, h http.Handler, path string, header ...string) *httptest.
 
 func parseMetrics(t *testing.T, body string) map[string]*dto.MetricFamily {
 	t.Helper()
-	p := expfmt.NewTextParser(model.UTF8Validation)
-	fams, err := p.TextToMetricFamilies(strings.NewReader(body))
-	require.NoError(t, err)
-	return fams
+	return itest.ParseMetrics(t, body)
 }
 
 // value finds the sample of family name whose labels include want.
 func value(t *testing.T, fams map[string]*dto.MetricFamily, name string, want ...string) float64 {
 	t.Helper()
-	f := fams[name]
-	require.NotNil(t, f, "no family %s", name)
-next:
-	for _, m := range f.Metric {
-		have := map[string]string{}
-		for _, l := range m.Label {
-			have[l.GetName()] = l.GetValue()
-		}
-		for i := 0; i+1 < len(want); i += 2 {
-			if have[want[i]] != want[i+1] {
-				continue next
-			}
-		}
-		switch {
-		case m.Gauge != nil:
-			return m.Gauge.GetValue()
-		case m.Counter != nil:
-			return m.Counter.GetValue()
-		case m.Histogram != nil:
-			return float64(m.Histogram.GetSampleCount())
-		}
+	v, ok := itest.Sample(fams, name, want...)
+	if !ok {
+		t.Fatalf("no sample of %s with %v", name, want)
 	}
-	t.Fatalf("no sample of %s with %v", name, want)
-	return 0
+	return v
 }
 
 func TestMetricsFromTheStoreAndTheSamples(t *testing.T) {
