@@ -7,11 +7,13 @@
 // A request is classified ([Classify]) as the gate operation it belongs to
 // (engine.Op), so "mutating" and "holds a concurrency slot" are the gate's
 // own words: [Counts.PeakSlot] is the peak of calls in flight whose op is
-// mutating and holds a slot (gate.HoldsSlot), the figure
-// BERTH_MAX_CONCURRENT_OPS bounds; [Counts.PeakMutating] also counts the
-// mutating calls that hold no slot (stops, execs, pulls, builds). Long
-// calls that change nothing (container wait, attach, logs, the event
-// stream) are reads.
+// mutating and holds a slot (gate.HoldsSlot, every exec counted as a
+// bounded one: the wire does not tell a readiness probe from `berth
+// exec`); [Counts.PeakLimited] is the peak of every mutating call but
+// pulls and builds (which have slots of their own), the strict reading of
+// BERTH_MAX_CONCURRENT_OPS; [Counts.PeakMutating] counts pulls and builds
+// too. Long calls that change nothing (container wait, attach, logs, the
+// event stream) are reads.
 //
 // A call is counted from the moment its request reaches the proxy until
 // the proxy has forwarded its response: inside the time the caller holds

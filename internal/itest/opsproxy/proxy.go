@@ -24,10 +24,10 @@ type Proxy struct {
 	ln   net.Listener
 	done chan struct{}
 
-	mu                 sync.Mutex
-	slot, mutating     int // in flight now
-	peakSlot, peakMuts int
-	calls              map[engine.Op]int
+	mu                          sync.Mutex
+	slot, limited, mutating     int // in flight now
+	peakSlot, peakLim, peakMuts int
+	calls                       map[engine.Op]int
 }
 
 // Counts is what a proxy has seen so far.
@@ -35,6 +35,11 @@ type Counts struct {
 	// PeakSlot is the most calls of slot-holding ops ([HoldsSlot]) in
 	// flight at once: what BERTH_MAX_CONCURRENT_OPS bounds.
 	PeakSlot int `json:"peak_slot_calls"`
+	// PeakLimited is the most calls counted by [Limited] in flight at once:
+	// every mutating call but pulls and builds, the strict reading of
+	// BERTH_MAX_CONCURRENT_OPS. It is PeakSlot plus writes no gate op
+	// makes ([OtherWrite]), so above PeakSlot only when berth made one.
+	PeakLimited int `json:"peak_limited_calls"`
 	// PeakMutating is the most mutating calls ([Mutating]) in flight at
 	// once, slot or not.
 	PeakMutating int `json:"peak_mutating_calls"`
@@ -90,12 +95,16 @@ func (p *Proxy) Host() string { return "unix://" + p.path }
 func (p *Proxy) count(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		op := Classify(r.Method, r.URL.Path, r.URL.Query())
-		slot, mut := HoldsSlot(op), Mutating(op)
+		slot, lim, mut := HoldsSlot(op), Limited(op), Mutating(op)
 		p.mu.Lock()
 		p.calls[op]++
 		if slot {
 			p.slot++
 			p.peakSlot = max(p.peakSlot, p.slot)
+		}
+		if lim {
+			p.limited++
+			p.peakLim = max(p.peakLim, p.limited)
 		}
 		if mut {
 			p.mutating++
@@ -106,6 +115,9 @@ func (p *Proxy) count(next http.Handler) http.Handler {
 			p.mu.Lock()
 			if slot {
 				p.slot--
+			}
+			if lim {
+				p.limited--
 			}
 			if mut {
 				p.mutating--
@@ -125,7 +137,7 @@ func (p *Proxy) Counts() Counts {
 		delete(calls, Read)
 		calls["read"] = n
 	}
-	return Counts{PeakSlot: p.peakSlot, PeakMutating: p.peakMuts, Calls: calls}
+	return Counts{PeakSlot: p.peakSlot, PeakLimited: p.peakLim, PeakMutating: p.peakMuts, Calls: calls}
 }
 
 // Close stops listening, closes every connection it serves (a hijacked

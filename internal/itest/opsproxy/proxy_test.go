@@ -67,9 +67,11 @@ func client(p *Proxy) *http.Client {
 	}}}
 }
 
-// TestProxyCountsCallsInFlight: 3 creates, 2 stops and a wait in flight at
-// once are 3 slot calls and 5 mutating calls at the peak; calls made one
-// at a time afterwards do not raise it.
+// TestProxyCountsCallsInFlight: 3 creates, 2 stops, a write no gate op
+// makes (restart), a pull and a wait in flight at once are 5 slot calls
+// (creates, stops), 6 limited ones (and the restart) and 7 mutating ones
+// (and the pull) at the peak; calls made one at a time afterwards do not
+// raise them.
 func TestProxyCountsCallsInFlight(t *testing.T) {
 	d := startFakeDaemon(t)
 	p, err := Start(t.TempDir(), d.path)
@@ -77,7 +79,8 @@ func TestProxyCountsCallsInFlight(t *testing.T) {
 	t.Cleanup(func() { assert.NoError(t, p.Close()) })
 	c := client(p)
 	reqs := []string{"POST /v1.47/containers/create", "POST /v1.47/containers/create", "POST /v1.47/containers/create",
-		"POST /v1.47/containers/a/stop", "POST /v1.47/containers/b/stop", "POST /v1.47/containers/a/wait"}
+		"POST /v1.47/containers/a/stop", "POST /v1.47/containers/b/stop", "POST /v1.47/containers/a/wait",
+		"POST /v1.47/containers/a/restart", "POST /v1.47/images/create?fromImage=x"}
 	var wg sync.WaitGroup
 	do := func(req string) {
 		method, path, _ := strings.Cut(req, " ")
@@ -96,11 +99,12 @@ func TestProxyCountsCallsInFlight(t *testing.T) {
 		wg.Go(func() { do(req) })
 	}
 	for range reqs {
-		<-d.arrived // all six are at the daemon, none answered
+		<-d.arrived // all eight are at the daemon, none answered
 	}
 	now := p.Counts()
-	assert.Equal(t, 3, now.PeakSlot)
-	assert.Equal(t, 5, now.PeakMutating)
+	assert.Equal(t, 5, now.PeakSlot)
+	assert.Equal(t, 6, now.PeakLimited)
+	assert.Equal(t, 7, now.PeakMutating)
 	close(d.release)
 	wg.Wait()
 	for range 4 {
@@ -108,10 +112,11 @@ func TestProxyCountsCallsInFlight(t *testing.T) {
 		<-d.arrived
 	}
 	got := p.Counts()
-	assert.Equal(t, 3, got.PeakSlot)
-	assert.Equal(t, 5, got.PeakMutating)
+	assert.Equal(t, 5, got.PeakSlot)
+	assert.Equal(t, 6, got.PeakLimited)
+	assert.Equal(t, 7, got.PeakMutating)
 	assert.Equal(t, map[engine.Op]int{engine.OpContainerCreate: 3, engine.OpContainerStop: 2, "read": 1,
-		engine.OpContainerRemove: 4}, got.Calls)
+		OtherWrite: 1, engine.OpImagePull: 1, engine.OpContainerRemove: 4}, got.Calls)
 }
 
 // TestProxyPassesHijackedStreams: an exec start upgraded to a raw stream
