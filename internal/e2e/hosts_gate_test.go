@@ -35,8 +35,8 @@ func TestHostsShareTheGate(t *testing.T) {
 	}
 	assert.Empty(t, w.leftovers(context.Background()))
 	seen := proxy.Counts()
-	t.Logf("at the daemon: peak %d slot-holding calls, %d mutating calls but pulls and builds, %d mutating calls at once; calls %v",
-		seen.PeakSlot, seen.PeakLimited, seen.PeakMutating, seen.Calls)
+	t.Logf("at the daemon: peak %d slot-holding calls, %d mutating calls but pulls and builds (%v), %d mutating calls at once; calls %v",
+		seen.PeakSlot, seen.PeakLimited, seen.AtPeakLimited, seen.PeakMutating, seen.Calls)
 	assert.Equal(t, 18, seen.Calls["container_create"], "nine copies of two services, all through the proxy")
 	// Every mutating call (stops and probes' execs included) but pulls and
 	// builds, which have slots of their own.

@@ -201,8 +201,8 @@ func TestHostsShareOneStoreAndOneDies(t *testing.T) {
 	}
 	assert.Empty(t, w.leftovers(context.Background()), "linger 0: gone with the last live lease")
 	seen := proxy.Counts()
-	t.Logf("at the daemon: peak %d slot-holding calls, %d mutating calls but pulls and builds, %d mutating calls at once; calls %v",
-		seen.PeakSlot, seen.PeakLimited, seen.PeakMutating, seen.Calls)
+	t.Logf("at the daemon: peak %d slot-holding calls, %d mutating calls but pulls and builds (%v), %d mutating calls at once; calls %v",
+		seen.PeakSlot, seen.PeakLimited, seen.AtPeakLimited, seen.PeakMutating, seen.Calls)
 	assert.Equal(t, 6, seen.Calls[engine.OpContainerCreate], "every create went through the proxy")
 	// Every mutating call (stops and probes' execs included) but pulls and
 	// builds, which have slots of their own.

@@ -16,9 +16,15 @@
 // event stream) are reads.
 //
 // A call is counted from the moment its request reaches the proxy until
-// the proxy has forwarded its response: inside the time the caller holds
-// its slot, so the proxy's peak never exceeds the callers' true
-// concurrency.
+// just before its caller can see it end: before the last byte of a
+// response with a length, before the proxy closes a hijacked stream (an
+// exec) for writing once the daemon's side ended (endWriter). So it is
+// counted inside the time its caller holds its slot, and the proxy's peak
+// does not exceed the callers' true concurrency; counting to the
+// handler's return instead counted a finished call next to the one its
+// caller made next with the same slot (seen: 5 at a limit of 4). A call
+// whose caller gave up (closed its connection) is counted until the proxy
+// sees the close, a moment after the caller may have let its slot go.
 //
 // Start with [Start].
 package opsproxy

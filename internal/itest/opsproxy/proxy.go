@@ -28,6 +28,9 @@ type Proxy struct {
 	slot, limited, mutating     int // in flight now
 	peakSlot, peakLim, peakMuts int
 	calls                       map[engine.Op]int
+	// limitedNow are the [Limited] calls in flight per op; atPeak is a
+	// copy of it when PeakLimited was last raised.
+	limitedNow, atPeak map[engine.Op]int
 }
 
 // Counts is what a proxy has seen so far.
@@ -43,6 +46,9 @@ type Counts struct {
 	// PeakMutating is the most mutating calls ([Mutating]) in flight at
 	// once, slot or not.
 	PeakMutating int `json:"peak_mutating_calls"`
+	// AtPeakLimited is what the calls in flight were, per op, when
+	// PeakLimited was first reached.
+	AtPeakLimited map[engine.Op]int `json:"at_peak_limited"`
 	// Calls counts the requests per op; reads under "read".
 	Calls map[engine.Op]int `json:"calls"`
 }
@@ -51,7 +57,7 @@ type Counts struct {
 // is at most about 100 bytes) and forwards to the daemon's unix socket
 // upstream until [Proxy.Close].
 func Start(dir, upstream string) (*Proxy, error) {
-	p := &Proxy{path: filepath.Join(dir, "docker.sock"), calls: map[engine.Op]int{}, done: make(chan struct{})}
+	p := &Proxy{path: filepath.Join(dir, "docker.sock"), calls: map[engine.Op]int{}, limitedNow: map[engine.Op]int{}, done: make(chan struct{})}
 	ln, err := net.Listen("unix", p.path)
 	if err != nil {
 		return nil, err
@@ -104,27 +110,39 @@ func (p *Proxy) count(next http.Handler) http.Handler {
 		}
 		if lim {
 			p.limited++
-			p.peakLim = max(p.peakLim, p.limited)
+			p.limitedNow[op]++
+			if p.limited > p.peakLim {
+				p.peakLim = p.limited
+				p.atPeak = maps.Clone(p.limitedNow)
+			}
 		}
 		if mut {
 			p.mutating++
 			p.peakMuts = max(p.peakMuts, p.mutating)
 		}
 		p.mu.Unlock()
-		defer func() {
-			p.mu.Lock()
-			if slot {
-				p.slot--
-			}
-			if lim {
-				p.limited--
-			}
-			if mut {
-				p.mutating--
-			}
-			p.mu.Unlock()
-		}()
-		next.ServeHTTP(w, r)
+		var once sync.Once
+		done := func() {
+			once.Do(func() {
+				p.mu.Lock()
+				if slot {
+					p.slot--
+				}
+				if lim {
+					p.limited--
+					p.limitedNow[op]--
+					if p.limitedNow[op] == 0 {
+						delete(p.limitedNow, op)
+					}
+				}
+				if mut {
+					p.mutating--
+				}
+				p.mu.Unlock()
+			})
+		}
+		defer done()
+		next.ServeHTTP(&endWriter{ResponseWriter: w, done: done}, r)
 	})
 }
 
@@ -137,7 +155,7 @@ func (p *Proxy) Counts() Counts {
 		delete(calls, Read)
 		calls["read"] = n
 	}
-	return Counts{PeakSlot: p.peakSlot, PeakLimited: p.peakLim, PeakMutating: p.peakMuts, Calls: calls}
+	return Counts{PeakSlot: p.peakSlot, PeakLimited: p.peakLim, PeakMutating: p.peakMuts, AtPeakLimited: maps.Clone(p.atPeak), Calls: calls}
 }
 
 // Close stops listening, closes every connection it serves (a hijacked
