@@ -22,7 +22,8 @@
 // counted inside the time its caller holds its slot, and the proxy's peak
 // does not exceed the callers' true concurrency; counting to the
 // handler's return instead counted a finished call next to the one its
-// caller made next with the same slot (seen: 5 at a limit of 4). A call
+// caller made next with the same slot (the likely cause of a peak of 5
+// seen once at a limit of 4). A call
 // whose caller gave up (closed its connection) is counted until the proxy
 // sees the close, a moment after the caller may have let its slot go.
 //
