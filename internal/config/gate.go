@@ -8,7 +8,8 @@ type Gate struct {
 	// calls in flight at once across all berth processes of a daemon
 	// (BERTH_MAX_CONCURRENT_OPS, BERTH_MIN_CONCURRENT_OPS): between them
 	// the limit adapts to the daemon's latency (policy.Limit); equal, they
-	// pin it.
+	// pin it. Pulls, builds and execs not marked bounded (an interactive
+	// `berth exec`) are not counted (gate.HoldsSlot).
 	MaxConcurrentOps int
 	MinConcurrentOps int
 	// MaxConcurrentPulls is the number of image pulls in flight at once

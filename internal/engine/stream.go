@@ -32,6 +32,15 @@ type ExecSpec struct {
 	// not nil, delivers later sizes until it is closed or the process ends.
 	Size   TermSize
 	Resize <-chan TermSize
+	// Bounded is the caller's promise that the process is short and that
+	// ctx bounds its run (a deadline: a readiness probe bounded by its
+	// health check's timeout). The gate then holds one of the operation
+	// slots (BERTH_MAX_CONCURRENT_OPS) for the whole run, wait for a slot
+	// included in that deadline; it refuses a Bounded exec whose ctx has
+	// no deadline ([ErrInvalid]). An exec that is not Bounded (an
+	// interactive shell, `berth exec`) may stream for hours and holds no
+	// slot. The engine itself ignores the field.
+	Bounded bool
 }
 
 // TermSize is a terminal's size.

@@ -8,8 +8,9 @@
 //     with a ping;
 //   - for mutating calls, the shared rate budget (a GCRA schedule in a file)
 //     and one of N cross-process concurrency slots (flock on slot files, so
-//     a killed holder frees its slot at once; a container stop, which mostly
-//     waits out a grace period, holds no slot);
+//     a killed holder frees its slot at once), held by every mutating call
+//     but pulls and builds (slots of their own) and execs not marked
+//     bounded ([HoldsSlot]);
 //   - retries with jittered exponential backoff, for transient errors only;
 //   - counters and latencies per operation kind ([Gate.Stats]).
 //

@@ -215,27 +215,50 @@ func (g *Gate) reserve(ctx context.Context, slot bool) (release func() error, er
 	return g.slots.Acquire(ctx)
 }
 
-// HoldsSlot reports whether a mutating op holds a concurrency slot while it
-// runs. An image pull takes a pull slot instead (see [Gate.ImagePull]), a
-// build a build slot ([Gate.ImageBuild]); an
-// exec streams for as long as its process runs (an interactive shell).
-// A container stop is charged to the rate budget but holds no slot:
-// the daemon spends it waiting out the container's grace period (up to
-// minutes), and holding a slot for that would serialise teardown of a
-// stack behind its slowest services while adding no load to the daemon.
-func HoldsSlot(op engine.Op) bool {
-	return op != engine.OpContainerStop && op != engine.OpImagePull && op != engine.OpImageBuild &&
-		op != engine.OpContainerExec
+// HoldsSlot reports whether a mutating call of op holds an operation
+// slot (BERTH_MAX_CONCURRENT_OPS) while it runs. bounded is the caller's
+// word that the call ends in bounded time; only an exec can lack it
+// ([engine.ExecSpec.Bounded]), every other op's call is bounded by the
+// gate's deadline or by its work.
+//
+// Every bounded mutating call holds a slot, so the slots bound all the
+// mutating calls at the daemon but two kinds:
+//   - an image pull takes a pull slot instead ([Gate.ImagePull]), a build a
+//     build slot ([Gate.ImageBuild]): they have limits of their own, so a
+//     slow registry or a long build never starves creates and starts;
+//   - an exec that is not bounded (an interactive shell, `berth exec`)
+//     streams for as long as its process runs, hours perhaps: it would
+//     take a slot from everyone for that long.
+//
+// A readiness probe's exec is bounded, and holds a slot for the health
+// command's run. A container stop holds one too, for as long as the
+// daemon takes to stop the container: up to its grace period (then
+// the kill), so a service that ignores its stop signal holds a slot for
+// its whole grace period, and a teardown of more containers than the
+// limit stops them in turns, taking the sum of the turns' longest grace
+// periods rather than the longest one. No caller holds a slot while
+// waiting for another: a slot is held only inside one call of the wrapped
+// engine, which does not call back into the gate.
+func HoldsSlot(op engine.Op, bounded bool) bool {
+	switch op {
+	case engine.OpImagePull, engine.OpImageBuild:
+		return false
+	case engine.OpContainerExec:
+		return bounded
+	}
+	return true
 }
 
 // run makes one gated call of op, each attempt bounded by op's deadline
-// ([callDeadline]).
+// ([callDeadline]). A mutating op holds a slot as [HoldsSlot] says of a
+// bounded call (an exec says for itself: [Gate.ContainerExec]).
 func run[T any](ctx context.Context, g *Gate, op engine.Op, fn func(context.Context) (T, error)) (T, error) {
-	return runWithin(ctx, g, op, callDeadline(op, g.cfg), fn)
+	return runWithin(ctx, g, op, callDeadline(op, g.cfg), HoldsSlot(op, true), fn)
 }
 
-// runWithin is run with each attempt bounded by d (0: no deadline).
-func runWithin[T any](ctx context.Context, g *Gate, op engine.Op, d time.Duration, fn func(context.Context) (T, error)) (T, error) {
+// runWithin is run with each attempt bounded by d (0: no deadline), and
+// holding an operation slot when slot is true (and op is mutating).
+func runWithin[T any](ctx context.Context, g *Gate, op engine.Op, d time.Duration, slot bool, fn func(context.Context) (T, error)) (T, error) {
 	start := time.Now()
 	attempts := 0
 	refused := false
@@ -250,7 +273,7 @@ func runWithin[T any](ctx context.Context, g *Gate, op engine.Op, d time.Duratio
 			return zero, backoff.Permanent(err)
 		}
 		if op.Mutating() {
-			release, err := g.reserve(ctx, HoldsSlot(op))
+			release, err := g.reserve(ctx, slot)
 			if err != nil {
 				return zero, backoff.Permanent(err)
 			}

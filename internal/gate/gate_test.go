@@ -207,35 +207,6 @@ func TestMutatingCallsTakeASlotReadsDoNot(t *testing.T) {
 	assert.EqualValues(t, 2, s.starts.Load())
 }
 
-// stopStub's ContainerStop blocks until released, like a stop waiting out
-// a grace period.
-type stopStub struct {
-	stub
-	stopping chan struct{}
-	release  chan struct{}
-}
-
-func (s *stopStub) ContainerStop(context.Context, string, engine.StopOptions) error {
-	s.stopping <- struct{}{}
-	<-s.release
-	return nil
-}
-
-func TestAStopWaitingOutItsGraceHoldsNoSlot(t *testing.T) {
-	cfg := config.DefaultGate()
-	cfg.MaxConcurrentOps = 1
-	s := &stopStub{stub: stub{start: ok}, stopping: make(chan struct{}), release: make(chan struct{})}
-	g, err := New(s, Options{Config: cfg, Layout: statedir.Layout{Override: t.TempDir()}})
-	require.NoError(t, err)
-	ctx := context.Background()
-	done := make(chan error, 1)
-	go func() { done <- g.ContainerStop(ctx, "x", engine.StopOptions{}) }()
-	<-s.stopping
-	require.NoError(t, g.ContainerStart(ctx, "y"), "the only slot is free while a stop waits")
-	close(s.release)
-	require.NoError(t, <-done)
-}
-
 // TestBreakerAfterClockStepBack: the shared breaker opens, then the clock
 // steps back an hour. Every gate refuses for at most the open duration
 // (30 s) from the step, not for the hour: the bound is persisted in the

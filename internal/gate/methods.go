@@ -99,7 +99,7 @@ func (g *Gate) ContainerStart(ctx context.Context, id string) error {
 }
 
 func (g *Gate) ContainerStop(ctx context.Context, id string, opts engine.StopOptions) error {
-	_, err := runWithin(ctx, g, engine.OpContainerStop, stopDeadline(opts.Timeout, g.cfg), func(ctx context.Context) (struct{}, error) {
+	_, err := runWithin(ctx, g, engine.OpContainerStop, stopDeadline(opts.Timeout, g.cfg), HoldsSlot(engine.OpContainerStop, true), func(ctx context.Context) (struct{}, error) {
 		return struct{}{}, g.inner.ContainerStop(ctx, id, opts)
 	})
 	return err
@@ -146,10 +146,19 @@ func (g *Gate) ContainerStats(ctx context.Context, id string) (engine.Stats, err
 }
 
 // ContainerExec is not retried: a command that may have run once must not
-// be run again behind the caller's back. It spends the budget but holds no
-// operation slot: an interactive shell may stream for hours.
+// be run again behind the caller's back. It spends the budget; a
+// [engine.ExecSpec.Bounded] exec (a readiness probe) holds an operation
+// slot for its whole run, and must come with a ctx deadline ([engine.ErrInvalid]
+// without one: a slot held without end would stop every other berth
+// process); any other exec holds none, since an interactive shell may
+// stream for hours.
 func (g *Gate) ContainerExec(ctx context.Context, id string, spec engine.ExecSpec) (engine.ExecResult, error) {
-	return run(ctx, g, engine.OpContainerExec, func(ctx context.Context) (engine.ExecResult, error) {
+	const op = engine.OpContainerExec
+	if _, ok := ctx.Deadline(); spec.Bounded && !ok {
+		return engine.ExecResult{}, engine.Wrap(op, engine.ErrInvalid,
+			errors.New("a bounded exec needs a context with a deadline: it holds an operation slot for its whole run"))
+	}
+	return runWithin(ctx, g, op, callDeadline(op, g.cfg), HoldsSlot(op, spec.Bounded), func(ctx context.Context) (engine.ExecResult, error) {
 		res, err := g.inner.ContainerExec(ctx, id, spec)
 		return res, permanent(err)
 	})

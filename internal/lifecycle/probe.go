@@ -119,11 +119,14 @@ func (p prober) checkTimeout() time.Duration {
 
 // once runs the probe one time, bounded by timeout: ok when it exited 0,
 // stop when there is no container to probe any more, timedOut when the
-// run (not ctx) ended at its timeout.
+// run (not ctx) ended at its timeout. The exec is bounded
+// ([engine.ExecSpec.Bounded]): through the gate it holds an operation
+// slot, and its timeout includes the wait for one (a run that timed out
+// in the gate's queue reached no daemon; the next gets more time).
 func (p prober) once(ctx context.Context, timeout time.Duration) (ok, stop, timedOut bool) {
 	rctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	res, err := p.e.ContainerExec(rctx, p.id, engine.ExecSpec{Cmd: p.cmd})
+	res, err := p.e.ContainerExec(rctx, p.id, engine.ExecSpec{Cmd: p.cmd, Bounded: true})
 	timedOut = ctx.Err() == nil && errors.Is(rctx.Err(), context.DeadlineExceeded)
 	switch {
 	case errors.Is(err, engine.ErrNotFound):

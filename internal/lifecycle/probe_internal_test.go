@@ -13,10 +13,13 @@ import (
 
 	"github.com/berth-dev/berth/internal/clock"
 	"github.com/berth-dev/berth/internal/compose"
+	"github.com/berth-dev/berth/internal/config"
 	"github.com/berth-dev/berth/internal/engine"
 	"github.com/berth-dev/berth/internal/engine/fake"
+	"github.com/berth-dev/berth/internal/gate"
 	"github.com/berth-dev/berth/internal/plan"
 	"github.com/berth-dev/berth/internal/progress"
+	"github.com/berth-dev/berth/internal/statedir"
 )
 
 // The backoff: 50 ms, doubling, never more than the interval (a 20 ms
@@ -196,4 +199,50 @@ func TestObservedProbed(t *testing.T) {
 	engineSaid := observed{inspected: true, running: true, health: "healthy"}
 	assert.Equal(t, progress.HealthyEngine, engineSaid.readyPhase(sp))
 	assert.Equal(t, progress.Ready, observed{inspected: true, running: true}.readyPhase(plan.ServicePlan{}))
+}
+
+// TestProbeExecIsBoundedAndTakesASlot: a probe's exec is a bounded one, so
+// through the gate it waits for an operation slot: with the only slot held
+// by a stop waiting out its grace, the run times out in the gate's queue
+// without reaching the daemon, and passes once the stop is done.
+func TestProbeExecIsBoundedAndTakesASlot(t *testing.T) {
+	var mu sync.Mutex
+	var specs []engine.ExecSpec
+	e := fake.New(fake.WithExec(func(_ string, s engine.ExecSpec) engine.ExecResult {
+		mu.Lock()
+		defer mu.Unlock()
+		specs = append(specs, s)
+		return engine.ExecResult{}
+	}))
+	id := runningContainer(t, e)
+	other, err := e.ContainerCreate(t.Context(), engine.ContainerSpec{Name: "other", Image: "probe-test:1"})
+	require.NoError(t, err)
+	require.NoError(t, e.ContainerStart(t.Context(), other))
+	cfg := config.DefaultGate()
+	cfg.MaxConcurrentOps, cfg.MinConcurrentOps = 1, 1
+	g, err := gate.New(e, gate.Options{Config: cfg, Layout: statedir.Layout{Override: t.TempDir()}})
+	require.NoError(t, err)
+	t.Cleanup(func() { assert.NoError(t, g.Close()) })
+
+	block := e.Block(engine.OpContainerStop)
+	t.Cleanup(block.Release)
+	stopped := make(chan error, 1)
+	go func() { stopped <- g.ContainerStop(t.Context(), other, engine.StopOptions{}) }()
+	require.NoError(t, block.WaitHeld(t.Context(), 1))
+
+	p := prober{e: g, clock: clock.Real{}, log: slog.New(slog.DiscardHandler), id: id, cmd: []string{"check"}}
+	ok, stop, timedOut := p.once(t.Context(), 100*time.Millisecond)
+	assert.False(t, ok)
+	assert.False(t, stop)
+	assert.True(t, timedOut, "the run's time ran out in the gate's queue")
+	assert.Zero(t, e.Calls(engine.OpContainerExec), "no exec reached the daemon")
+
+	block.Release()
+	require.NoError(t, <-stopped)
+	ok, _, _ = p.once(t.Context(), time.Minute)
+	assert.True(t, ok)
+	mu.Lock()
+	defer mu.Unlock()
+	require.Len(t, specs, 1)
+	assert.True(t, specs[0].Bounded, "a probe's exec says it is bounded")
 }

@@ -1,14 +1,18 @@
 package lifecycle_test
 
 import (
+	"context"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/berth-dev/berth/internal/config"
 	"github.com/berth-dev/berth/internal/engine"
+	"github.com/berth-dev/berth/internal/gate"
 	"github.com/berth-dev/berth/internal/lifecycle"
+	"github.com/berth-dev/berth/internal/statedir"
 )
 
 func TestStopAllStopsInParallel(t *testing.T) {
@@ -59,4 +63,38 @@ func TestStopAllJoinsErrors(t *testing.T) {
 	assert.True(t, res[0].Gone)
 	assert.False(t, res[1].Removed)
 	assert.True(t, res[2].Gone)
+}
+
+// TestStopAllThroughTheGateStopsInTurns: through a gate of 2 operation
+// slots, a stop holds a slot while the daemon stops its container, so of
+// 3 stops 2 are at the daemon at once and the third waits its turn.
+func TestStopAllThroughTheGateStopsInTurns(t *testing.T) {
+	e := newFake(t)
+	var ids []string
+	for range 3 {
+		ids = append(ids, runContainer(t, e, engine.ContainerSpec{}))
+	}
+	cfg := config.DefaultGate()
+	cfg.MaxConcurrentOps, cfg.MinConcurrentOps = 2, 2
+	g, err := gate.New(e, gate.Options{Config: cfg, Layout: statedir.Layout{Override: t.TempDir()}})
+	require.NoError(t, err)
+	t.Cleanup(func() { assert.NoError(t, g.Close()) })
+	block := e.Block(engine.OpContainerStop)
+	t.Cleanup(block.Release)
+
+	done := make(chan error, 1)
+	go func() {
+		_, err := lifecycle.StopAll(t.Context(), g, ids, lifecycle.StopOptions{})
+		done <- err
+	}()
+	require.NoError(t, block.WaitHeld(t.Context(), 2))
+	wctx, cancel := context.WithTimeout(t.Context(), 200*time.Millisecond)
+	defer cancel()
+	assert.ErrorIs(t, block.WaitHeld(wctx, 3), context.DeadlineExceeded, "the third stop waits for a slot")
+	assert.Equal(t, 2, block.Held())
+	block.Release()
+	require.NoError(t, <-done)
+	for _, id := range ids {
+		requireGone(t, e, id)
+	}
 }

@@ -60,18 +60,21 @@ func PeakOverlap(iv []Interval) int {
 // processes in pids, the span each spent at the daemon (for a retried
 // call, its last attempt): from after the gate's queue (Time+Queued) to
 // the daemon's answer (Time+Duration). Calls that share one operation
-// slot never overlap there. Stops, pulls and execs hold no operation
-// slot, so the peak over all mutating calls can exceed
-// BERTH_MAX_CONCURRENT_OPS when many containers stop at once.
+// slot never overlap there. Pulls and builds hold no operation slot
+// (they have their own), nor does an interactive exec, so the peak over
+// all mutating calls can exceed BERTH_MAX_CONCURRENT_OPS when they run.
 func AtDaemon(recs []store.OpRecord, pids map[int]bool) []Interval {
 	return atDaemon(recs, pids, engine.Op.Mutating)
 }
 
 // InSlots is [AtDaemon] for the calls that hold an operation slot while
 // at the daemon ([gate.HoldsSlot]): the gate keeps at most
-// BERTH_MAX_CONCURRENT_OPS of them there at once, across processes.
+// BERTH_MAX_CONCURRENT_OPS of them there at once, across processes. The
+// op log does not say whether an exec was bounded: every exec counts as
+// one (a readiness probe), true of the runners' execs (`berth run` makes
+// no interactive one).
 func InSlots(recs []store.OpRecord, pids map[int]bool) []Interval {
-	return atDaemon(recs, pids, func(op engine.Op) bool { return op.Mutating() && gate.HoldsSlot(op) })
+	return atDaemon(recs, pids, func(op engine.Op) bool { return op.Mutating() && gate.HoldsSlot(op, true) })
 }
 
 func atDaemon(recs []store.OpRecord, pids map[int]bool, keep func(engine.Op) bool) []Interval {

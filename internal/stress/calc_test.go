@@ -51,13 +51,15 @@ func TestAtDaemonSkipsTheQueueReadsAndOtherProcesses(t *testing.T) {
 		{Time: at(0), Op: string(engine.OpContainerCreate), Duration: 20 * time.Millisecond, Queued: 10 * time.Millisecond, PID: 2},
 		{Time: at(0), Op: string(engine.OpContainerInspect), Duration: 20 * time.Millisecond, PID: 1}, // a read
 		{Time: at(0), Op: string(engine.OpContainerStart), Duration: 20 * time.Millisecond, PID: 99},  // not a runner
-		{Time: at(5), Op: string(engine.OpContainerStop), Duration: 10 * time.Millisecond, PID: 2},    // holds no slot
+		{Time: at(5), Op: string(engine.OpImagePull), Duration: 10 * time.Millisecond, PID: 2},        // holds no operation slot
+		// A stop holds a slot: it waited for the second create's.
+		{Time: at(5), Op: string(engine.OpContainerStop), Duration: 25 * time.Millisecond, Queued: 15 * time.Millisecond, PID: 1},
 	}
 	pids := map[int]bool{1: true, 2: true}
 	iv := AtDaemon(recs, pids)
-	assert.Equal(t, []Interval{{at(0), at(10)}, {at(10), at(20)}, {at(5), at(15)}}, iv)
-	assert.Equal(t, 2, PeakOverlap(iv), "a stop overlaps the creates")
-	assert.Equal(t, 1, PeakOverlap(InSlots(recs, pids)), "but holds no slot")
-	assert.InDelta(t, 2, CallsPerRunner(recs, pids), 1e-9)
+	assert.Equal(t, []Interval{{at(0), at(10)}, {at(10), at(20)}, {at(5), at(15)}, {at(20), at(30)}}, iv)
+	assert.Equal(t, 2, PeakOverlap(iv), "a pull overlaps the creates")
+	assert.Equal(t, 1, PeakOverlap(InSlots(recs, pids)), "but holds no operation slot")
+	assert.InDelta(t, 2.5, CallsPerRunner(recs, pids), 1e-9)
 	assert.Zero(t, CallsPerRunner(recs, nil))
 }

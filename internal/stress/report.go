@@ -47,7 +47,7 @@ type Report struct {
 	Creates           map[string]map[string]int `json:"creates"`
 	PeakMutatingCalls *int                      `json:"peak_mutating_calls"`
 	// PeakSlotCalls is the peak of the mutating calls that hold an
-	// operation slot (all but stops, pulls, builds and execs); SlotLimit
+	// operation slot (all but pulls and builds); SlotLimit
 	// is BERTH_MAX_CONCURRENT_OPS, the ceiling of the adaptive limit, which
 	// it must not exceed.
 	PeakSlotCalls        *int     `json:"peak_slot_calls"`

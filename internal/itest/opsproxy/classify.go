@@ -103,5 +103,16 @@ func Mutating(op engine.Op) bool { return op == OtherWrite || op.Mutating() }
 
 // HoldsSlot reports whether a call of op runs inside one of the gate's
 // concurrency slots, the ones BERTH_MAX_CONCURRENT_OPS bounds: a mutating
-// op the gate does not exempt ([gate.HoldsSlot]).
-func HoldsSlot(op engine.Op) bool { return op.Mutating() && gate.HoldsSlot(op) }
+// op the gate gives a slot ([gate.HoldsSlot]). The wire does not say
+// whether an exec is a bounded one (a readiness probe, which holds a
+// slot) or an interactive `berth exec` (which holds none): every exec
+// counts as bounded, true of every exec berth makes but `berth exec`'s.
+func HoldsSlot(op engine.Op) bool { return op.Mutating() && gate.HoldsSlot(op, true) }
+
+// Limited reports whether a call of op counts against
+// BERTH_MAX_CONCURRENT_OPS in its strict reading: every mutating call
+// ([Mutating], [OtherWrite] included) but pulls and builds, which have
+// limits of their own (BERTH_MAX_CONCURRENT_PULLS, _BUILDS).
+func Limited(op engine.Op) bool {
+	return Mutating(op) && op != engine.OpImagePull && op != engine.OpImageBuild
+}

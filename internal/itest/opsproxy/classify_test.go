@@ -21,13 +21,13 @@ func TestClassify(t *testing.T) {
 		{"POST", "/v1.47/containers/create", "name=x", engine.OpContainerCreate, true},
 		{"POST", "/v1.47/networks/n1/connect", "", engine.OpContainerCreate, true},
 		{"POST", "/v1.47/containers/abc/start", "", engine.OpContainerStart, true},
-		{"POST", "/v1.47/containers/abc/stop", "t=10", engine.OpContainerStop, false},
-		{"POST", "/v1.47/containers/abc/kill", "signal=KILL", engine.OpContainerStop, false},
+		{"POST", "/v1.47/containers/abc/stop", "t=10", engine.OpContainerStop, true},
+		{"POST", "/v1.47/containers/abc/kill", "signal=KILL", engine.OpContainerStop, true},
 		{"POST", "/v1.47/containers/abc/wait", "condition=not-running", Read, false},
 		{"POST", "/v1.47/containers/abc/attach", "stream=1", Read, false},
 		{"DELETE", "/v1.47/containers/abc", "v=1", engine.OpContainerRemove, true},
-		{"POST", "/v1.47/containers/abc/exec", "", engine.OpContainerExec, false},
-		{"POST", "/v1.47/exec/e1/start", "", engine.OpContainerExec, false},
+		{"POST", "/v1.47/containers/abc/exec", "", engine.OpContainerExec, true},
+		{"POST", "/v1.47/exec/e1/start", "", engine.OpContainerExec, true},
 		{"POST", "/v1.47/networks/create", "", engine.OpNetworkCreate, true},
 		{"POST", "/v1.47/networks/n1/disconnect", "", engine.OpNetworkDisconnect, true},
 		{"DELETE", "/v1.47/networks/n1", "", engine.OpNetworkRemove, true},
@@ -49,5 +49,8 @@ func TestClassify(t *testing.T) {
 		assert.Equal(t, c.op, op, "%s %s?%s", c.method, c.path, c.query)
 		assert.Equal(t, c.slot, HoldsSlot(op), "slot for %s %s", c.method, c.path)
 		assert.Equal(t, op != Read, Mutating(op), "mutating for %s %s", c.method, c.path)
+		// The strict count: every write but pulls and builds.
+		limited := op != Read && op != engine.OpImagePull && op != engine.OpImageBuild
+		assert.Equal(t, limited, Limited(op), "limited for %s %s", c.method, c.path)
 	}
 }

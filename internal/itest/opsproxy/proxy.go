@@ -24,10 +24,13 @@ type Proxy struct {
 	ln   net.Listener
 	done chan struct{}
 
-	mu                 sync.Mutex
-	slot, mutating     int // in flight now
-	peakSlot, peakMuts int
-	calls              map[engine.Op]int
+	mu                          sync.Mutex
+	slot, limited, mutating     int // in flight now
+	peakSlot, peakLim, peakMuts int
+	calls                       map[engine.Op]int
+	// limitedNow are the [Limited] calls in flight per op; atPeak is a
+	// copy of it when PeakLimited was last raised.
+	limitedNow, atPeak map[engine.Op]int
 }
 
 // Counts is what a proxy has seen so far.
@@ -35,9 +38,17 @@ type Counts struct {
 	// PeakSlot is the most calls of slot-holding ops ([HoldsSlot]) in
 	// flight at once: what BERTH_MAX_CONCURRENT_OPS bounds.
 	PeakSlot int `json:"peak_slot_calls"`
+	// PeakLimited is the most calls counted by [Limited] in flight at once:
+	// every mutating call but pulls and builds, the strict reading of
+	// BERTH_MAX_CONCURRENT_OPS. It is PeakSlot plus writes no gate op
+	// makes ([OtherWrite]), so above PeakSlot only when berth made one.
+	PeakLimited int `json:"peak_limited_calls"`
 	// PeakMutating is the most mutating calls ([Mutating]) in flight at
 	// once, slot or not.
 	PeakMutating int `json:"peak_mutating_calls"`
+	// AtPeakLimited is what the calls in flight were, per op, when
+	// PeakLimited was first reached.
+	AtPeakLimited map[engine.Op]int `json:"at_peak_limited"`
 	// Calls counts the requests per op; reads under "read".
 	Calls map[engine.Op]int `json:"calls"`
 }
@@ -46,7 +57,7 @@ type Counts struct {
 // is at most about 100 bytes) and forwards to the daemon's unix socket
 // upstream until [Proxy.Close].
 func Start(dir, upstream string) (*Proxy, error) {
-	p := &Proxy{path: filepath.Join(dir, "docker.sock"), calls: map[engine.Op]int{}, done: make(chan struct{})}
+	p := &Proxy{path: filepath.Join(dir, "docker.sock"), calls: map[engine.Op]int{}, limitedNow: map[engine.Op]int{}, done: make(chan struct{})}
 	ln, err := net.Listen("unix", p.path)
 	if err != nil {
 		return nil, err
@@ -90,29 +101,48 @@ func (p *Proxy) Host() string { return "unix://" + p.path }
 func (p *Proxy) count(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		op := Classify(r.Method, r.URL.Path, r.URL.Query())
-		slot, mut := HoldsSlot(op), Mutating(op)
+		slot, lim, mut := HoldsSlot(op), Limited(op), Mutating(op)
 		p.mu.Lock()
 		p.calls[op]++
 		if slot {
 			p.slot++
 			p.peakSlot = max(p.peakSlot, p.slot)
 		}
+		if lim {
+			p.limited++
+			p.limitedNow[op]++
+			if p.limited > p.peakLim {
+				p.peakLim = p.limited
+				p.atPeak = maps.Clone(p.limitedNow)
+			}
+		}
 		if mut {
 			p.mutating++
 			p.peakMuts = max(p.peakMuts, p.mutating)
 		}
 		p.mu.Unlock()
-		defer func() {
-			p.mu.Lock()
-			if slot {
-				p.slot--
-			}
-			if mut {
-				p.mutating--
-			}
-			p.mu.Unlock()
-		}()
-		next.ServeHTTP(w, r)
+		var once sync.Once
+		done := func() {
+			once.Do(func() {
+				p.mu.Lock()
+				if slot {
+					p.slot--
+				}
+				if lim {
+					p.limited--
+					p.limitedNow[op]--
+					if p.limitedNow[op] == 0 {
+						delete(p.limitedNow, op)
+					}
+				}
+				if mut {
+					p.mutating--
+				}
+				p.mu.Unlock()
+			})
+		}
+		defer done()
+		next.ServeHTTP(&endWriter{ResponseWriter: w, done: done}, r)
 	})
 }
 
@@ -125,7 +155,7 @@ func (p *Proxy) Counts() Counts {
 		delete(calls, Read)
 		calls["read"] = n
 	}
-	return Counts{PeakSlot: p.peakSlot, PeakMutating: p.peakMuts, Calls: calls}
+	return Counts{PeakSlot: p.peakSlot, PeakLimited: p.peakLim, PeakMutating: p.peakMuts, AtPeakLimited: maps.Clone(p.atPeak), Calls: calls}
 }
 
 // Close stops listening, closes every connection it serves (a hijacked

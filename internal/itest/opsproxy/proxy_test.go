@@ -67,9 +67,11 @@ func client(p *Proxy) *http.Client {
 	}}}
 }
 
-// TestProxyCountsCallsInFlight: 3 creates, 2 stops and a wait in flight at
-// once are 3 slot calls and 5 mutating calls at the peak; calls made one
-// at a time afterwards do not raise it.
+// TestProxyCountsCallsInFlight: 3 creates, 2 stops, a write no gate op
+// makes (restart), a pull and a wait in flight at once are 5 slot calls
+// (creates, stops), 6 limited ones (and the restart) and 7 mutating ones
+// (and the pull) at the peak; calls made one at a time afterwards do not
+// raise them.
 func TestProxyCountsCallsInFlight(t *testing.T) {
 	d := startFakeDaemon(t)
 	p, err := Start(t.TempDir(), d.path)
@@ -77,7 +79,8 @@ func TestProxyCountsCallsInFlight(t *testing.T) {
 	t.Cleanup(func() { assert.NoError(t, p.Close()) })
 	c := client(p)
 	reqs := []string{"POST /v1.47/containers/create", "POST /v1.47/containers/create", "POST /v1.47/containers/create",
-		"POST /v1.47/containers/a/stop", "POST /v1.47/containers/b/stop", "POST /v1.47/containers/a/wait"}
+		"POST /v1.47/containers/a/stop", "POST /v1.47/containers/b/stop", "POST /v1.47/containers/a/wait",
+		"POST /v1.47/containers/a/restart", "POST /v1.47/images/create?fromImage=x"}
 	var wg sync.WaitGroup
 	do := func(req string) {
 		method, path, _ := strings.Cut(req, " ")
@@ -96,11 +99,13 @@ func TestProxyCountsCallsInFlight(t *testing.T) {
 		wg.Go(func() { do(req) })
 	}
 	for range reqs {
-		<-d.arrived // all six are at the daemon, none answered
+		<-d.arrived // all eight are at the daemon, none answered
 	}
 	now := p.Counts()
-	assert.Equal(t, 3, now.PeakSlot)
-	assert.Equal(t, 5, now.PeakMutating)
+	assert.Equal(t, 5, now.PeakSlot)
+	assert.Equal(t, 6, now.PeakLimited)
+	assert.Equal(t, 7, now.PeakMutating)
+	assert.Equal(t, map[engine.Op]int{engine.OpContainerCreate: 3, engine.OpContainerStop: 2, OtherWrite: 1}, now.AtPeakLimited)
 	close(d.release)
 	wg.Wait()
 	for range 4 {
@@ -108,10 +113,11 @@ func TestProxyCountsCallsInFlight(t *testing.T) {
 		<-d.arrived
 	}
 	got := p.Counts()
-	assert.Equal(t, 3, got.PeakSlot)
-	assert.Equal(t, 5, got.PeakMutating)
+	assert.Equal(t, 5, got.PeakSlot)
+	assert.Equal(t, 6, got.PeakLimited)
+	assert.Equal(t, 7, got.PeakMutating)
 	assert.Equal(t, map[engine.Op]int{engine.OpContainerCreate: 3, engine.OpContainerStop: 2, "read": 1,
-		engine.OpContainerRemove: 4}, got.Calls)
+		OtherWrite: 1, engine.OpImagePull: 1, engine.OpContainerRemove: 4}, got.Calls)
 }
 
 // TestProxyPassesHijackedStreams: an exec start upgraded to a raw stream
@@ -136,4 +142,70 @@ func TestProxyPassesHijackedStreams(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "echo hello\n", line)
 	assert.Equal(t, 1, p.Counts().Calls[engine.OpContainerExec])
+}
+
+// inFlight is how many limited calls p counts now.
+func (p *Proxy) inFlight() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.limited
+}
+
+// TestProxyEndsACallBeforeItsCallerSeesTheEnd: by the time a caller has
+// read a whole response (Content-Length) or the end of a hijacked exec
+// stream, the proxy no longer counts the call, so the caller's next call
+// (with the same slot) cannot be counted next to it.
+func TestProxyEndsACallBeforeItsCallerSeesTheEnd(t *testing.T) {
+	dir, err := os.MkdirTemp("", "opsproxy")
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = os.RemoveAll(dir) })
+	upstream := filepath.Join(dir, "d.sock")
+	ln, err := net.Listen("unix", upstream)
+	require.NoError(t, err)
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Upgrade") == "tcp" { // an exec: one line out, then the daemon's side ends
+			c, brw, err := http.NewResponseController(w).Hijack()
+			if err != nil {
+				return
+			}
+			defer c.Close()
+			_, _ = brw.WriteString("HTTP/1.1 101 UPGRADED\r\nConnection: Upgrade\r\nUpgrade: tcp\r\n\r\nbye\n")
+			_ = brw.Flush()
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Content-Length", "10")
+		w.WriteHeader(http.StatusCreated)
+		_, _ = io.WriteString(w, `{"Id":"x"}`)
+	})}
+	go func() { _ = srv.Serve(ln) }()
+	t.Cleanup(func() { _ = srv.Close() })
+	p, err := Start(t.TempDir(), upstream)
+	require.NoError(t, err)
+	t.Cleanup(func() { assert.NoError(t, p.Close()) })
+
+	resp, err := client(p).Post("http://docker/v1.47/containers/create", "application/json", strings.NewReader("{}"))
+	require.NoError(t, err)
+	body, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.JSONEq(t, `{"Id":"x"}`, string(body))
+	assert.Zero(t, p.inFlight(), "the create's count ended before its last byte")
+
+	conn, err := net.Dial("unix", strings.TrimPrefix(p.Host(), "unix://"))
+	require.NoError(t, err)
+	defer conn.Close()
+	_, err = io.WriteString(conn, "POST /v1.47/exec/e1/start HTTP/1.1\r\nHost: docker\r\nConnection: Upgrade\r\nUpgrade: tcp\r\nContent-Length: 0\r\n\r\n")
+	require.NoError(t, err)
+	br := bufio.NewReader(conn)
+	up, err := http.ReadResponse(br, nil)
+	require.NoError(t, err)
+	require.Equal(t, http.StatusSwitchingProtocols, up.StatusCode)
+	rest, err := io.ReadAll(br) // to the end of the daemon's side
+	require.NoError(t, err)
+	assert.Equal(t, "bye\n", string(rest))
+	assert.Zero(t, p.inFlight(), "the exec's count ended before its stream's end reached the caller")
+	c := p.Counts()
+	assert.Equal(t, 1, c.PeakLimited)
+	assert.Equal(t, 1, c.Calls[engine.OpContainerExec])
 }
