@@ -37,19 +37,30 @@ const trySlot = `SELECT k FROM (SELECT ($2::int + s) % $1::int AS i FROM generat
 LATERAL (SELECT hashtextextended($3 || o.i::text, 0) AS k) h
 WHERE pg_try_advisory_lock(h.k) LIMIT 1`
 
-// Acquire blocks until this process holds one slot, or ctx ends.
+// Acquire blocks until this process holds one slot, or ctx ends. A
+// process's takers hold at most the pool's size less [stateConns]
+// connections at once ([slotTurn]); the others wait for a turn first.
 func (s Slots) Acquire(ctx context.Context) (release func() error, err error) {
 	if s.N < 1 {
 		return nil, fmt.Errorf("acquire slot: need at least 1 slot, have %d", s.N)
+	}
+	done, err := slotTurn(ctx, s.Locks.Pool)
+	if err != nil {
+		return nil, fmt.Errorf("acquire slot: %w", err)
 	}
 	err = onConn(ctx, s.Locks.Pool, func(c *pgxpool.Conn) (bool, error) {
 		release, err = s.acquireOn(ctx, c)
 		return err == nil, err
 	})
 	if err != nil {
+		done()
 		return nil, fmt.Errorf("acquire slot: %w", err)
 	}
-	return release, nil
+	unlock := release
+	return func() error {
+		defer done()
+		return unlock()
+	}, nil
 }
 
 // acquireOn waits in the line on c, then takes a slot on c. On failure
