@@ -53,7 +53,10 @@ runner, the daemon's ping (p50/p95/max, sampled every 200 ms) and the wall
 time. Creates are counted from the daemon's event stream followed live.
 
 The stack is the compose files given with -f, else the compose file of the
-current directory, as for every berth command. The run uses a compose
+current directory, as for every berth command; with neither, in a checkout
+of berth, the demo stack (examples/demo/compose.yaml, six services), its
+test-service image built and imported first unless BERTH_TESTSVC_IMAGE
+names one. The run uses a compose
 project name of its own (the stack's name + "-stress-" + a random ID), so
 it never reuses or disturbs anyone's environment; shared environments
 linger between cycles, and stress takes them down when the runners are
@@ -89,14 +92,18 @@ be measured), 2 bad input (before any Docker call).`,
 }
 
 func runStress(ctx context.Context, s Streams, f stressFlags) error {
-	return withManager(s, func(m *berth.Manager) error {
-		var err error
-		files := make([]string, len(f.files))
-		for i, file := range f.files {
-			if files[i], err = filepath.Abs(file); err != nil {
-				return usageError{err}
-			}
+	files, img, err := stressStack(ctx, s, f.files)
+	if err != nil {
+		return err
+	}
+	if img != "" {
+		// The runners and the naive side's compose inherit it too.
+		s.Getenv = withVar(s.Getenv, demoImageVar, img)
+		if err := os.Setenv(demoImageVar, img); err != nil {
+			return err
 		}
+	}
+	return withManager(s, func(m *berth.Manager) error {
 		// Bad input stops here, before any Docker call.
 		base, err := m.Config(ctx, berth.Options{Files: files, ProjectName: f.project, Getenv: s.Getenv})
 		if err != nil {
@@ -187,6 +194,16 @@ func runStress(ctx context.Context, s Streams, f stressFlags) error {
 		}
 		return nil
 	})
+}
+
+// withVar is getenv with key set to value.
+func withVar(getenv func(string) string, key, value string) func(string) string {
+	return func(k string) string {
+		if k == key {
+			return value
+		}
+		return getenv(k)
+	}
 }
 
 // runnerArgs is the command line of runner i: the hidden stress-runner

@@ -42,6 +42,17 @@ func defaultFiles() []string {
 	return []string{"compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml"}
 }
 
+// HasDefaultFile reports whether dir holds a compose file that a command
+// given no -f would load.
+func HasDefaultFile(dir string) bool {
+	for _, name := range defaultFiles() {
+		if st, err := os.Stat(filepath.Join(dir, name)); err == nil && !st.IsDir() {
+			return true
+		}
+	}
+	return false
+}
+
 // overrideFiles are merged after a default file, as compose does.
 func overrideFiles() []string {
 	return []string{"compose.override.yaml", "compose.override.yml",
