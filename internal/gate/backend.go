@@ -54,7 +54,11 @@ type State interface {
 // Semaphore is a cross-process counting semaphore.
 type Semaphore interface {
 	// Acquire blocks until the caller holds one slot, or ctx ends.
+	// Waiters are served in arrival order, within the limit.
 	Acquire(ctx context.Context) (release func() error, err error)
+	// AcquireOutOfLine is Acquire without the line and the limit: any of
+	// the N slots, as soon as one is free (see [OutOfLine]).
+	AcquireOutOfLine(ctx context.Context) (release func() error, err error)
 }
 
 // Files is the one-host [Backend]: state files and kernel locks in the

@@ -196,8 +196,9 @@ func (g *Gate) admit(ctx context.Context) error {
 }
 
 // reserve spends the rate budget and, when slot is true, takes a slot for
-// a mutating call.
-func (g *Gate) reserve(ctx context.Context, slot bool) (release func() error, err error) {
+// a mutating call of op: in the line and within the adaptive limit, or out
+// of line as [OutOfLine] says.
+func (g *Gate) reserve(ctx context.Context, op engine.Op, slot bool) (release func() error, err error) {
 	if f, ok := g.backend.(Fence); ok {
 		if err := f.Lost(); err != nil {
 			return nil, err
@@ -212,7 +213,23 @@ func (g *Gate) reserve(ctx context.Context, slot bool) (release func() error, er
 	if !slot {
 		return func() error { return nil }, nil
 	}
+	if OutOfLine(op) {
+		return g.slots.AcquireOutOfLine(ctx)
+	}
 	return g.slots.Acquire(ctx)
+}
+
+// OutOfLine reports whether a mutating call of op that holds a slot takes
+// it out of line: any of the BERTH_MAX_CONCURRENT_OPS slots as soon as one
+// is free, without waiting in the first-come-first-served line and
+// whatever the adaptive limit. Only a container stop does: it gives the
+// daemon's memory and processes back, and queued behind the creates and
+// starts it makes room for (20 dedicated copies, memory admission letting
+// the next copies in only as earlier ones stop) it held every copy's
+// memory 6-8 s longer. The ceiling still bounds it with every other call,
+// so BERTH_MAX_CONCURRENT_OPS stays the most mutating calls at once.
+func OutOfLine(op engine.Op) bool {
+	return op == engine.OpContainerStop
 }
 
 // HoldsSlot reports whether a mutating call of op holds an operation
@@ -231,12 +248,12 @@ func (g *Gate) reserve(ctx context.Context, slot bool) (release func() error, er
 //     take a slot from everyone for that long.
 //
 // A readiness probe's exec is bounded, and holds a slot for the health
-// command's run. A container stop holds one too, for as long as the
-// daemon takes to stop the container: up to its grace period (then
-// the kill), so a service that ignores its stop signal holds a slot for
-// its whole grace period, and a teardown of more containers than the
-// limit stops them in turns, taking the sum of the turns' longest grace
-// periods rather than the longest one. No caller holds a slot while
+// command's run. A container stop holds one too (taken out of line:
+// [OutOfLine]), for as long as the daemon takes to stop the container:
+// up to its grace period (then the kill), so a service that ignores its
+// stop signal holds a slot for its whole grace period, and a teardown of
+// more containers than the ceiling stops them in turns, taking the sum of
+// the turns' longest grace periods rather than the longest one. No caller holds a slot while
 // waiting for another: a slot is held only inside one call of the wrapped
 // engine, which does not call back into the gate.
 func HoldsSlot(op engine.Op, bounded bool) bool {
@@ -273,7 +290,7 @@ func runWithin[T any](ctx context.Context, g *Gate, op engine.Op, d time.Duratio
 			return zero, backoff.Permanent(err)
 		}
 		if op.Mutating() {
-			release, err := g.reserve(ctx, slot)
+			release, err := g.reserve(ctx, op, slot)
 			if err != nil {
 				return zero, backoff.Permanent(err)
 			}

@@ -44,6 +44,17 @@ func TestHoldsSlot(t *testing.T) {
 	}
 }
 
+// TestOutOfLine: only a stop, which gives the daemon's resources back,
+// takes its slot out of line; everything else waits its turn.
+func TestOutOfLine(t *testing.T) {
+	for _, op := range []engine.Op{engine.OpContainerCreate, engine.OpContainerStart, engine.OpContainerRemove,
+		engine.OpContainerExec, engine.OpNetworkCreate, engine.OpNetworkRemove, engine.OpVolumeCreate,
+		engine.OpVolumeRemove, engine.OpImageRemove, engine.OpImageImport, engine.OpBuildCachePrune} {
+		assert.False(t, OutOfLine(op), "%s", op)
+	}
+	assert.True(t, OutOfLine(engine.OpContainerStop))
+}
+
 // blockStub's ContainerStop and ContainerExec block until released, like
 // a stop waiting out a grace period and a health command running.
 type blockStub struct {

@@ -64,6 +64,28 @@ func (s Slots) Acquire(ctx context.Context) (release func() error, err error) {
 	return rel, nil
 }
 
+// AcquireOutOfLine blocks until this process holds one of the N slots,
+// whatever the adaptive limit, or ctx ends, without joining the line: it
+// polls every slot without blocking, pausing at most 10 ms. It is for a
+// call that gives the daemon's resources back (a container stop), which
+// must not queue behind the creates it makes room for; the N slots still
+// bound it with every other holder.
+func (s Slots) AcquireOutOfLine(ctx context.Context) (release func() error, err error) {
+	if s.N < 1 {
+		return nil, fmt.Errorf("acquire slot: need at least 1 slot, have %d", s.N)
+	}
+	all := s
+	all.Limit = nil
+	try := func() (ok bool, err error) {
+		release, ok, err = all.tryAny()
+		return ok, err
+	}
+	if err := waitForCap(ctx, try, 10*time.Millisecond); err != nil {
+		return nil, fmt.Errorf("acquire slot: %w", err)
+	}
+	return release, nil
+}
+
 // tryAny takes any free slot without blocking, starting at a random one so
 // concurrent takers spread out.
 func (s Slots) tryAny() (release func() error, ok bool, err error) {

@@ -112,6 +112,57 @@ func (s Slots) acquireOn(ctx context.Context, c *pgxpool.Conn) (release func() e
 	}
 }
 
+// AcquireOutOfLine blocks until this process holds one of the N slots,
+// whatever the adaptive limit, or ctx ends, without joining the line (see
+// [lock.Slots.AcquireOutOfLine]): it polls every slot without blocking,
+// pausing at most 10 ms.
+func (s Slots) AcquireOutOfLine(ctx context.Context) (release func() error, err error) {
+	if s.N < 1 {
+		return nil, fmt.Errorf("acquire slot: need at least 1 slot, have %d", s.N)
+	}
+	done, err := slotTurn(ctx, s.Locks.Pool)
+	if err != nil {
+		return nil, fmt.Errorf("acquire slot: %w", err)
+	}
+	err = onConn(ctx, s.Locks.Pool, func(c *pgxpool.Conn) (bool, error) {
+		release, err = s.anyOn(ctx, c)
+		return err == nil, err
+	})
+	if err != nil {
+		done()
+		return nil, fmt.Errorf("acquire slot: %w", err)
+	}
+	unlock := release
+	return func() error {
+		defer done()
+		return unlock()
+	}, nil
+}
+
+// anyOn takes any of the N slots on c, polling without the line.
+func (s Slots) anyOn(ctx context.Context, c *pgxpool.Conn) (release func() error, err error) {
+	prefix := slotPrefix(s.Locks.Scope, s.stem())
+	pause := time.Millisecond
+	for {
+		var key int64
+		err := c.QueryRow(ctx, trySlot, s.N, rand.N(s.N), prefix).Scan(&key)
+		if err == nil {
+			return unlocker(c, "SELECT pg_advisory_unlock($1)", key), nil
+		}
+		if !isNoRows(err) {
+			return nil, err
+		}
+		t := time.NewTimer(pause/2 + rand.N(pause))
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil, ctx.Err()
+		case <-t.C:
+		}
+		pause = min(pause*2, 10*time.Millisecond)
+	}
+}
+
 func (s Slots) stem() string { return cmp.Or(s.Name, "slot") }
 
 // slotPrefix is the text whose hash with a slot's number appended is that

@@ -202,6 +202,40 @@ func Run(t *testing.T, backend func() (gate.Backend, error), scope func(t *testi
 		require.NoError(t, err, "a released slot is taken again")
 		require.NoError(t, errors.Join(r2(), r3()))
 	})
+
+	t.Run("out of line: any of n slots, past the limit and a waiting line, never more than n", func(t *testing.T) {
+		sc := scope(t)
+		slots := b.Slots(sc, "slot", 3, func() int { return 1 })
+		r1, err := slots.Acquire(t.Context())
+		require.NoError(t, err)
+		// A waiter in line, held back by the limit of 1.
+		lctx, lcancel := context.WithCancel(t.Context())
+		inLine := make(chan error, 1)
+		go func() {
+			r, err := slots.Acquire(lctx)
+			if err == nil {
+				err = r()
+			}
+			inLine <- err
+		}()
+		r2, err := slots.AcquireOutOfLine(t.Context())
+		require.NoError(t, err, "a second slot past the limit of 1, ahead of the line")
+		r3, err := slots.AcquireOutOfLine(t.Context())
+		require.NoError(t, err, "the third of 3")
+		ctx, cancel := context.WithTimeout(t.Context(), 50*time.Millisecond)
+		defer cancel()
+		_, err = slots.AcquireOutOfLine(ctx)
+		require.ErrorIs(t, err, context.DeadlineExceeded, "a fourth holder on 3 slots")
+		require.NoError(t, errors.Join(r2(), r3()))
+		select {
+		case err := <-inLine:
+			t.Fatalf("the waiter in line got a slot above the limit: %v", err)
+		default:
+		}
+		require.NoError(t, r1())
+		require.NoError(t, <-inLine, "the waiter in line gets the slot within the limit")
+		lcancel()
+	})
 }
 
 // runAll runs n child processes in role at once and waits for them all.
