@@ -41,6 +41,12 @@ WHERE pg_try_advisory_lock(h.k) LIMIT 1`
 // process's takers hold at most the pool's size less [stateConns]
 // connections at once ([slotTurn]); the others wait for a turn first.
 func (s Slots) Acquire(ctx context.Context) (release func() error, err error) {
+	return s.take(ctx, s.acquireOn)
+}
+
+// take takes a slot with on, on a connection of the pool's that it holds
+// with the slot (within the process's [slotTurn]).
+func (s Slots) take(ctx context.Context, on func(context.Context, *pgxpool.Conn) (func() error, error)) (release func() error, err error) {
 	if s.N < 1 {
 		return nil, fmt.Errorf("acquire slot: need at least 1 slot, have %d", s.N)
 	}
@@ -49,7 +55,7 @@ func (s Slots) Acquire(ctx context.Context) (release func() error, err error) {
 		return nil, fmt.Errorf("acquire slot: %w", err)
 	}
 	err = onConn(ctx, s.Locks.Pool, func(c *pgxpool.Conn) (bool, error) {
-		release, err = s.acquireOn(ctx, c)
+		release, err = on(ctx, c)
 		return err == nil, err
 	})
 	if err != nil {
@@ -117,26 +123,7 @@ func (s Slots) acquireOn(ctx context.Context, c *pgxpool.Conn) (release func() e
 // [lock.Slots.AcquireOutOfLine]): it polls every slot without blocking,
 // pausing at most 10 ms.
 func (s Slots) AcquireOutOfLine(ctx context.Context) (release func() error, err error) {
-	if s.N < 1 {
-		return nil, fmt.Errorf("acquire slot: need at least 1 slot, have %d", s.N)
-	}
-	done, err := slotTurn(ctx, s.Locks.Pool)
-	if err != nil {
-		return nil, fmt.Errorf("acquire slot: %w", err)
-	}
-	err = onConn(ctx, s.Locks.Pool, func(c *pgxpool.Conn) (bool, error) {
-		release, err = s.anyOn(ctx, c)
-		return err == nil, err
-	})
-	if err != nil {
-		done()
-		return nil, fmt.Errorf("acquire slot: %w", err)
-	}
-	unlock := release
-	return func() error {
-		defer done()
-		return unlock()
-	}, nil
+	return s.take(ctx, s.anyOn)
 }
 
 // anyOn takes any of the N slots on c, polling without the line.
