@@ -1,9 +1,11 @@
 package berth_test
 
 import (
+	"context"
 	"errors"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
@@ -11,6 +13,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/berth-dev/berth"
+	"github.com/berth-dev/berth/internal/engine"
+	"github.com/berth-dev/berth/internal/engine/fake"
+	"github.com/berth-dev/berth/internal/lock"
 )
 
 // A healthy shared environment is leased as it is: no second create.
@@ -144,4 +149,47 @@ func TestAcquireAdoptsByLabelsAfterTheStoreIsLost(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "ready", string(info.State))
 	assert.NotEmpty(t, info.Endpoints["BERTH_API_PORT_8080"], "endpoints recomputed from the running containers")
+}
+
+// arrivalsOf records the operation arrival ([lock.Arrival]) each container
+// create and start carries.
+type arrivalsOf struct {
+	*fake.Engine
+	mu   sync.Mutex
+	seen []time.Time
+}
+
+func (a *arrivalsOf) note(ctx context.Context) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.seen = append(a.seen, lock.Arrival(ctx))
+}
+
+func (a *arrivalsOf) ContainerCreate(ctx context.Context, spec engine.ContainerSpec) (string, error) {
+	a.note(ctx)
+	return a.Engine.ContainerCreate(ctx, spec)
+}
+
+func (a *arrivalsOf) ContainerStart(ctx context.Context, id string) error {
+	a.note(ctx)
+	return a.Engine.ContainerStart(ctx, id)
+}
+
+// TestAcquireCallsCarryItsArrival: every create and start an acquisition
+// makes carries the moment it began (the rig's fake clock, not the wall
+// clock a call outside any operation carries), so the gate's line serves
+// an earlier acquisition's calls before a later one's.
+func TestAcquireCallsCarryItsArrival(t *testing.T) {
+	r := newRig(t)
+	rec := &arrivalsOf{Engine: r.eng}
+	m, err := berth.OpenWith(func(k string) string { return r.env[k] }, rec, r.clk)
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = m.Close() })
+	r.acquire(m, r.options())
+	rec.mu.Lock()
+	defer rec.mu.Unlock()
+	require.Len(t, rec.seen, 4, "two creates and two starts")
+	for _, at := range rec.seen {
+		require.Equal(t, t0, at)
+	}
 }

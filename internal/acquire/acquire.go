@@ -17,6 +17,7 @@ import (
 // recover, else fails with a [*failure.NotReadyError]). If the store lost
 // a running environment, it is adopted by its labels.
 func (a *Acquirer) Acquire(ctx context.Context, r *resolve.Env, o Options) (Result, error) {
+	ctx = lock.WithArrival(ctx, a.Clock.Now()) // its calls are served before later operations'
 	holder, err := a.Leases.Holder(o.HolderPID)
 	if err != nil {
 		return Result{}, err

@@ -59,6 +59,8 @@ type Semaphore interface {
 	// AcquireOutOfLine is Acquire without the line and the limit: any of
 	// the N slots, as soon as one is free (see [OutOfLine]).
 	AcquireOutOfLine(ctx context.Context) (release func() error, err error)
+	// Waiting counts the live waiters in the line.
+	Waiting(ctx context.Context) (int, error)
 }
 
 // Files is the one-host [Backend]: state files and kernel locks in the

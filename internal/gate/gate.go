@@ -222,14 +222,23 @@ func (g *Gate) reserve(ctx context.Context, op engine.Op, slot bool) (release fu
 // OutOfLine reports whether a mutating call of op that holds a slot takes
 // it out of line: any of the BERTH_MAX_CONCURRENT_OPS slots as soon as one
 // is free, without waiting in the first-come-first-served line and
-// whatever the adaptive limit. Only a container stop does: it gives the
-// daemon's memory and processes back, and queued behind the creates and
-// starts it makes room for (20 dedicated copies, memory admission letting
-// the next copies in only as earlier ones stop) it held every copy's
-// memory 6-8 s longer. The ceiling still bounds it with every other call,
-// so BERTH_MAX_CONCURRENT_OPS stays the most mutating calls at once.
+// whatever the adaptive limit. A teardown's calls do: the container stop
+// (it gives the daemon's memory and processes back; queued behind the
+// creates and starts it makes room for, with 20 dedicated copies and
+// memory admission letting the next copies in only as earlier ones stop,
+// it held every copy's memory 6-8 s longer) and the removes of
+// containers, networks and volumes. The line serves earlier operations
+// first ([lock.WithArrival]), and a teardown comes after the ups of every
+// runner still waiting: in line, the removes of 20 dedicated copies waited
+// 7.5 s each, and each runner with them. The ceiling still bounds these
+// calls with every other one, so BERTH_MAX_CONCURRENT_OPS stays the most
+// mutating calls at once.
 func OutOfLine(op engine.Op) bool {
-	return op == engine.OpContainerStop
+	switch op {
+	case engine.OpContainerStop, engine.OpContainerRemove, engine.OpNetworkRemove, engine.OpVolumeRemove:
+		return true
+	}
+	return false
 }
 
 // HoldsSlot reports whether a mutating call of op holds an operation

@@ -44,15 +44,18 @@ func TestHoldsSlot(t *testing.T) {
 	}
 }
 
-// TestOutOfLine: only a stop, which gives the daemon's resources back,
-// takes its slot out of line; everything else waits its turn.
+// TestOutOfLine: a teardown's calls (stop, remove a container, a network,
+// a volume), which give the daemon's resources back, take their slots out
+// of line; everything else waits its turn.
 func TestOutOfLine(t *testing.T) {
-	for _, op := range []engine.Op{engine.OpContainerCreate, engine.OpContainerStart, engine.OpContainerRemove,
-		engine.OpContainerExec, engine.OpNetworkCreate, engine.OpNetworkRemove, engine.OpVolumeCreate,
-		engine.OpVolumeRemove, engine.OpImageRemove, engine.OpImageImport, engine.OpBuildCachePrune} {
+	for _, op := range []engine.Op{engine.OpContainerCreate, engine.OpContainerStart,
+		engine.OpContainerExec, engine.OpNetworkCreate, engine.OpVolumeCreate,
+		engine.OpImageRemove, engine.OpImageImport, engine.OpBuildCachePrune} {
 		assert.False(t, OutOfLine(op), "%s", op)
 	}
-	assert.True(t, OutOfLine(engine.OpContainerStop))
+	for _, op := range []engine.Op{engine.OpContainerStop, engine.OpContainerRemove, engine.OpNetworkRemove, engine.OpVolumeRemove} {
+		assert.True(t, OutOfLine(op), "%s", op)
+	}
 }
 
 // blockStub's ContainerStop and ContainerExec block until released, like

@@ -18,10 +18,14 @@ import (
 
 // line is a first-come-first-served queue across processes in front of a
 // set of slots. A waiter takes a numbered ticket: a lock file it creates
-// and holds while it waits. Only the waiter holding the oldest live ticket
-// (the head) may try for a slot; every other waiter blocks on the lock of
-// the live ticket just before its own and looks again when that one is
-// released. A waiter that dies (even by SIGKILL) drops its ticket's lock
+// and holds while it waits, named by its operation's arrival ([Arrival])
+// and its number. Tickets are served in that order: by arrival, then by
+// number. Only the waiter holding the first live ticket (the head) may try
+// for a slot; every other waiter blocks on the lock of the live ticket
+// just before its own and looks again when that one is released. A ticket
+// of an earlier arrival that joins later goes ahead of those already
+// waiting: the waiter behind it finds it when it looks again, and the
+// head looks before each try. A waiter that dies (even by SIGKILL) drops its ticket's lock
 // with its process, so the line moves past it at once; its file is removed
 // by whoever next finds it unlocked.
 //
@@ -29,7 +33,7 @@ import (
 // a ticket happen under the line's own lock, held for microseconds.
 type line struct {
 	dir  Dir    // a directory of the line's own: <stem>-line in the slots' directory
-	stem string // files: <stem>-q.lock (the line's lock), <stem>-q.next, <stem>-q-<n>.lock
+	stem string // files: <stem>-q.lock (the line's lock), <stem>-q.next, <stem>-q-<arrival>-<n>.lock
 }
 
 // ticketDigits pads ticket numbers so their names sort in number order.
@@ -37,13 +41,34 @@ const ticketDigits = 20
 
 func (l line) prefix() string { return l.stem + "-q-" }
 
-func (l line) ticketPath(n uint64) string {
-	return filepath.Join(l.dir.Path, fmt.Sprintf("%s%0*d.lock", l.prefix(), ticketDigits, n))
+// place is a ticket's place in the line: served by arrival, then number.
+type place struct {
+	arrival int64
+	n       uint64
+}
+
+func (p place) before(q place) bool {
+	return p.arrival < q.arrival || (p.arrival == q.arrival && p.n < q.n)
+}
+
+func (l line) ticketPath(p place) string {
+	return filepath.Join(l.dir.Path, fmt.Sprintf("%s%0*d-%0*d.lock", l.prefix(), ticketDigits, p.arrival, ticketDigits, p.n))
+}
+
+// placeOf parses a ticket's file name (without the line's prefix).
+func placeOf(name string) (place, bool) {
+	a, n, ok := strings.Cut(strings.TrimSuffix(name, ".lock"), "-")
+	if !ok {
+		return place{}, false
+	}
+	arrival, err1 := strconv.ParseInt(a, 10, 64)
+	num, err2 := strconv.ParseUint(n, 10, 64)
+	return place{arrival: arrival, n: num}, err1 == nil && err2 == nil
 }
 
 // ticket is a waiter's place in the line.
 type ticket struct {
-	n    uint64
+	place
 	path string
 	fl   *flock.Flock
 }
@@ -56,8 +81,9 @@ func (t *ticket) leave() {
 	_ = os.Remove(t.path)
 }
 
-// join takes the next ticket and holds its lock.
-func (l line) join(ctx context.Context) (*ticket, error) {
+// join takes the next ticket, for an operation that arrived at arrival
+// ([ArrivalKey]), and holds its lock.
+func (l line) join(ctx context.Context, arrival int64) (*ticket, error) {
 	if err := EnsureDir(l.dir.Path); err != nil {
 		return nil, err
 	}
@@ -76,7 +102,8 @@ func (l line) join(ctx context.Context) (*ticket, error) {
 	if err := writeFileAtomic(counter, []byte(strconv.FormatUint(n+1, 10))); err != nil {
 		return nil, fmt.Errorf("join the line: %w", err)
 	}
-	t := &ticket{n: n, path: l.ticketPath(n)}
+	t := &ticket{place: place{arrival: arrival, n: n}}
+	t.path = l.ticketPath(t.place)
 	if err := safefs.NotLink(t.path); err != nil {
 		return nil, fmt.Errorf("join the line: %w", err)
 	}
@@ -88,35 +115,39 @@ func (l line) join(ctx context.Context) (*ticket, error) {
 	return t, nil
 }
 
-// ahead returns the path of the newest live ticket older than t, or "" when
-// t is at the head. Tickets found unlocked belong to waiters that left or
+// ahead returns the path of the live ticket just before t, or "" when t is
+// at the head. Tickets found unlocked belong to waiters that left or
 // died; their files are removed.
 func (l line) ahead(t *ticket) (string, error) {
 	entries, err := os.ReadDir(l.dir.Path)
 	if err != nil {
 		return "", fmt.Errorf("read the line: %w", err)
 	}
-	var older []uint64
+	var older []place
 	for _, e := range entries {
 		name, ok := strings.CutPrefix(e.Name(), l.prefix())
 		if !ok {
 			continue
 		}
-		n, err := strconv.ParseUint(strings.TrimSuffix(name, ".lock"), 10, 64)
-		if err == nil && n < t.n {
-			older = append(older, n)
+		if pl, ok := placeOf(name); ok && pl.before(t.place) {
+			older = append(older, pl)
 		}
 	}
-	slices.Sort(older)
-	for _, n := range slices.Backward(older) {
-		p := l.ticketPath(n)
+	slices.SortFunc(older, func(a, b place) int {
+		if a.before(b) {
+			return -1
+		}
+		return 1
+	})
+	for _, pl := range slices.Backward(older) {
+		p := l.ticketPath(pl)
 		probe := flock.New(p, flock.SetFlag(os.O_RDONLY|safefs.NoFollow))
 		ok, err := probe.TryLock()
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
 			continue // left since the listing
 		case err != nil:
-			return "", fmt.Errorf("probe ticket %d: %w", n, err)
+			return "", fmt.Errorf("probe ticket %d: %w", pl.n, err)
 		case !ok:
 			return p, nil // its waiter is alive and ahead of us
 		}
@@ -124,6 +155,19 @@ func (l line) ahead(t *ticket) (string, error) {
 		_ = os.Remove(p)
 	}
 	return "", nil
+}
+
+// waitTurn blocks until t is at the head of the line, or ctx ends.
+func (l line) waitTurn(ctx context.Context, t *ticket) error {
+	for {
+		ahead, err := l.ahead(t)
+		if err != nil || ahead == "" {
+			return err
+		}
+		if err := waitBehind(ctx, ahead); err != nil {
+			return err
+		}
+	}
 }
 
 // waitBehind blocks until the ticket at path is released (its waiter
@@ -149,6 +193,31 @@ func waitBehind(ctx context.Context, path string) error {
 	case <-ctx.Done():
 		return ctx.Err()
 	}
+}
+
+// waiting counts the live tickets (those whose lock is held).
+func (l line) waiting() (int, error) {
+	entries, err := os.ReadDir(l.dir.Path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("read the line: %w", err)
+	}
+	n := 0
+	for _, e := range entries {
+		if !strings.HasPrefix(e.Name(), l.prefix()) {
+			continue
+		}
+		probe := flock.New(filepath.Join(l.dir.Path, e.Name()), flock.SetFlag(os.O_RDONLY|safefs.NoFollow))
+		ok, err := probe.TryLock()
+		if err == nil && !ok {
+			n++
+		} else if ok {
+			_ = probe.Unlock()
+		}
+	}
+	return n, nil
 }
 
 // empty reports whether nobody waits in the line (a cheap check for the

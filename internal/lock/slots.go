@@ -21,10 +21,11 @@ type Slots struct {
 }
 
 // Acquire blocks until this process holds one slot, or ctx ends. Waiters
-// are served first come, first served across processes (see [line]): when
-// nobody waits, a free slot is taken at once; otherwise the caller joins
-// the line and only its head tries for a slot, polling every slot without
-// blocking with a pause of at most 10 ms.
+// are served first come, first served across processes, by their
+// operations' arrival ([WithArrival]) and then their own (see [line]):
+// when nobody waits, a free slot is taken at once; otherwise the caller
+// joins the line and only its head tries for a slot, polling every slot
+// without blocking with a pause of at most 10 ms.
 func (s Slots) Acquire(ctx context.Context) (release func() error, err error) {
 	if s.N < 1 {
 		return nil, fmt.Errorf("acquire slot: need at least 1 slot, have %d", s.N)
@@ -36,32 +37,34 @@ func (s Slots) Acquire(ctx context.Context) (release func() error, err error) {
 			return rel, err
 		}
 	}
-	t, err := l.join(ctx)
+	t, err := l.join(ctx, ArrivalKey(Arrival(ctx)))
 	if err != nil {
 		return nil, fmt.Errorf("acquire slot: %w", err)
 	}
 	defer t.leave()
 	for {
-		ahead, err := l.ahead(t)
-		if err != nil {
+		if err := l.waitTurn(ctx, t); err != nil {
 			return nil, fmt.Errorf("acquire slot: %w", err)
 		}
-		if ahead == "" {
-			break
+		// At the head: try for a slot until one is free or a waiter of an
+		// earlier arrival joins ahead (then wait behind it again).
+		var rel func() error
+		passed := false
+		try := func() (ok bool, err error) {
+			if ahead, err := l.ahead(t); err != nil || ahead != "" {
+				passed = ahead != ""
+				return passed, err
+			}
+			rel, ok, err = s.tryAny()
+			return ok, err
 		}
-		if err := waitBehind(ctx, ahead); err != nil {
+		if err := waitForCap(ctx, try, 10*time.Millisecond); err != nil {
 			return nil, fmt.Errorf("acquire slot: %w", err)
 		}
+		if !passed {
+			return rel, nil
+		}
 	}
-	var rel func() error
-	try := func() (ok bool, err error) {
-		rel, ok, err = s.tryAny()
-		return ok, err
-	}
-	if err := waitForCap(ctx, try, 10*time.Millisecond); err != nil {
-		return nil, fmt.Errorf("acquire slot: %w", err)
-	}
-	return rel, nil
 }
 
 // AcquireOutOfLine blocks until this process holds one of the N slots,
@@ -85,6 +88,9 @@ func (s Slots) AcquireOutOfLine(ctx context.Context) (release func() error, err 
 	}
 	return release, nil
 }
+
+// Waiting counts the live waiters in the line.
+func (s Slots) Waiting(context.Context) (int, error) { return s.line().waiting() }
 
 // tryAny takes any free slot without blocking, starting at a random one so
 // concurrent takers spread out.

@@ -226,14 +226,3 @@ func testPool(t *testing.T, dsn string) *pgxpool.Pool {
 	t.Cleanup(pool.Close)
 	return pool
 }
-
-// waiting counts the sessions waiting for (not granted) advisory lock key,
-// from the server's lock table.
-func waiting(t *testing.T, pool *pgxpool.Pool, key int64) (granted, waiting int) {
-	t.Helper()
-	err := pool.QueryRow(context.Background(), `SELECT count(*) FILTER (WHERE granted), count(*) FILTER (WHERE NOT granted)
-FROM pg_locks WHERE locktype = 'advisory' AND classid = $1::bigint::oid AND objid = $2::bigint::oid AND objsubid = 1`,
-		int64(uint64(key)>>32), int64(uint32(key))).Scan(&granted, &waiting)
-	require.NoError(t, err)
-	return granted, waiting
-}

@@ -29,7 +29,7 @@ const LeaseSchema = `CREATE TABLE IF NOT EXISTS berth_lease_lock (
   PRIMARY KEY (scope, name)
 )`
 
-// EnsureSchema runs [Schema], [LeaseSchema] and [ClaimSchema] under the
+// EnsureSchema runs [Schema], [LeaseSchema], [ClaimSchema] and [LineSchema] under the
 // schema lock.
 func EnsureSchema(ctx context.Context, pool *pgxpool.Pool) error {
 	err := pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
@@ -43,6 +43,9 @@ func EnsureSchema(ctx context.Context, pool *pgxpool.Pool) error {
 			return err
 		}
 		if _, err := tx.Exec(ctx, ClaimSchema); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, LineSchema); err != nil {
 			return err
 		}
 		// Tables made before env_id was added get it.

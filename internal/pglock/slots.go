@@ -8,19 +8,19 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/berth-dev/berth/internal/lock"
 )
 
 // Slots is a cross-host counting semaphore in one scope: N advisory locks
 // "<Name>-0" … "<Name>-(N-1)"; holding any one is holding a slot.
 //
-// Waiters are served first come, first served: a taker first queues for
-// the line lock "<Name>-line" (the server's lock manager grants one lock's
-// waiters in arrival order), and only the line's holder, the head, tries
-// for a slot, polling every slot without blocking, with a pause growing to
-// at most 10 ms; once it has one it lets the line go to the next waiter. A
-// waiter that dies leaves the queue with its connection.
+// Waiters are served first come, first served, by their operations'
+// arrival ([lock.WithArrival]) and then their own: see [line]. Only the
+// head of the line tries for a slot, polling every slot without blocking,
+// with a pause growing to at most 10 ms. A waiter that dies leaves the
+// line with its connection.
 type Slots struct {
 	Locks Locks
 	N     int
@@ -54,9 +54,11 @@ func (s Slots) take(ctx context.Context, on func(context.Context, *pgxpool.Conn)
 	if err != nil {
 		return nil, fmt.Errorf("acquire slot: %w", err)
 	}
-	err = onConn(ctx, s.Locks.Pool, func(c *pgxpool.Conn) (bool, error) {
-		release, err = on(ctx, c)
-		return err == nil, err
+	err = withSchema(ctx, s.Locks.Pool, func() error {
+		return onConn(ctx, s.Locks.Pool, func(c *pgxpool.Conn) (bool, error) {
+			release, err = on(ctx, c)
+			return err == nil, err
+		})
 	})
 	if err != nil {
 		done()
@@ -69,54 +71,16 @@ func (s Slots) take(ctx context.Context, on func(context.Context, *pgxpool.Conn)
 	}, nil
 }
 
-// acquireOn waits in the line on c, then takes a slot on c. On failure
-// the caller discards c, and with its session whatever it held.
-func (s Slots) acquireOn(ctx context.Context, c *pgxpool.Conn) (release func() error, err error) {
-	line := Key(s.Locks.Scope, s.stem()+"-line")
-	prefix := slotPrefix(s.Locks.Scope, s.stem())
-	limit := func() int {
-		if s.Limit == nil {
-			return s.N
-		}
-		return min(s.N, max(s.Limit(), 1))
+// limit is how many of the N slots may be taken now.
+func (s Slots) limit() int {
+	if s.Limit == nil {
+		return s.N
 	}
-	// The wait in line and the first try go in one round trip.
-	n := limit()
-	b := &pgx.Batch{}
-	b.Queue("SELECT pg_advisory_lock($1)", line)
-	b.Queue(trySlot, n, rand.N(n), prefix)
-	br := c.SendBatch(ctx, b)
-	var key int64
-	_, err = br.Exec()
-	if err == nil {
-		err = br.QueryRow().Scan(&key)
-	}
-	if cerr := br.Close(); err == nil || (isNoRows(err) && cerr != nil) {
-		err = cerr
-	}
-	pause := time.Millisecond
-	for {
-		switch {
-		case err == nil:
-			if _, err := c.Exec(ctx, "SELECT pg_advisory_unlock($1)", line); err != nil {
-				return nil, fmt.Errorf("leave the line: %w", err)
-			}
-			return unlocker(c, "SELECT pg_advisory_unlock($1)", key), nil
-		case !isNoRows(err):
-			return nil, err
-		}
-		t := time.NewTimer(pause/2 + rand.N(pause))
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return nil, ctx.Err()
-		case <-t.C:
-		}
-		pause = min(pause*2, 10*time.Millisecond)
-		n := limit()
-		err = c.QueryRow(ctx, trySlot, n, rand.N(n), prefix).Scan(&key)
-	}
+	return min(s.N, max(s.Limit(), 1))
 }
+
+// lockArrival is ctx's operation's arrival as a line's order key.
+func lockArrival(ctx context.Context) int64 { return lock.ArrivalKey(lock.Arrival(ctx)) }
 
 // AcquireOutOfLine blocks until this process holds one of the N slots,
 // whatever the adaptive limit, or ctx ends, without joining the line (see

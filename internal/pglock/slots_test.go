@@ -25,15 +25,14 @@ func TestSlotsFirstComeFirstServedAcrossProcesses(t *testing.T) {
 	require.NoError(t, err)
 
 	order := filepath.Join(t.TempDir(), "order")
-	line := Key(scope, "slot-line")
 	names := []string{"w0", "w1", "w2", "w3", "w4", "w5"}
 	procs := map[string]*proc{}
 	for i, name := range names {
 		procs[name] = start(t, "slot-waiter", "DSN="+dsn, "SCOPE="+scope, "NAME="+name, "SLOTS=1", "ORDER="+order)
 		// The next one starts only once this one is in the line.
 		require.Eventually(t, func() bool {
-			g, w := waiting(t, pool, line)
-			return g+w == i+1
+			n, err := slots.Waiting(context.Background())
+			return err == nil && n == i+1
 		}, 10*time.Second, time.Millisecond, "waiter %s never joined the line", name)
 	}
 	procs["w2"].kill(t) // dies in the line

@@ -19,6 +19,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/berth-dev/berth/internal/gate"
+	"github.com/berth-dev/berth/internal/lock"
 )
 
 // Env names the suite passes to its child processes.
@@ -201,6 +202,46 @@ func Run(t *testing.T, backend func() (gate.Backend, error), scope func(t *testi
 		r3, err := slots.Acquire(t.Context())
 		require.NoError(t, err, "a released slot is taken again")
 		require.NoError(t, errors.Join(r2(), r3()))
+	})
+
+	// Waiters in one process stand for processes here: each holds its
+	// own place (a lock file of its own, a connection of its own), as a
+	// process would. The order is the claim; the line's process safety is
+	// the "slots bound holders across processes" case's.
+	t.Run("waiters are served by their operation's arrival, then their own", func(t *testing.T) {
+		slots := b.Slots(scope(t), "slot", 1, nil)
+		held, err := slots.Acquire(t.Context())
+		require.NoError(t, err)
+		base := time.Now()
+		// Joining in this order, with these operations' arrivals (s after base).
+		arrivals := []int{3, 1, 2, 1, 0}
+		served := make(chan int, len(arrivals))
+		errs := make(chan error, len(arrivals))
+		for i, a := range arrivals {
+			go func() {
+				ctx := lock.WithArrival(t.Context(), base.Add(time.Duration(a)*time.Second))
+				r, err := slots.Acquire(ctx)
+				if err == nil {
+					served <- i
+					err = r()
+				}
+				errs <- err
+			}()
+			require.Eventually(t, func() bool {
+				n, err := slots.Waiting(t.Context())
+				return err == nil && n == i+1
+			}, 10*time.Second, time.Millisecond, "waiter %d in line", i)
+		}
+		require.NoError(t, held())
+		var order []int
+		for range arrivals {
+			require.NoError(t, <-errs)
+			order = append(order, <-served)
+		}
+		require.Equal(t, []int{4, 1, 3, 2, 0}, order, "by arrival (0, 1, 1, 2, 3), the two of arrival 1 in joining order")
+		n, err := slots.Waiting(t.Context())
+		require.NoError(t, err)
+		require.Zero(t, n)
 	})
 
 	t.Run("out of line: any of n slots, past the limit and a waiting line, never more than n", func(t *testing.T) {
