@@ -174,14 +174,9 @@ func (s Slots) acquireOn(ctx context.Context, c *pgxpool.Conn) (release func() e
 			pause = time.Millisecond
 			continue
 		}
-		tm := time.NewTimer(pause/2 + rand.N(pause))
-		select {
-		case <-ctx.Done():
-			tm.Stop()
-			return nil, ctx.Err()
-		case <-tm.C:
+		if pause, err = backOff(ctx, pause); err != nil {
+			return nil, err
 		}
-		pause = min(pause*2, 10*time.Millisecond)
 	}
 }
 

@@ -103,15 +103,23 @@ func (s Slots) anyOn(ctx context.Context, c *pgxpool.Conn) (release func() error
 		if !isNoRows(err) {
 			return nil, err
 		}
-		t := time.NewTimer(pause/2 + rand.N(pause))
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return nil, ctx.Err()
-		case <-t.C:
+		if pause, err = backOff(ctx, pause); err != nil {
+			return nil, err
 		}
-		pause = min(pause*2, 10*time.Millisecond)
 	}
+}
+
+// backOff waits about pause (jittered: half to one and a half times it),
+// or until ctx ends, and returns the next pause: doubled, at most 10 ms.
+func backOff(ctx context.Context, pause time.Duration) (time.Duration, error) {
+	t := time.NewTimer(pause/2 + rand.N(pause))
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return pause, ctx.Err()
+	case <-t.C:
+	}
+	return min(pause*2, 10*time.Millisecond), nil
 }
 
 func (s Slots) stem() string { return cmp.Or(s.Name, "slot") }
