@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -101,4 +102,41 @@ func TestQueuedIsTheWaitForASlot(t *testing.T) {
 	bStart, bEnd := b.Time.Add(b.Queued), b.Time.Add(b.Duration)
 	assert.True(t, !bStart.Before(aEnd) || !aStart.Before(bEnd),
 		"at the daemon at once: a %v-%v, b %v-%v", aStart, aEnd, bStart, bEnd)
+}
+
+// TestACallThatNeverReachedTheDaemonSpentNoTimeThere: a start given up
+// while queued for the only slot is recorded with Queued equal to
+// Duration, so the span at the daemon that counts of concurrent calls
+// read ([Time+Queued, Time+Duration]) is empty.
+func TestACallThatNeverReachedTheDaemonSpentNoTimeThere(t *testing.T) {
+	cfg := config.DefaultGate()
+	cfg.MaxConcurrentOps = 1
+	release := make(chan struct{})
+	entered := make(chan struct{}, 1)
+	s := &stub{ping: ok, start: func() error {
+		entered <- struct{}{}
+		<-release
+		return nil
+	}}
+	g, err := New(s, Options{Config: cfg, Layout: statedir.Layout{Override: t.TempDir()}})
+	require.NoError(t, err)
+	done := make(chan error, 1)
+	go func() { done <- g.ContainerStart(context.Background(), "a") }()
+	<-entered // a holds the only slot
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+	defer cancel()
+	require.ErrorIs(t, g.ContainerStart(ctx, "b"), context.DeadlineExceeded)
+	release <- struct{}{}
+	require.NoError(t, <-done)
+
+	calls, _ := g.TakeCalls()
+	require.Len(t, calls, 2)
+	var queued Call
+	for _, c := range calls {
+		if c.ErrorKind != "" {
+			queued = c
+		}
+	}
+	require.NotZero(t, queued.Duration, "the call given up in the queue was recorded")
+	assert.Equal(t, queued.Duration, queued.Queued, "it never reached the daemon")
 }

@@ -326,8 +326,9 @@ func runWithin[T any](ctx context.Context, g *Gate, op engine.Op, d time.Duratio
 			g.log.Warn("record breaker outcome", "err", rerr)
 		}
 	}
-	if answered.IsZero() { // it never reached the daemon
-		reached, answered = time.Now(), time.Now()
+	if answered.IsZero() { // it never reached the daemon: no time there
+		reached = time.Now()
+		answered = reached
 	}
 	g.stats.observe(op, start, answered.Sub(start), reached.Sub(start), err, attempts-1, refused)
 	return v, err
