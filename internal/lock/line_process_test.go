@@ -44,13 +44,20 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-// runWaiter takes one of the slots in $DIR ($SLOTS of them), appends its
-// name to $DIR/order, and lets go.
+// runWaiter takes one of the slots in $DIR ($SLOTS of them), for an
+// operation that arrived at $ARRIVAL (Unix ns) when set, appends its name
+// to $DIR/order, and lets go.
 func runWaiter(name string) error {
 	dir := os.Getenv("DIR")
 	n := 1
 	fmt.Sscan(os.Getenv("SLOTS"), &n)
-	release, err := Slots{Dir: Dir{Path: dir}, N: n}.Acquire(context.Background())
+	ctx := context.Background()
+	if a := os.Getenv("ARRIVAL"); a != "" {
+		var ns int64
+		fmt.Sscan(a, &ns)
+		ctx = WithArrival(ctx, time.Unix(0, ns))
+	}
+	release, err := Slots{Dir: Dir{Path: dir}, N: n}.Acquire(ctx)
 	if err != nil {
 		return err
 	}
@@ -65,14 +72,23 @@ func runWaiter(name string) error {
 }
 
 // queue starts waiters one after another, each only once the one before
-// holds its ticket, so their arrival order is known.
+// holds its ticket, so their joining order is known.
 func queue(t *testing.T, dir string, names ...string) map[string]*exec.Cmd {
+	return queueArriving(t, dir, nil, names...)
+}
+
+// queueArriving is queue with the waiters named in arrivals waiting for
+// operations that arrived then.
+func queueArriving(t *testing.T, dir string, arrivals map[string]time.Time, names ...string) map[string]*exec.Cmd {
 	t.Helper()
 	cmds := map[string]*exec.Cmd{}
 	line := Slots{Dir: Dir{Path: dir}, N: 1}.line()
 	for i, name := range names {
 		cmd := exec.Command(os.Args[0], "-test.run=^$")
 		cmd.Env = append(os.Environ(), waiterRole+"="+name, "DIR="+dir, "SLOTS=1", "GORACE=atexit_sleep_ms=0")
+		if a, ok := arrivals[name]; ok {
+			cmd.Env = append(cmd.Env, fmt.Sprintf("ARRIVAL=%d", a.UnixNano()))
+		}
 		cmd.Stderr = os.Stderr
 		require.NoError(t, cmd.Start())
 		t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
@@ -143,4 +159,29 @@ func TestAKilledWaiterDoesNotBlockTheLine(t *testing.T) {
 	}
 	assert.Equal(t, []string{"w1", "w3"}, order(t, dir))
 	assert.Zero(t, tickets(t, s.line()), "dead waiters' tickets are cleared")
+}
+
+// TestWaitersAreServedByTheirOperationsArrival: five processes join the
+// line for one slot held by the test, in the order w0..w4, for operations
+// that arrived at 3, 1, 2, 1 and 0 s; w2 is SIGKILLed in the line. Once
+// the slot is free they get it by arrival, the two of arrival 1 in joining
+// order: w4, w1, w3, w0.
+func TestWaitersAreServedByTheirOperationsArrival(t *testing.T) {
+	dir := t.TempDir()
+	s := Slots{Dir: Dir{Path: dir}, N: 1}
+	release, ok, err := s.tryAny()
+	require.NoError(t, err)
+	require.True(t, ok)
+	base := time.Now().Add(-time.Hour)
+	at := func(sec int) time.Time { return base.Add(time.Duration(sec) * time.Second) }
+	arrivals := map[string]time.Time{"w0": at(3), "w1": at(1), "w2": at(2), "w3": at(1), "w4": at(0)}
+	cmds := queueArriving(t, dir, arrivals, "w0", "w1", "w2", "w3", "w4")
+	require.NoError(t, cmds["w2"].Process.Kill())
+	_ = cmds["w2"].Wait()
+	require.NoError(t, release())
+	for _, n := range []string{"w0", "w1", "w3", "w4"} {
+		require.NoError(t, cmds[n].Wait(), n)
+	}
+	assert.Equal(t, []string{"w4", "w1", "w3", "w0"}, order(t, dir))
+	assert.Zero(t, tickets(t, s.line()), "every waiter left the line")
 }

@@ -52,9 +52,14 @@ func runRole(role string) error {
 	locks := Locks{Pool: pool, Scope: os.Getenv("SCOPE")}
 	name := os.Getenv("NAME")
 	switch role {
-	case "slot-waiter": // take a slot, append NAME to ORDER, let go
+	case "slot-waiter": // take a slot (for an operation that arrived at ARRIVAL, Unix ns, if set), append NAME to ORDER, let go
 		n, _ := strconv.Atoi(os.Getenv("SLOTS"))
-		release, err := Slots{Locks: locks, N: n}.Acquire(ctx)
+		wctx := ctx
+		if a := os.Getenv("ARRIVAL"); a != "" {
+			ns, _ := strconv.ParseInt(a, 10, 64)
+			wctx = lock.WithArrival(ctx, time.Unix(0, ns))
+		}
+		release, err := Slots{Locks: locks, N: n}.Acquire(wctx)
 		if err != nil {
 			return err
 		}

@@ -2,6 +2,7 @@ package pglock
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -45,6 +46,40 @@ func TestSlotsFirstComeFirstServedAcrossProcesses(t *testing.T) {
 	b, err := os.ReadFile(order)
 	require.NoError(t, err)
 	require.Equal(t, []string{"w0", "w1", "w3", "w4", "w5"}, strings.Fields(string(b)))
+}
+
+// Waiter processes that join the line in the order w0..w4, for
+// operations that arrived at 3, 1, 2, 1 and 0 s (w2 SIGKILLed in the
+// line), are served by arrival, the two of arrival 1 in joining order.
+func TestSlotsServeEarlierOperationsFirstAcrossProcesses(t *testing.T) {
+	dsn := pgtest.DSN(t)
+	scope := pgtest.Scope(t)
+	pool := testPool(t, dsn)
+	slots := Slots{Locks: Locks{Pool: pool, Scope: scope}, N: 1}
+	release, err := slots.Acquire(context.Background())
+	require.NoError(t, err)
+
+	order := filepath.Join(t.TempDir(), "order")
+	base := time.Now().Add(-time.Hour)
+	arrivals := map[string]int{"w0": 3, "w1": 1, "w2": 2, "w3": 1, "w4": 0}
+	procs := map[string]*proc{}
+	for i, name := range []string{"w0", "w1", "w2", "w3", "w4"} {
+		at := base.Add(time.Duration(arrivals[name]) * time.Second).UnixNano()
+		procs[name] = start(t, "slot-waiter", "DSN="+dsn, "SCOPE="+scope, "NAME="+name, "SLOTS=1", "ORDER="+order,
+			fmt.Sprintf("ARRIVAL=%d", at))
+		require.Eventually(t, func() bool {
+			n, err := slots.Waiting(context.Background())
+			return err == nil && n == i+1
+		}, 10*time.Second, time.Millisecond, "waiter %s never joined the line", name)
+	}
+	procs["w2"].kill(t)
+	require.NoError(t, release())
+	for _, name := range []string{"w0", "w1", "w3", "w4"} {
+		require.NoError(t, procs[name].wait(), "waiter %s", name)
+	}
+	b, err := os.ReadFile(order)
+	require.NoError(t, err)
+	require.Equal(t, []string{"w4", "w1", "w3", "w0"}, strings.Fields(string(b)))
 }
 
 // N slots admit N holders, each holding exactly one lock, and the
