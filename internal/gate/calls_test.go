@@ -58,14 +58,13 @@ func TestErrorKind(t *testing.T) {
 	assert.Equal(t, "other", ErrorKind(errors.New("boom")))
 }
 
-// TestQueuedIsTheWaitForASlot: with one slot, two starts are at the daemon
-// one after the other whatever their timing, and the records say so: the
-// spans [Time+Queued, Time+Duration] never overlap.
-func TestQueuedIsTheWaitForASlot(t *testing.T) {
+// blockingStartsGate is a gate with one operation slot over a stub whose
+// container starts say so on entered and then wait for release.
+func blockingStartsGate(t *testing.T) (g *Gate, entered, release chan struct{}) {
 	cfg := config.DefaultGate()
 	cfg.MaxConcurrentOps = 1
-	release := make(chan struct{})
-	entered := make(chan struct{}, 2)
+	release = make(chan struct{})
+	entered = make(chan struct{}, 2)
 	s := &stub{ping: ok, start: func() error {
 		entered <- struct{}{}
 		<-release
@@ -73,6 +72,14 @@ func TestQueuedIsTheWaitForASlot(t *testing.T) {
 	}}
 	g, err := New(s, Options{Config: cfg, Layout: statedir.Layout{Override: t.TempDir()}})
 	require.NoError(t, err)
+	return g, entered, release
+}
+
+// TestQueuedIsTheWaitForASlot: with one slot, two starts are at the daemon
+// one after the other whatever their timing, and the records say so: the
+// spans [Time+Queued, Time+Duration] never overlap.
+func TestQueuedIsTheWaitForASlot(t *testing.T) {
+	g, entered, release := blockingStartsGate(t)
 	ctx := context.Background()
 	done := make(chan error, 2)
 	go func() { done <- g.ContainerStart(ctx, "a") }()
@@ -83,7 +90,7 @@ func TestQueuedIsTheWaitForASlot(t *testing.T) {
 	release <- struct{}{}
 	require.NoError(t, <-done)
 	require.NoError(t, <-done)
-	_, err = g.Ping(ctx)
+	_, err := g.Ping(ctx)
 	require.NoError(t, err)
 
 	calls, _ := g.TakeCalls()
@@ -109,17 +116,7 @@ func TestQueuedIsTheWaitForASlot(t *testing.T) {
 // Duration, so the span at the daemon that counts of concurrent calls
 // read ([Time+Queued, Time+Duration]) is empty.
 func TestACallThatNeverReachedTheDaemonSpentNoTimeThere(t *testing.T) {
-	cfg := config.DefaultGate()
-	cfg.MaxConcurrentOps = 1
-	release := make(chan struct{})
-	entered := make(chan struct{}, 1)
-	s := &stub{ping: ok, start: func() error {
-		entered <- struct{}{}
-		<-release
-		return nil
-	}}
-	g, err := New(s, Options{Config: cfg, Layout: statedir.Layout{Override: t.TempDir()}})
-	require.NoError(t, err)
+	g, entered, release := blockingStartsGate(t)
 	done := make(chan error, 1)
 	go func() { done <- g.ContainerStart(context.Background(), "a") }()
 	<-entered // a holds the only slot

@@ -120,15 +120,21 @@ func order(t *testing.T, dir string) []string {
 	return strings.Fields(string(b))
 }
 
+// heldSlot is a directory of one slot, which the test holds.
+func heldSlot(t *testing.T) (dir string, s Slots, release func() error) {
+	dir = t.TempDir()
+	s = Slots{Dir: Dir{Path: dir}, N: 1}
+	release, ok, err := s.tryAny()
+	require.NoError(t, err)
+	require.True(t, ok)
+	return dir, s, release
+}
+
 // TestWaitersAreServedInArrivalOrder: five processes queue for one slot
 // held by the test; once it is released they get it in the order they
 // came.
 func TestWaitersAreServedInArrivalOrder(t *testing.T) {
-	dir := t.TempDir()
-	s := Slots{Dir: Dir{Path: dir}, N: 1}
-	release, ok, err := s.tryAny()
-	require.NoError(t, err)
-	require.True(t, ok)
+	dir, s, release := heldSlot(t)
 	names := []string{"w0", "w1", "w2", "w3", "w4"}
 	cmds := queue(t, dir, names...)
 	require.NoError(t, release())
@@ -143,11 +149,7 @@ func TestWaitersAreServedInArrivalOrder(t *testing.T) {
 // in the middle are SIGKILLed while they wait; the others are served, in
 // order, and the dead ones' tickets are cleared.
 func TestAKilledWaiterDoesNotBlockTheLine(t *testing.T) {
-	dir := t.TempDir()
-	s := Slots{Dir: Dir{Path: dir}, N: 1}
-	release, ok, err := s.tryAny()
-	require.NoError(t, err)
-	require.True(t, ok)
+	dir, s, release := heldSlot(t)
 	cmds := queue(t, dir, "head", "w1", "middle", "w3")
 	for _, n := range []string{"head", "middle"} {
 		require.NoError(t, cmds[n].Process.Kill())
@@ -167,11 +169,7 @@ func TestAKilledWaiterDoesNotBlockTheLine(t *testing.T) {
 // the slot is free they get it by arrival, the two of arrival 1 in joining
 // order: w4, w1, w3, w0.
 func TestWaitersAreServedByTheirOperationsArrival(t *testing.T) {
-	dir := t.TempDir()
-	s := Slots{Dir: Dir{Path: dir}, N: 1}
-	release, ok, err := s.tryAny()
-	require.NoError(t, err)
-	require.True(t, ok)
+	dir, s, release := heldSlot(t)
 	base := time.Now().Add(-time.Hour)
 	at := func(sec int) time.Time { return base.Add(time.Duration(sec) * time.Second) }
 	arrivals := map[string]time.Time{"w0": at(3), "w1": at(1), "w2": at(2), "w3": at(1), "w4": at(0)}

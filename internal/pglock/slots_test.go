@@ -15,27 +15,43 @@ import (
 	"github.com/berth-dev/berth/internal/pglock/pgtest"
 )
 
-// Waiters in separate processes get the slot in the order they arrived,
-// and a waiter SIGKILLed in the line does not block the ones behind it.
-func TestSlotsFirstComeFirstServedAcrossProcesses(t *testing.T) {
-	dsn := pgtest.DSN(t)
-	scope := pgtest.Scope(t)
-	pool := testPool(t, dsn)
-	slots := Slots{Locks: Locks{Pool: pool, Scope: scope}, N: 1}
+// heldSlot is one slot in a fresh scope, which the test holds.
+func heldSlot(t *testing.T) (slots Slots, dsn string, release func() error) {
+	dsn = pgtest.DSN(t)
+	slots = Slots{Locks: Locks{Pool: testPool(t, dsn), Scope: pgtest.Scope(t)}, N: 1}
 	release, err := slots.Acquire(context.Background())
 	require.NoError(t, err)
+	return slots, dsn, release
+}
 
-	order := filepath.Join(t.TempDir(), "order")
-	names := []string{"w0", "w1", "w2", "w3", "w4", "w5"}
+// queueWaiters starts slot-waiter processes on slots, one after another,
+// each once the one before is in the line (so their joining order is
+// known), those named in arrivals for operations that arrived then.
+func queueWaiters(t *testing.T, slots Slots, dsn, order string, arrivals map[string]time.Time, names ...string) map[string]*proc {
+	t.Helper()
 	procs := map[string]*proc{}
 	for i, name := range names {
-		procs[name] = start(t, "slot-waiter", "DSN="+dsn, "SCOPE="+scope, "NAME="+name, "SLOTS=1", "ORDER="+order)
-		// The next one starts only once this one is in the line.
+		env := []string{"DSN=" + dsn, "SCOPE=" + slots.Locks.Scope, "NAME=" + name, "SLOTS=1", "ORDER=" + order}
+		if a, ok := arrivals[name]; ok {
+			env = append(env, fmt.Sprintf("ARRIVAL=%d", a.UnixNano()))
+		}
+		procs[name] = start(t, "slot-waiter", env...)
 		require.Eventually(t, func() bool {
 			n, err := slots.Waiting(context.Background())
 			return err == nil && n == i+1
 		}, 10*time.Second, time.Millisecond, "waiter %s never joined the line", name)
 	}
+	return procs
+}
+
+// Waiters in separate processes get the slot in the order they arrived,
+// and a waiter SIGKILLed in the line does not block the ones behind it.
+func TestSlotsFirstComeFirstServedAcrossProcesses(t *testing.T) {
+	slots, dsn, release := heldSlot(t)
+
+	order := filepath.Join(t.TempDir(), "order")
+	names := []string{"w0", "w1", "w2", "w3", "w4", "w5"}
+	procs := queueWaiters(t, slots, dsn, order, nil, names...)
 	procs["w2"].kill(t) // dies in the line
 	require.NoError(t, release())
 	for _, name := range names {
@@ -52,26 +68,15 @@ func TestSlotsFirstComeFirstServedAcrossProcesses(t *testing.T) {
 // operations that arrived at 3, 1, 2, 1 and 0 s (w2 SIGKILLed in the
 // line), are served by arrival, the two of arrival 1 in joining order.
 func TestSlotsServeEarlierOperationsFirstAcrossProcesses(t *testing.T) {
-	dsn := pgtest.DSN(t)
-	scope := pgtest.Scope(t)
-	pool := testPool(t, dsn)
-	slots := Slots{Locks: Locks{Pool: pool, Scope: scope}, N: 1}
-	release, err := slots.Acquire(context.Background())
-	require.NoError(t, err)
+	slots, dsn, release := heldSlot(t)
 
 	order := filepath.Join(t.TempDir(), "order")
 	base := time.Now().Add(-time.Hour)
-	arrivals := map[string]int{"w0": 3, "w1": 1, "w2": 2, "w3": 1, "w4": 0}
-	procs := map[string]*proc{}
-	for i, name := range []string{"w0", "w1", "w2", "w3", "w4"} {
-		at := base.Add(time.Duration(arrivals[name]) * time.Second).UnixNano()
-		procs[name] = start(t, "slot-waiter", "DSN="+dsn, "SCOPE="+scope, "NAME="+name, "SLOTS=1", "ORDER="+order,
-			fmt.Sprintf("ARRIVAL=%d", at))
-		require.Eventually(t, func() bool {
-			n, err := slots.Waiting(context.Background())
-			return err == nil && n == i+1
-		}, 10*time.Second, time.Millisecond, "waiter %s never joined the line", name)
+	arrivals := map[string]time.Time{}
+	for name, sec := range map[string]int{"w0": 3, "w1": 1, "w2": 2, "w3": 1, "w4": 0} {
+		arrivals[name] = base.Add(time.Duration(sec) * time.Second)
 	}
+	procs := queueWaiters(t, slots, dsn, order, arrivals, "w0", "w1", "w2", "w3", "w4")
 	procs["w2"].kill(t)
 	require.NoError(t, release())
 	for _, name := range []string{"w0", "w1", "w3", "w4"} {
