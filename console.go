@@ -8,8 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"slices"
-	"strings"
 
 	"github.com/berth-dev/berth/internal/console"
 	"github.com/berth-dev/berth/internal/failure"
@@ -68,27 +66,11 @@ func (m *Manager) targets(ctx context.Context, envID string, services []string) 
 	if err != nil {
 		return nil, err
 	}
-	byService := map[string]string{}
-	var names []string
+	all := make([]console.Target, 0, len(info.Services))
 	for _, s := range info.Services {
-		if _, dup := byService[s.Service]; !dup {
-			names = append(names, s.Service)
-		}
-		byService[s.Service] = s.Container
+		all = append(all, console.Target{Service: s.Service, Container: s.Container})
 	}
-	if len(services) == 0 {
-		services = names
-	}
-	var out []console.Target
-	for _, s := range services {
-		c, ok := byService[s]
-		if !ok {
-			return nil, failure.Input(fmt.Errorf("environment %s has no service %q (services: %s)", envID, s, strings.Join(names, ", ")))
-		}
-		out = append(out, console.Target{Service: s, Container: c})
-	}
-	slices.SortStableFunc(out, func(a, b console.Target) int { return strings.Compare(a.Service, b.Service) })
-	return out, nil
+	return console.Pick(envID, all, services)
 }
 
 // CheckServices refuses, with an [*InputError] and before any Docker
@@ -102,12 +84,7 @@ func (m *Manager) CheckServices(ctx context.Context, o Options, services []strin
 	for _, s := range r.Project.Services {
 		names = append(names, s.Name)
 	}
-	for _, s := range services {
-		if !slices.Contains(names, s) {
-			return failure.Input(fmt.Errorf("project %s has no service %q (services: %s)", r.Project.Name, s, strings.Join(names, ", ")))
-		}
-	}
-	return nil
+	return console.CheckServices(r.Project.Name, names, services)
 }
 
 // Config is the effective configuration of the environment o describes

@@ -86,22 +86,13 @@ func (e *Env) Release(ctx context.Context) error {
 
 func (e *Env) heartbeat(ttl time.Duration) {
 	defer close(e.beatsDone)
-	t := time.NewTicker(max(ttl/3, time.Second))
-	defer t.Stop()
-	for {
-		select {
-		case <-e.stopBeats:
-			return
-		case <-t.C:
-			sys, err := e.m.system(context.Background())
-			if err == nil {
-				err = sys.db.Heartbeat(context.Background(), e.LeaseID, e.m.clock.Now())
-			}
-			if err != nil {
-				e.m.log.Warn("lease heartbeat", "lease", e.LeaseID, "err", err)
-			}
+	leases.Beat(ttl, e.stopBeats, func() error {
+		sys, err := e.m.system(context.Background())
+		if err != nil {
+			return err
 		}
-	}
+		return sys.db.Heartbeat(context.Background(), e.LeaseID, e.m.clock.Now())
+	}, func(err error) { e.m.log.Warn("lease heartbeat", "lease", e.LeaseID, "err", err) })
 }
 
 // Acquire opens a [Manager] from the environment and acquires o with it;

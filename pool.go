@@ -95,12 +95,8 @@ func (m *Manager) poolStatus(ctx context.Context, sys *system, project string) (
 }
 
 func statusOf(t store.Pool, envs []store.Env) PoolStatus {
-	s := PoolStatus{Project: t.Project, ConfigHash: t.ConfigHash, Size: t.Size, Ready: []string{}, ReadyAt: []time.Time{}}
-	for _, e := range pool.Candidates(envs, t.Project, t.ConfigHash) {
-		s.Ready = append(s.Ready, e.ID)
-		s.ReadyAt = append(s.ReadyAt, e.ReadyAt)
-	}
-	return s
+	ready, at := pool.Ready(envs, t)
+	return PoolStatus{Project: t.Project, ConfigHash: t.ConfigHash, Size: t.Size, Ready: ready, ReadyAt: at}
 }
 
 // filler is the pool filler over sys, making copies of o's stack.

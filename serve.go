@@ -2,7 +2,6 @@ package berth
 
 import (
 	"context"
-	"errors"
 	"os"
 	"time"
 
@@ -37,14 +36,8 @@ type ServeAlreadyRunningError = serve.AlreadyRunningError
 // CheckServe refuses options serve cannot run with (an [*InputError]),
 // before any Docker call.
 func CheckServe(o ServeOptions) error {
-	if err := serve.CheckAddr(o.Addr, o.AllowRemote, o.Token); err != nil {
+	if err := serve.CheckOptions(o.Addr, o.AllowRemote, o.Token, o.GCEvery, gc.Mode(o.GCMode)); err != nil {
 		return failure.Input(err)
-	}
-	if o.GCMode == GCDeep {
-		return failure.Input(errors.New("--gc-mode deep is never scheduled: it removes every unused image and volume on the daemon; run berth gc --mode deep by hand"))
-	}
-	if o.GCEvery < 0 {
-		return failure.Input(errors.New("--gc-every must be greater than zero"))
 	}
 	return nil
 }

@@ -61,6 +61,18 @@ func Candidates(envs []store.Env, project, hash string) []store.Env {
 	return out
 }
 
+// Ready are the IDs of pool target t's takeable copies among envs
+// ([Candidates], oldest first) and when each became ready; empty, not
+// nil, when there are none.
+func Ready(envs []store.Env, t store.Pool) (ids []string, readyAt []time.Time) {
+	ids, readyAt = []string{}, []time.Time{}
+	for _, e := range Candidates(envs, t.Project, t.ConfigHash) {
+		ids = append(ids, e.ID)
+		readyAt = append(readyAt, e.ReadyAt)
+	}
+	return ids, readyAt
+}
+
 // Reclaimable is [Decide]'s reclaims over every pool of targets, by
 // environment ID with the reason: for gc. A pooled copy of a project with
 // no target (drained, or its target lost) is reclaimed too.

@@ -7,6 +7,9 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"time"
+
+	"github.com/berth-dev/berth/internal/gc"
 )
 
 // TokenVar is the environment variable that holds the bearer token remote
@@ -75,4 +78,21 @@ func readOnly(h http.Handler) http.Handler {
 		}
 		h.ServeHTTP(w, r)
 	})
+}
+
+// CheckOptions decides whether serve may run with these options, before
+// any Docker call: the address ([CheckAddr]), a scheduled gc that is never
+// deep (it removes every unused image and volume on the daemon), and a
+// positive interval (0 is the default).
+func CheckOptions(addr string, allowRemote bool, token string, gcEvery time.Duration, gcMode gc.Mode) error {
+	if err := CheckAddr(addr, allowRemote, token); err != nil {
+		return err
+	}
+	if gcMode == gc.Deep {
+		return errors.New("--gc-mode deep is never scheduled: it removes every unused image and volume on the daemon; run berth gc --mode deep by hand")
+	}
+	if gcEvery < 0 {
+		return errors.New("--gc-every must be greater than zero")
+	}
+	return nil
 }
