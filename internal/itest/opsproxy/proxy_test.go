@@ -127,21 +127,30 @@ func TestProxyPassesHijackedStreams(t *testing.T) {
 	p, err := Start(t.TempDir(), d.path)
 	require.NoError(t, err)
 	t.Cleanup(func() { assert.NoError(t, p.Close()) })
-	conn, err := net.Dial("unix", strings.TrimPrefix(p.Host(), "unix://"))
-	require.NoError(t, err)
-	defer conn.Close()
-	_, err = io.WriteString(conn, "POST /v1.47/exec/e1/start HTTP/1.1\r\nHost: docker\r\nConnection: Upgrade\r\nUpgrade: tcp\r\nContent-Length: 0\r\n\r\n")
-	require.NoError(t, err)
-	br := bufio.NewReader(conn)
-	resp, err := http.ReadResponse(br, nil)
-	require.NoError(t, err)
-	require.Equal(t, http.StatusSwitchingProtocols, resp.StatusCode)
+	conn, br := startExecStream(t, p)
 	_, err = io.WriteString(conn, "hello\n")
 	require.NoError(t, err)
 	line, err := br.ReadString('\n')
 	require.NoError(t, err)
 	assert.Equal(t, "echo hello\n", line)
 	assert.Equal(t, 1, p.Counts().Calls[engine.OpContainerExec])
+}
+
+// startExecStream starts exec e1 through p as the Docker client does,
+// upgraded to a raw stream, and returns the connection and its reader
+// past the upgrade's response.
+func startExecStream(t *testing.T, p *Proxy) (net.Conn, *bufio.Reader) {
+	t.Helper()
+	conn, err := net.Dial("unix", strings.TrimPrefix(p.Host(), "unix://"))
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = conn.Close() })
+	_, err = io.WriteString(conn, "POST /v1.47/exec/e1/start HTTP/1.1\r\nHost: docker\r\nConnection: Upgrade\r\nUpgrade: tcp\r\nContent-Length: 0\r\n\r\n")
+	require.NoError(t, err)
+	br := bufio.NewReader(conn)
+	resp, err := http.ReadResponse(br, nil)
+	require.NoError(t, err)
+	require.Equal(t, http.StatusSwitchingProtocols, resp.StatusCode)
+	return conn, br
 }
 
 // inFlight is how many limited calls p counts now.
@@ -192,15 +201,7 @@ func TestProxyEndsACallBeforeItsCallerSeesTheEnd(t *testing.T) {
 	assert.JSONEq(t, `{"Id":"x"}`, string(body))
 	assert.Zero(t, p.inFlight(), "the create's count ended before its last byte")
 
-	conn, err := net.Dial("unix", strings.TrimPrefix(p.Host(), "unix://"))
-	require.NoError(t, err)
-	defer conn.Close()
-	_, err = io.WriteString(conn, "POST /v1.47/exec/e1/start HTTP/1.1\r\nHost: docker\r\nConnection: Upgrade\r\nUpgrade: tcp\r\nContent-Length: 0\r\n\r\n")
-	require.NoError(t, err)
-	br := bufio.NewReader(conn)
-	up, err := http.ReadResponse(br, nil)
-	require.NoError(t, err)
-	require.Equal(t, http.StatusSwitchingProtocols, up.StatusCode)
+	_, br := startExecStream(t, p)
 	rest, err := io.ReadAll(br) // to the end of the daemon's side
 	require.NoError(t, err)
 	assert.Equal(t, "bye\n", string(rest))
