@@ -1,6 +1,7 @@
 package goscan
 
 import (
+	_ "embed"
 	"go/ast"
 	"go/parser"
 	"go/token"
@@ -10,9 +11,20 @@ import (
 	"github.com/berth-dev/berth/internal/audit/fact"
 )
 
-// sdkPaths are the import path prefixes of Docker SDKs.
-var sdkPaths = []string{"github.com/docker/docker/", "github.com/moby/moby/", "github.com/fsouza/go-dockerclient",
-	"github.com/testcontainers/testcontainers-go"}
+//go:embed sdkpaths.txt
+var sdkPathsFile string
+
+// sdkPaths are the import path prefixes of Docker SDKs (sdkpaths.txt: a
+// list of what the scanned code may import, kept as data).
+var sdkPaths = func() []string {
+	var out []string
+	for l := range strings.Lines(sdkPathsFile) {
+		if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "#") {
+			out = append(out, l)
+		}
+	}
+	return out
+}()
 
 // File returns the facts of one Go file: path is slash-separated and
 // relative to the scanned root; test marks test code. A file go/parser

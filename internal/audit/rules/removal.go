@@ -7,7 +7,8 @@ import (
 	"github.com/berth-dev/berth/internal/audit/fact"
 )
 
-// forcedRemovalCmd: docker rm -f / --force (docker container rm too).
+// forcedRemovalCmd: docker rm with its force flag, short or long (docker
+// container rm too).
 func forcedRemovalCmd(x dockerFact) []Finding {
 	if x.d.Sub != "rm" || !x.d.has("f", "force") {
 		return nil
@@ -16,8 +17,9 @@ func forcedRemovalCmd(x dockerFact) []Finding {
 		"docker rm --force kills running containers with SIGKILL and removes them at once, without their stop signal or grace period")}
 }
 
-// forcedRemovalCall: container.remove(force=True),
-// api.remove_container(..., force=True), ContainerRemove(... Force: true).
+// forcedRemovalCall: a container removal with the SDK's force option set
+// (Python's container.remove and api.remove_container, Go's
+// ContainerRemove and RemoveContainer).
 // client.images.remove(force=True) removes an image, not a container.
 func forcedRemovalCall(c fact.Call) []Finding {
 	switch {
